@@ -1,0 +1,28 @@
+// Why: kernel tests share one device per test file and a few helpers to upload, run and read back.
+import { Gpu, type Encodable } from '../gpu';
+
+let shared: Promise<Gpu> | undefined;
+
+/** One Gpu per test file (the module is re-evaluated per file in Vitest browser mode). */
+export function testGpu(): Promise<Gpu> {
+  shared ??= Gpu.create();
+  return shared;
+}
+
+/** Uploads f32 data to a fresh storage buffer. */
+export function f32Buffer(gpu: Gpu, data: ArrayLike<number>, label = 'test'): GPUBuffer {
+  return gpu.upload(Float32Array.from(data), label);
+}
+
+/** A zero-filled storage buffer of n 4-byte elements. */
+export function zeroBuffer(gpu: Gpu, n: number, label = 'out'): GPUBuffer {
+  const b = gpu.storage(Math.max(4, n * 4), label);
+  gpu.clear(b);
+  return b;
+}
+
+/** Runs kernels in one pass, waits, and reads back `n` floats of `out`. */
+export async function runAndRead(gpu: Gpu, kernels: Encodable[], out: GPUBuffer, n: number): Promise<Float32Array> {
+  gpu.run(kernels, 'test');
+  return gpu.readF32(out, n);
+}
