@@ -96,7 +96,6 @@ export class PipelineCache {
           })),
         ],
       });
-      this.#device.pushErrorScope('validation');
       let pipeline: GPUComputePipeline;
       try {
         pipeline = await this.#device.createComputePipelineAsync({
@@ -104,9 +103,8 @@ export class PipelineCache {
           layout: this.#device.createPipelineLayout({ label: spec.name, bindGroupLayouts: [layout] }),
           compute: { module, entryPoint: 'main', constants: full },
         });
-      } finally {
-        const err = await this.#device.popErrorScope();
-        if (err) throw new Error(`${spec.name}: pipeline creation failed: ${err.message}`);
+      } catch (e) {
+        throw new Error(`${spec.name}: pipeline creation failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       this.#created++;
       const prepared = { pipeline, layout, spec, overrides: full };

@@ -1,7 +1,8 @@
 // Why: the arithmetic strings the UI shows must read like the lecture notes, "(28 − 3 + 2·1)/1 + 1 = 28",
 // and be identical wherever they appear (layer rows, error messages, suggestions). One formatter.
 
-/** Integers with comma grouping (31,370); non-integers to at most 2 decimals (2.33, 3.5). */
+/** Integers with comma grouping (31,370); non-integers to at most 2 decimals (2.33, 3.5), or 3
+ *  significant digits below 1 (0.001, 0.333). */
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) {
@@ -9,7 +10,7 @@ export function fmt(n: number): string {
     const grouped = s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     return n < 0 ? `−${grouped}` : grouped;
   }
-  const r = Number(n.toFixed(2));
+  const r = Math.abs(n) < 1 ? Number(n.toPrecision(3)) : Number(n.toFixed(2));
   return r < 0 ? `−${Math.abs(r)}` : String(r);
 }
 

@@ -1,0 +1,26 @@
+// Why: e2e journeys run against the built app (`vite preview`) in the same system Chromium, with the
+// same WebGPU flags, as the unit tests (tools/chromium.mjs).
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './tools/chromium.mjs';
+
+const port = 4173;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  reporter: process.env.CI ? 'line' : 'list',
+  use: {
+    baseURL: `http://localhost:${port}/`,
+    browserName: 'chromium',
+    launchOptions: chromiumLaunchOptions(),
+    trace: 'off',
+  },
+  webServer: {
+    command: `npx vite preview --port ${port} --strictPort`,
+    url: `http://localhost:${port}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+});

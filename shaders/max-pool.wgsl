@@ -1,0 +1,81 @@
+// max-pool: y[n,c,oh,ow] = max of x over the FH×FW window starting at (oh·S − P, ow·S − P), and
+// argmax[n,c,oh,ow] = the flat index (n·C·H·W + c·H·W + ih·W + iw) of the winning input, for the
+// backward pass. NCHW, f32; argmax u32. Padded positions are skipped (they never win, as if −inf);
+// the window loops are clipped to the input once per output, so there is no per-tap bounds test.
+// Ties: the first maximum in row-major window order wins (strict >). Requires every window to hold at
+// least one real pixel (2P ≤ min(FH, FW), checked by the host). Output size OH×OW is given, normally
+// floor((H + 2P − F)/S) + 1.
+// Bindings: 0 params, 1 x (read), 2 y (read_write), 3 argmax (read_write).
+// One thread does OX consecutive outputs of one output row: the row, plane and window-row clipping are
+// worked out once (one div per thread), then input indices are carried by additions (index arithmetic is
+// what costs most on SwiftShader).
+
+struct Params {
+  N: u32,
+  C: u32,
+  H: u32,
+  W: u32,
+  FH: u32,
+  FW: u32,
+  S: u32,
+  P: u32,
+  OH: u32,
+  OW: u32,
+}
+
+override WG: u32 = 64;
+override OX: u32 = 4;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> argmax: array<u32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let t = gid.x + gid.y * nwg.x * WG;
+  let groups = (params.OW + OX - 1u) / OX;
+  let row = t / groups; // (n·C + c)·OH + oh
+  if (row >= params.N * params.C * params.OH) {
+    return;
+  }
+  let ow0 = (t - row * groups) * OX;
+  let nc = row / params.OH;
+  let oh = row - nc * params.OH;
+  let H = i32(params.H);
+  let W = i32(params.W);
+  let S = i32(params.S);
+  let P = i32(params.P);
+  let FW = i32(params.FW);
+
+  // Window rows clipped to the input: kh in [khLo, khHi).
+  let ih0 = i32(oh) * S - P;
+  let khLo = max(0, -ih0);
+  let rows = min(i32(params.FH), H - ih0) - khLo;
+  let plane = i32(nc * params.H * params.W);
+  let rowStart = plane + (ih0 + khLo) * W;
+
+  let owEnd = min(ow0 + OX, params.OW);
+  var iw0 = i32(ow0) * S - P;
+  var o = row * params.OW + ow0;
+  for (var ow = ow0; ow < owEnd; ow++) {
+    let kwLo = max(0, -iw0);
+    let cols = min(FW, W - iw0) - kwLo;
+    var rowIdx = rowStart + iw0 + kwLo;
+    var best = x[rowIdx];
+    var at = rowIdx;
+    for (var r = 0; r < rows; r++) {
+      for (var k = 0; k < cols; k++) {
+        let i = rowIdx + k;
+        let v = x[i];
+        at = select(at, i, v > best);
+        best = select(best, v, v > best);
+      }
+      rowIdx += W;
+    }
+    y[o] = best;
+    argmax[o] = u32(at);
+    o++;
+    iw0 += S;
+  }
+}

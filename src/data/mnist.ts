@@ -1,0 +1,64 @@
+// Why: loads a dataset's four IDX.gz files from the page's own origin (put there by `npm run data`),
+// inflates and parses them, and says precisely what is wrong when a file is missing or damaged.
+import { inflateIfGzipped } from './gunzip';
+import { parseImagesAndLabels, type LabelledImages } from './idx';
+
+export type DatasetName = 'mnist' | 'fashion-mnist';
+
+export interface Dataset {
+  name: DatasetName;
+  train: LabelledImages;
+  test: LabelledImages;
+  classNames: readonly string[];
+}
+
+export const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
+  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  'fashion-mnist': ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+};
+
+export class DatasetMissingError extends Error {
+  override name = 'DatasetMissingError';
+  constructor(readonly file: string, detail: string) {
+    super(`${file}: ${detail}. Run \`npm run data\` (or \`npm run data -- --dataset fashion\`) to put the dataset in public/data/.`);
+  }
+}
+
+/** The URL folder a dataset is served from, relative to the app's base URL. */
+export function datasetUrl(name: DatasetName, base: string = import.meta.env.BASE_URL): string {
+  return `${base}data/${name}/`;
+}
+
+async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new DatasetMissingError(file, `could not be fetched (${e instanceof Error ? e.message : String(e)})`);
+  }
+  // A dev server answers a missing file with its index.html, so an HTML reply means "not there".
+  if (res.status === 404 || (res.headers.get('content-type') ?? '').includes('text/html')) {
+    throw new DatasetMissingError(file, 'is not on the server');
+  }
+  if (!res.ok) throw new DatasetMissingError(file, `could not be fetched (HTTP ${res.status})`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function loadSplit(folder: string, prefix: 'train' | 't10k'): Promise<LabelledImages> {
+  const images = `${prefix}-images-idx3-ubyte.gz`;
+  const labels = `${prefix}-labels-idx1-ubyte.gz`;
+  const [imgGz, lblGz] = await Promise.all([fetchBytes(folder + images, images), fetchBytes(folder + labels, labels)]);
+  const [img, lbl] = await Promise.all([inflateIfGzipped(imgGz, images), inflateIfGzipped(lblGz, labels)]);
+  return parseImagesAndLabels(img, lbl, { images, labels });
+}
+
+/** Loads train and test splits; `which` limits it to one split (the first page needs only test). */
+export async function loadDataset(name: DatasetName, opts: { base?: string; splits?: ('train' | 'test')[] } = {}): Promise<Partial<Dataset> & { name: DatasetName; classNames: readonly string[] }> {
+  const folder = datasetUrl(name, opts.base);
+  const splits = opts.splits ?? ['train', 'test'];
+  const [train, test] = await Promise.all([
+    splits.includes('train') ? loadSplit(folder, 'train') : undefined,
+    splits.includes('test') ? loadSplit(folder, 't10k') : undefined,
+  ]);
+  return { name, classNames: CLASS_NAMES[name], ...(train && { train }), ...(test && { test }) };
+}

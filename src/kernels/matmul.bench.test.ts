@@ -1,0 +1,51 @@
+// Why: a quick GPU timing of the matmul kernels (GFLOP/s), for tuning tile shapes. Skipped unless
+// VITE_BENCH=1 (tests never assert timings): VITE_BENCH=1 npx vitest run src/kernels/matmul.bench.test.ts
+import { describe, it } from 'vitest';
+import type { Encodable, Gpu } from '../gpu';
+import { testGpu } from '../testing/gpu';
+import { Prng } from '../util/prng';
+import { matmul, type MatmulTile } from './matmul';
+
+/** Median-free simple timing: one warm-up, then `reps` submits each awaited; returns the best ms. */
+export async function timeKernel(gpu: Gpu, k: Encodable, reps = 3): Promise<number> {
+  gpu.run([k], 'bench');
+  await gpu.done();
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    gpu.run([k], 'bench');
+    await gpu.done();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+const only = (import.meta.env.VITE_BENCH_ONLY as string | undefined) ?? '';
+
+describe.skipIf(!import.meta.env.VITE_BENCH)('matmul speed', () => {
+  const n = 1024;
+  const tiles: (Partial<MatmulTile> & { variant?: 'vec4' | 'scalar' })[] = [
+    { TM: 8, TN: 16, WGX: 8, WGY: 8 },
+    { TM: 16, TN: 8, WGX: 8, WGY: 8 },
+    { TM: 8, TN: 8, WGX: 8, WGY: 8 },
+    { variant: 'scalar', TM: 8, TN: 16, WGX: 8, WGY: 8 },
+  ];
+  for (const [i, t] of tiles.entries()) {
+    it(`1024³ ${JSON.stringify(t)}`, async ({ skip }) => {
+      if (only && !only.split(',').includes(String(i))) skip();
+      const gpu = await testGpu();
+      const r = new Prng(1);
+      const a = gpu.upload(r.floats(n * n), 'a');
+      const b = gpu.upload(r.floats(n * n), 'b');
+      const c = gpu.storage(n * n * 4, 'c');
+      const { variant, ...tile } = t;
+      for (const [transA, transB] of [[false, false], [false, true]] as const) {
+        const k = await matmul(gpu, { a, b, c, M: n, N: n, K: n, transA, transB, tile, variant });
+        const ms = await timeKernel(gpu, k);
+        console.log(`matmul 1024³ ${JSON.stringify(t)} tA=${transA} tB=${transB}: ${ms.toFixed(0)} ms, ${((2 * n ** 3) / ms / 1e6).toFixed(2)} GFLOP/s`);
+        k.dispose();
+      }
+      for (const x of [a, b, c]) gpu.release(x);
+    });
+  }
+});

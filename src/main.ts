@@ -1,0 +1,2 @@
+// Why: the page's entry point; everything else hangs off <cp-app>.
+import './ui/cp-app';

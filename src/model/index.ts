@@ -1,0 +1,18 @@
+// Why: the one door into model/. The UI, the worker and the exporters import from here, so the
+// files behind it can be reorganised without touching them.
+export * from './spec';
+export * from './shapes';
+export {
+  LIMITS,
+  LAYER_ID_PATTERN,
+  ShapeError,
+  type ShapeErrorInfo,
+  type FieldIssue,
+  type WindowGeometry,
+  validateTrainConfig,
+  checkInput,
+  checkLayerFields,
+} from './validate';
+export * from './presets';
+export * from './serialize';
+export { fmt, windowEquation, windowOut, dilated } from './format';
