@@ -118,7 +118,7 @@ describe('pipeline cache and bound kernels', () => {
     const broken = { ...copy, name: 'test-broken', source: copySource.replace('x[gid.x] + params.add', 'x[gid.x] + undefinedThing') };
     const err = await gpu.prepare(broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ShaderCompileError);
-    expect((err as Error).message).toMatch(/test-broken\.wgsl:13:\d+: .*undefinedThing/);
+    expect((err as Error).message).toMatch(/test-broken\.wgsl:12:\d+: .*undefinedThing/);
   });
 
   it('refuses a tiling beyond the adapter limits, naming the kernel and the limit', async () => {
