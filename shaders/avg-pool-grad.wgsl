@@ -2,10 +2,10 @@
 // NCHW, f32; dx is overwritten. The divisor is FH·FW (count_include_pad = true, as in avg-pool.wgsl).
 // A gather, not a scatter: overlapping windows (F > S) need no atomics and the sum order is fixed.
 // Bindings: 0 params, 1 dy (read), 2 dx (read_write).
-// One thread does IX consecutive inputs of one input row. The output rows whose windows contain that
-// row are found once per thread (one div); along the row, iw + P = q·S + r is carried by additions,
-// so the windows containing column iw are ow = q, q − 1, … while r + (q − ow)·S < FW: no div/mod per
-// element.
+// One thread does IX (≤ 8, set by the host so rows split evenly: 14 → 2 × 7) consecutive inputs of one
+// input row. The output rows whose windows contain that row are found once per thread (one div); along the
+// row, iw + P = q·S + r is carried by additions, so the windows containing column iw are ow = q, q − 1, …
+// while r + (q − ow)·S < FW: no div/mod per element.
 
 struct Params {
   N: u32,
@@ -21,7 +21,7 @@ struct Params {
 }
 
 override WG: u32 = 64;
-override IX: u32 = 4;
+override IX: u32 = 7;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;

@@ -3,8 +3,9 @@
 // PyTorch's default): the window loops are clipped to the input once per output, so padding costs nothing.
 // Output size OH×OW is given, normally floor((H + 2P − F)/S) + 1.
 // Bindings: 0 params, 1 x (read), 2 y (read_write).
-// One thread does OX consecutive outputs of one output row: row, plane and window-row clipping once per
-// thread (one div), input indices carried by additions (index arithmetic is what costs on SwiftShader).
+// One thread does OX (≤ 8, set by the host so rows split evenly: 14 → 2 × 7) consecutive outputs of one
+// output row: row, plane and window-row clipping once per thread (one div), input indices carried by
+// additions (index arithmetic is what costs on SwiftShader).
 
 struct Params {
   N: u32,
@@ -20,7 +21,7 @@ struct Params {
 }
 
 override WG: u32 = 64;
-override OX: u32 = 4;
+override OX: u32 = 7;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

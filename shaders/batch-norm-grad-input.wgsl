@@ -2,8 +2,9 @@
 //   dx = (gamma·invStd/M)·(M·dy − Σdy − x̂·Σdy·x̂) = gamma·invStd·(dy − dbeta/M − (x − mean)·invStd·dgamma/M)
 // where dbeta = Σdy and dgamma = Σdy·x̂ come from batch-norm-grad-reduce (same dispatch order, one pass).
 // Bindings: 0 params, 1 x, 2 dy, 3 mean, 4 invStd, 5 gamma, 6 dgamma, 7 dbeta (read), 8 dx (read_write).
-// One thread does 4 consecutive elements, carrying the channel as batch-norm-apply.wgsl does; the
-// per-channel coefficients are recomputed only when the channel changes.
+// One thread does 4 consecutive elements, exactly as batch-norm-apply.wgsl: one div/mod for the first
+// element's channel, then (HW ≥ 4) the coefficients of channels c and c + 1 picked per element with
+// select, or (HW < 4, last partial thread) the channel carried element by element.
 
 struct Params {
   N: u32,
@@ -40,23 +41,38 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     return;
   }
   let q = base / HW;
-  var hw = base - q * HW;
-  var c = q % C;
-  var k = channel(c, invM);
+  let hw = base - q * HW;
+  let c = q % C;
+  if (HW >= 4u && base + 4u <= n) {
+    // Fast path, as in batch-norm-apply.wgsl: at most two channels, chosen per element by select.
+    let k0 = channel(c, invM);
+    let k1 = channel(select(c + 1u, 0u, c + 1u == C), invM);
+    let w = HW - hw;
+    for (var j = 0u; j < 4u; j++) {
+      let k = select(k0, k1, j >= w);
+      let i = base + j;
+      dx[i] = k.y * (dy[i] - k.z - (x[i] - k.x) * k.w);
+    }
+    return;
+  }
+  // General path (HW < 4, or the last partial thread): carry the channel element by element.
+  var h = hw;
+  var cc = c;
+  var k = channel(cc, invM);
   for (var j = 0u; j < 4u; j++) {
     let i = base + j;
     if (i >= n) {
       break;
     }
     dx[i] = k.y * (dy[i] - k.z - (x[i] - k.x) * k.w);
-    hw += 1u;
-    if (hw == HW && j < 3u) {
-      hw = 0u;
-      c += 1u;
-      if (c == C) {
-        c = 0u;
+    h += 1u;
+    if (h == HW && j < 3u) {
+      h = 0u;
+      cc += 1u;
+      if (cc == C) {
+        cc = 0u;
       }
-      k = channel(c, invM);
+      k = channel(cc, invM);
     }
   }
 }

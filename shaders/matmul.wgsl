@@ -5,13 +5,16 @@
 // Every operand is read as vec4, so this variant needs K % 4 = 0, N % 4 = 0 and, with TRANS_A, M % 4 = 0
 // (matmul-scalar.wgsl takes any shape). Bindings: 0 params, 1 a (read), 2 b (read), 3 bias (read; any
 // buffer when HAS_BIAS is false), 4 c (read_write; overwritten).
-// One thread computes a TM×TN register tile: TM consecutive rows × TN/4 column quads. The quads of the
-// threads of a workgroup row are interleaved (quad j of thread x is quad j·WGX + x), so neighbouring
-// invocations (one SIMD group on SwiftShader) read and write neighbouring 16-byte quads of B and C.
+// One thread computes a register tile of RG×4 consecutive rows × TQ column quads (4 floats each). The
+// quads of the threads of a workgroup row are interleaved (quad j of thread x is quad j·WGX + x), so
+// neighbouring invocations (one SIMD group on SwiftShader) touch neighbouring 16-byte quads of B and C.
+// The tile is held as 4×4 blocks in mat4x4f accumulators: per 4 k's, one block of A and one of B are
+// loaded (4 vec4 each) and each accumulator takes one mat4x4 product (64 FMAs).
 // Why this tiling: on SwiftShader (a CPU) big register tiles with vec4 loads and no workgroup memory or
-// barriers are fastest (PERFORMANCE-NOTES.md); each step over 4 k's does TM + TN loads for 4·TM·TN FMAs.
-// Tile sizes are overrides; the register arrays are sized for the largest allowed tile (TM ≤ 16,
-// TN ≤ 16, TM·TN ≤ 128) and the loops have constant trip counts, so the compiler unrolls them.
+// barriers are fastest (PERFORMANCE-NOTES.md). SwiftShader does not unroll loops and indexes function
+// arrays through memory, so the tile is written out as named accumulators; the override constants RG
+// (row blocks, 1–4) and TQ (column quads, 1–4), with RG·TQ ≤ 8, switch blocks on and off (their `if`s
+// are constant after specialisation and compile away). Default 2×4 blocks = 8×16 outputs per thread.
 
 struct Params {
   M: u32,
@@ -23,13 +26,11 @@ override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
-override TM: u32 = 8;
-override TN: u32 = 16;
+override RG: u32 = 2;
+override TQ: u32 = 4;
 override WGX: u32 = 8;
 override WGY: u32 = 8;
-
-const MAX_T = 16u;
-const MAX_ACC = 32u;
+override MAC: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
@@ -37,106 +38,159 @@ const MAX_ACC = 32u;
 @group(0) @binding(3) var<storage, read> bias: array<vec4f>;
 @group(0) @binding(4) var<storage, read_write> c: array<vec4f>;
 
-@compute @workgroup_size(WGX, WGY)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+// Offsets of a 4-row block of op(A): the 4 row starts (A [M,K], in quads) or the quad of the block in a
+// row of A [K,M] (TRANS_A; .x only). Rows past M are clamped: read, never stored.
+fn aOffsets(row: u32) -> vec4u {
   let M = params.M;
-  let N4 = params.N / 4u;
+  if (TRANS_A) {
+    return vec4u(min(row, M - 4u) / 4u);
+  }
   let K4 = params.K / 4u;
-  let M4 = M / 4u;
-  let TQ = TN / 4u;
-  let row0 = (wg.y * WGY + lid.y) * TM;
-  let quad0 = wg.x * WGX * TQ + lid.x;
+  return vec4u(min(row, M - 1u), min(row + 1u, M - 1u), min(row + 2u, M - 1u), min(row + 3u, M - 1u)) * K4;
+}
 
-  // Clamped load offsets: rows past M and quads past N/4 read valid memory and are never stored.
-  var aOff: array<u32, MAX_T>;
-  for (var i = 0u; i < TM; i++) {
-    if (TRANS_A) {
-      aOff[i] = min(row0 / 4u + i, M4 - 1u); // quad of row in a row of A [K,M] (only i < TM/4 used)
-    } else {
-      aOff[i] = min(row0 + i, M - 1u) * K4; // start of row in A [M,K]
-    }
+// Offset of a column quad of op(B): the quad in a row of B [K,N], or (TRANS_B) the start of the quad's
+// first column in B [N,K], in quads. Quads past N/4 are clamped.
+fn bOffset(quad: u32) -> u32 {
+  let q = min(quad, params.N / 4u - 1u);
+  if (TRANS_B) {
+    return q * params.K;
   }
-  var bOff: array<u32, MAX_T>;
-  for (var j = 0u; j < TN; j++) {
-    if (TRANS_B) {
-      // column n = 4·quad + component, a row of B [N,K]
-      bOff[j] = (min(quad0 + (j / 4u) * WGX, N4 - 1u) * 4u + j % 4u) * K4;
-    } else {
-      bOff[j] = min(quad0 + j * WGX, N4 - 1u); // quad in a row of B [K,N] (only j < TQ used)
-    }
-  }
+  return q;
+}
 
-  var acc: array<vec4f, MAX_ACC>;
-  for (var k4 = 0u; k4 < K4; k4++) {
-    // af[i] = op(A)[row0 + i, 4k4 .. 4k4+3]
-    var af: array<vec4f, MAX_T>;
-    if (TRANS_A) {
-      let r = 4u * k4 * M4;
-      for (var i4 = 0u; i4 < TM / 4u; i4++) {
-        let v0 = a[r + aOff[i4]];
-        let v1 = a[r + M4 + aOff[i4]];
-        let v2 = a[r + 2u * M4 + aOff[i4]];
-        let v3 = a[r + 3u * M4 + aOff[i4]];
-        af[4u * i4] = vec4f(v0.x, v1.x, v2.x, v3.x);
-        af[4u * i4 + 1u] = vec4f(v0.y, v1.y, v2.y, v3.y);
-        af[4u * i4 + 2u] = vec4f(v0.z, v1.z, v2.z, v3.z);
-        af[4u * i4 + 3u] = vec4f(v0.w, v1.w, v2.w, v3.w);
-      }
-    } else {
-      for (var i = 0u; i < TM; i++) {
-        af[i] = a[aOff[i] + k4];
-      }
-    }
-    // bf[kk·TQ + j] = op(B)[4k4 + kk, quad j]
-    var bf: array<vec4f, MAX_T>;
-    if (TRANS_B) {
-      for (var j = 0u; j < TQ; j++) {
-        let v0 = b[bOff[4u * j] + k4];
-        let v1 = b[bOff[4u * j + 1u] + k4];
-        let v2 = b[bOff[4u * j + 2u] + k4];
-        let v3 = b[bOff[4u * j + 3u] + k4];
-        bf[j] = vec4f(v0.x, v1.x, v2.x, v3.x);
-        bf[TQ + j] = vec4f(v0.y, v1.y, v2.y, v3.y);
-        bf[2u * TQ + j] = vec4f(v0.z, v1.z, v2.z, v3.z);
-        bf[3u * TQ + j] = vec4f(v0.w, v1.w, v2.w, v3.w);
-      }
-    } else {
-      let r = 4u * k4 * N4;
-      for (var kk = 0u; kk < 4u; kk++) {
-        for (var j = 0u; j < TQ; j++) {
-          bf[kk * TQ + j] = b[r + kk * N4 + bOff[j]];
-        }
-      }
-    }
-    for (var kk = 0u; kk < 4u; kk++) {
-      for (var i = 0u; i < TM; i++) {
-        let s = af[i][kk];
-        for (var j = 0u; j < TQ; j++) {
-          acc[i * TQ + j] = fma(vec4f(s), bf[kk * TQ + j], acc[i * TQ + j]);
-        }
-      }
-    }
+// Columns i of the result: op(A)[row i of the block, 4k4 .. 4k4+3].
+fn loadA(o: vec4u, k4: u32) -> mat4x4f {
+  if (TRANS_A) {
+    let M4 = params.M / 4u;
+    let r = 4u * k4 * M4 + o.x;
+    return transpose(mat4x4f(a[r], a[r + M4], a[r + 2u * M4], a[r + 3u * M4]));
   }
+  return mat4x4f(a[o.x + k4], a[o.y + k4], a[o.z + k4], a[o.w + k4]);
+}
 
-  for (var j = 0u; j < TQ; j++) {
-    let q = quad0 + j * WGX;
-    if (q >= N4) {
-      break;
-    }
-    var bv = vec4f(0.0);
-    if (HAS_BIAS) {
-      bv = bias[q];
-    }
-    for (var i = 0u; i < TM; i++) {
-      let m = row0 + i;
-      if (m >= M) {
-        break;
-      }
-      var v = acc[i * TQ + j] + bv;
+// Columns kk of the result: op(B)[4k4 + kk, the 4 columns of the quad].
+fn loadB(o: u32, k4: u32) -> mat4x4f {
+  if (TRANS_B) {
+    let K4 = params.K / 4u;
+    return transpose(mat4x4f(b[o + k4], b[o + K4 + k4], b[o + 2u * K4 + k4], b[o + 3u * K4 + k4]));
+  }
+  let N4 = params.N / 4u;
+  let r = 4u * k4 * N4 + o;
+  return mat4x4f(b[r], b[r + N4], b[r + 2u * N4], b[r + 3u * N4]);
+}
+
+// acc + b·a for 4×4 blocks, written as 64 FMAs (a matrix product would round mul and add separately):
+// column i of the result gains Σ_kk b[kk]·a[i][kk].
+fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
+  if (MAC == 0u) { return acc + b * a; }
+  if (MAC == 2u) {
+    var q = acc;
+    q[0] += b[0] * a[0].x + b[1] * a[0].y + b[2] * a[0].z + b[3] * a[0].w;
+    q[1] += b[0] * a[1].x + b[1] * a[1].y + b[2] * a[1].z + b[3] * a[1].w;
+    q[2] += b[0] * a[2].x + b[1] * a[2].y + b[2] * a[2].z + b[3] * a[2].w;
+    q[3] += b[0] * a[3].x + b[1] * a[3].y + b[2] * a[3].z + b[3] * a[3].w;
+    return q;
+  }
+  var r = acc;
+  r[0] = fma(b[0], vec4f(a[0].x), r[0]); r[0] = fma(b[1], vec4f(a[0].y), r[0]);
+  r[0] = fma(b[2], vec4f(a[0].z), r[0]); r[0] = fma(b[3], vec4f(a[0].w), r[0]);
+  r[1] = fma(b[0], vec4f(a[1].x), r[1]); r[1] = fma(b[1], vec4f(a[1].y), r[1]);
+  r[1] = fma(b[2], vec4f(a[1].z), r[1]); r[1] = fma(b[3], vec4f(a[1].w), r[1]);
+  r[2] = fma(b[0], vec4f(a[2].x), r[2]); r[2] = fma(b[1], vec4f(a[2].y), r[2]);
+  r[2] = fma(b[2], vec4f(a[2].z), r[2]); r[2] = fma(b[3], vec4f(a[2].w), r[2]);
+  r[3] = fma(b[0], vec4f(a[3].x), r[3]); r[3] = fma(b[1], vec4f(a[3].y), r[3]);
+  r[3] = fma(b[2], vec4f(a[3].z), r[3]); r[3] = fma(b[3], vec4f(a[3].w), r[3]);
+  return r;
+}
+
+// Writes a 4×4 block (column i = row row0 + i) with the bias + ReLU epilogue.
+fn store(acc: mat4x4f, row0: u32, quad: u32) {
+  let N4 = params.N / 4u;
+  if (quad >= N4) {
+    return;
+  }
+  var bv = vec4f(0.0);
+  if (HAS_BIAS) {
+    bv = bias[quad];
+  }
+  let rows = array<vec4f, 4>(acc[0], acc[1], acc[2], acc[3]);
+  for (var i = 0u; i < 4u; i++) {
+    let m = row0 + i;
+    if (m < params.M) {
+      var v = rows[i] + bv;
       if (RELU) {
         v = max(v, vec4f(0.0));
       }
-      c[m * N4 + q] = v;
+      c[m * N4 + quad] = v;
     }
+  }
+}
+
+@compute @workgroup_size(WGX, WGY)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row0 = (wg.y * WGY + lid.y) * RG * 4u;
+  let quad0 = wg.x * WGX * TQ + lid.x;
+  let ao0 = aOffsets(row0);
+  let ao1 = aOffsets(row0 + 4u);
+  let ao2 = aOffsets(row0 + 8u);
+  let ao3 = aOffsets(row0 + 12u);
+  let bo0 = bOffset(quad0);
+  let bo1 = bOffset(quad0 + WGX);
+  let bo2 = bOffset(quad0 + 2u * WGX);
+  let bo3 = bOffset(quad0 + 3u * WGX);
+
+  // acc<r><q>: rows row0 + 4r .. +3 (as columns), column quad q.
+  var acc00 = mat4x4f(); var acc01 = mat4x4f(); var acc02 = mat4x4f(); var acc03 = mat4x4f();
+  var acc10 = mat4x4f(); var acc11 = mat4x4f(); var acc12 = mat4x4f(); var acc13 = mat4x4f();
+  var acc20 = mat4x4f(); var acc21 = mat4x4f(); var acc30 = mat4x4f(); var acc31 = mat4x4f();
+  let K4 = params.K / 4u;
+  for (var k4 = 0u; k4 < K4; k4++) {
+    let b0 = loadB(bo0, k4);
+    var b1 = mat4x4f(); var b2 = mat4x4f(); var b3 = mat4x4f();
+    if (TQ > 1u) { b1 = loadB(bo1, k4); }
+    if (TQ > 2u) { b2 = loadB(bo2, k4); }
+    if (TQ > 3u) { b3 = loadB(bo3, k4); }
+    let a0 = loadA(ao0, k4);
+    acc00 = mac(acc00, b0, a0);
+    if (TQ > 1u) { acc01 = mac(acc01, b1, a0); }
+    if (TQ > 2u) { acc02 = mac(acc02, b2, a0); }
+    if (TQ > 3u) { acc03 = mac(acc03, b3, a0); }
+    if (RG > 1u) {
+      let a1 = loadA(ao1, k4);
+      acc10 = mac(acc10, b0, a1);
+      if (TQ > 1u) { acc11 = mac(acc11, b1, a1); }
+      if (TQ > 2u) { acc12 = mac(acc12, b2, a1); }
+      if (TQ > 3u) { acc13 = mac(acc13, b3, a1); }
+    }
+    if (RG > 2u) {
+      let a2 = loadA(ao2, k4);
+      acc20 = mac(acc20, b0, a2);
+      if (TQ > 1u) { acc21 = mac(acc21, b1, a2); }
+    }
+    if (RG > 3u) {
+      let a3 = loadA(ao3, k4);
+      acc30 = mac(acc30, b0, a3);
+      if (TQ > 1u) { acc31 = mac(acc31, b1, a3); }
+    }
+  }
+
+  store(acc00, row0, quad0);
+  if (TQ > 1u) { store(acc01, row0, quad0 + WGX); }
+  if (TQ > 2u) { store(acc02, row0, quad0 + 2u * WGX); }
+  if (TQ > 3u) { store(acc03, row0, quad0 + 3u * WGX); }
+  if (RG > 1u) {
+    store(acc10, row0 + 4u, quad0);
+    if (TQ > 1u) { store(acc11, row0 + 4u, quad0 + WGX); }
+    if (TQ > 2u) { store(acc12, row0 + 4u, quad0 + 2u * WGX); }
+    if (TQ > 3u) { store(acc13, row0 + 4u, quad0 + 3u * WGX); }
+  }
+  if (RG > 2u) {
+    store(acc20, row0 + 8u, quad0);
+    if (TQ > 1u) { store(acc21, row0 + 8u, quad0 + WGX); }
+  }
+  if (RG > 3u) {
+    store(acc30, row0 + 12u, quad0);
+    if (TQ > 1u) { store(acc31, row0 + 12u, quad0 + WGX); }
   }
 }

@@ -1,13 +1,18 @@
 // max-pool-grad: dx[i] = Σ dy[o] over every output window o that contains input pixel i AND whose
 // argmax (from max-pool.wgsl) is i. NCHW, f32; argmax u32 flat input indices. dx is overwritten.
-// A gather, not a scatter: with overlapping windows (F > S) several outputs may route to the same input,
-// and gathering makes that race-free and deterministic (fixed summation order: window rows, then
-// columns, each from the highest index down).
 // Bindings: 0 params, 1 dy (read), 2 argmax (read), 3 dx (read_write).
-// One thread does IX consecutive inputs of one input row. The output rows whose windows contain that
-// input row are found once per thread (one div); along the row, ih + P = q·S + r is carried by
-// additions, so the windows containing column iw are ow = q, q − 1, … while r + (q − ow)·S < FW:
-// no div/mod per element.
+// Two formulations, chosen by the host with the CELLS override; both are race-free and deterministic:
+// - CELLS = false (any F, S; needed when windows overlap, F > S): a gather. One thread does IX
+//   consecutive inputs of one input row; the output rows whose windows contain that row are found once
+//   per thread (one div); along the row, iw + P = q·S + r is carried by additions, so the windows holding
+//   column iw are ow = q, q − 1, … while r + (q − ow)·S < FW: no div/mod per element. Several outputs
+//   may route to one input; their dy are summed in a fixed order (no atomics).
+// - CELLS = true (only when S ≥ FH and S ≥ FW: windows never overlap): the input is cut into disjoint
+//   cells, cell (oh, ow) = rows [oh·S − P, (oh + 1)·S − P) × columns likewise (the first and last cells
+//   stretched to the input's edges), each holding the whole of window (oh, ow). One thread does OX
+//   consecutive cells of one cell row: it reads one argmax and one dy per cell (not one per input, as
+//   the gather does) and writes dy at the argmax and 0 elsewhere in the cell.
+// IX and OX (≤ 8) are set by the host so rows split evenly between threads (14 → 2 × 7).
 
 struct Params {
   N: u32,
@@ -23,7 +28,9 @@ struct Params {
 }
 
 override WG: u32 = 64;
-override IX: u32 = 4;
+override IX: u32 = 7;
+override OX: u32 = 7;
+override CELLS: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -33,6 +40,49 @@ override IX: u32 = 4;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * WG;
+  if (CELLS) {
+    cells(t);
+  } else {
+    gather(t);
+  }
+}
+
+fn cells(t: u32) {
+  let groups = (params.OW + OX - 1u) / OX;
+  let row = t / groups; // (n·C + c)·OH + oh
+  if (row >= params.N * params.C * params.OH) {
+    return;
+  }
+  let ow0 = (t - row * groups) * OX;
+  let nc = row / params.OH;
+  let oh = row - nc * params.OH;
+  let S = params.S;
+  let P = params.P;
+  let W = params.W;
+  // Cell rows [r0, r1): P < S, so oh·S − P ≥ 0 for oh ≥ 1; the last cell row runs to H.
+  let r0 = select(oh * S - P, 0u, oh == 0u);
+  let r1 = select(min((oh + 1u) * S - P, params.H), params.H, oh == params.OH - 1u);
+  let rowBase = (nc * params.H + r0) * W;
+  let owEnd = min(ow0 + OX, params.OW);
+  var o = row * params.OW + ow0;
+  var c0 = select(ow0 * S - P, 0u, ow0 == 0u);
+  for (var ow = ow0; ow < owEnd; ow++) {
+    let c1 = select(min((ow + 1u) * S - P, W), W, ow == params.OW - 1u);
+    let at = argmax[o];
+    let g = dy[o];
+    var i0 = rowBase + c0;
+    for (var r = r0; r < r1; r++) {
+      for (var i = i0; i < i0 + (c1 - c0); i++) {
+        dx[i] = select(0.0, g, i == at);
+      }
+      i0 += W;
+    }
+    c0 = c1;
+    o++;
+  }
+}
+
+fn gather(t: u32) {
   let groups = (params.W + IX - 1u) / IX;
   let row = t / groups; // (n·C + c)·H + ih
   if (row >= params.N * params.C * params.H) {

@@ -6,9 +6,9 @@
 // least one real pixel (2P ≤ min(FH, FW), checked by the host). Output size OH×OW is given, normally
 // floor((H + 2P − F)/S) + 1.
 // Bindings: 0 params, 1 x (read), 2 y (read_write), 3 argmax (read_write).
-// One thread does OX consecutive outputs of one output row: the row, plane and window-row clipping are
-// worked out once (one div per thread), then input indices are carried by additions (index arithmetic is
-// what costs most on SwiftShader).
+// One thread does OX (≤ 8, set by the host so rows split evenly: 14 → 2 × 7) consecutive outputs of one
+// output row: the row, plane and window-row clipping are worked out once (one div per thread), then input
+// indices are carried by additions (index arithmetic is what costs most on SwiftShader).
 
 struct Params {
   N: u32,
@@ -24,7 +24,7 @@ struct Params {
 }
 
 override WG: u32 = 64;
-override OX: u32 = 4;
+override OX: u32 = 7;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;

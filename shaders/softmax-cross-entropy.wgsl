@@ -9,7 +9,8 @@
 // Layouts: logits, probs, dlogits [N, classes] row-major; labels u32 [N] (the dataset's u8 labels are
 // widened by batch-gather); rowLoss f32 [N]; stats an array of 16-byte Stats slots.
 // A row with a non-finite logit, or a label ≥ classes, gets loss NaN and NaN probs/dlogits, so the NaN
-// guard sees it instead of a silent 0. argmax ties go to the lowest index (strict >), NaN never wins.
+// guard sees it instead of a silent 0. argmax ties go to the lowest index (strict >);
+// a NaN never replaces the running max (such rows have a NaN loss anyway).
 // Bindings: 0 params, 1 logits (read), 2 labels (read), 3 dlogits, 4 probs, 5 rowLoss, 6 stats
 // (read_write). WRITE_DLOGITS / WRITE_PROBS / WRITE_ROW_LOSS switch the optional outputs off (their
 // bindings then hold a placeholder).

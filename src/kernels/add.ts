@@ -1,7 +1,7 @@
 // Why: element-wise c = alpha·a + b, which the engine uses to sum the gradients of a tensor consumed
 // twice (alpha = 1), and as a general axpy.
 import source from '../../shaders/add.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
 
 const ELEMENTS_PER_THREAD = 4;
 const params = { n: 'u32', alpha: 'f32' } as const;
@@ -21,10 +21,10 @@ export const addSpec = defineKernel({
 });
 
 export interface AddArgs {
-  a: GPUBuffer;
-  b: GPUBuffer;
+  a: BufferBinding;
+  b: BufferBinding;
   /** Output; must be a buffer distinct from a and b. */
-  c: GPUBuffer;
+  c: BufferBinding;
   n: number;
   /** Scale of a; default 1. */
   alpha?: number;

@@ -2,7 +2,7 @@
 // (count_include_pad = true, PyTorch's default).
 import source from '../../shaders/avg-pool.wgsl?raw';
 import { defineKernel, type BoundKernel, type Gpu } from '../gpu';
-import { checkPoolShape, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
+import { checkPoolShape, perThread, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
 
 export const avgPoolSpec = defineKernel({
   name: 'avg-pool',
@@ -12,14 +12,14 @@ export const avgPoolSpec = defineKernel({
     { name: 'x', access: 'read' },
     { name: 'y', access: 'read_write' },
   ],
-  overrides: { WG: 64, OX: 4 },
+  overrides: { WG: 64, OX: 7 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
 /** y = (Σ x over each window, padding as zeros) / (FH·FW). */
 export async function avgPool(gpu: Gpu, a: PoolShape & { x: GPUBuffer; y: GPUBuffer }): Promise<BoundKernel> {
   checkPoolShape(avgPoolSpec.name, a);
-  const p = await gpu.prepare(avgPoolSpec);
+  const p = await gpu.prepare(avgPoolSpec, { OX: perThread(a.OW) });
   const { WG, OX } = p.overrides;
   return gpu.bind(p, pick(a), [a.x, a.y], rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!));
 }

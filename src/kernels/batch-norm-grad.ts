@@ -2,7 +2,7 @@
 // dispatches: per-channel sums (which are dgamma and dbeta themselves), then dx element-wise.
 import reduceSource from '../../shaders/batch-norm-grad-reduce.wgsl?raw';
 import inputSource from '../../shaders/batch-norm-grad-input.wgsl?raw';
-import { defineKernel, KernelGroup, type Gpu } from '../gpu';
+import { defineKernel, KernelGroup, type BufferBinding, type Gpu } from '../gpu';
 import { checkBatchNormSize, elementwiseGrid, reductionWorkgroup, type BatchNormSize } from './batch-norm';
 
 const params = { N: 'u32', C: 'u32', HW: 'u32' } as const;
@@ -44,17 +44,17 @@ export const batchNormGradInputSpec = defineKernel({
 
 export interface BatchNormGradArgs extends BatchNormSize {
   /** The forward's input and the upstream gradient, N·C·HW floats. */
-  x: GPUBuffer;
-  dy: GPUBuffer;
-  gamma: GPUBuffer;
+  x: BufferBinding;
+  dy: BufferBinding;
+  gamma: BufferBinding;
   /** Saved by batchNormTrain, C floats each. */
-  mean: GPUBuffer;
-  invStd: GPUBuffer;
+  mean: BufferBinding;
+  invStd: BufferBinding;
   /** Written (overwritten, not accumulated): N·C·HW floats; must not be x or dy. */
-  dx: GPUBuffer;
+  dx: BufferBinding;
   /** Written (overwritten, not accumulated): C floats each. */
-  dgamma: GPUBuffer;
-  dbeta: GPUBuffer;
+  dgamma: BufferBinding;
+  dbeta: BufferBinding;
 }
 
 /** dbeta = Σdy, dgamma = Σdy·x̂, then dx = gamma·invStd·(dy − dbeta/M − x̂·dgamma/M). */

@@ -3,7 +3,7 @@ import { batchNormEvalRef, batchNormGradRef, batchNormTrainRef, runningStatsRef 
 import { expectClose } from '../testing/allclose';
 import { f32Buffer, testGpu, zeroBuffer } from '../testing/gpu';
 import { Prng } from '../util/prng';
-import { batchNormEval, batchNormTrain } from './batch-norm';
+import { batchNormEval, batchNormStatsSpec, batchNormTrain } from './batch-norm';
 import { batchNormGrad } from './batch-norm-grad';
 
 interface Case {
@@ -15,13 +15,17 @@ interface Case {
   offset: number;
 }
 
-// HW = 1 (every thread steps whole samples), HW = 16 (divides the workgroup), odd HW (wraps at varying
-// threads), HW > 256 (a thread stays inside one sample row), and a long reduction M = 16·784 = 12,544.
+// Reductions: HW = 1 (every thread steps whole samples), HW = 16 (divides the workgroup), odd HW (wraps
+// at varying threads), HW > 256 (a thread stays inside one sample row), a long reduction M = 16·784.
+// Element-wise passes: HW < 4 (a thread's 4 elements span up to 4 channels: the general path), HW ≥ 4
+// with channel changes inside a thread (the two-channel fast path), C = 1, and sizes not multiples of 4.
 const cases: Case[] = [
   { label: 'N=1 conv 5×6', N: 1, C: 2, HW: 30, offset: 0 },
   { label: 'N=3 C=5 conv 7×5', N: 3, C: 5, HW: 35, offset: 0 },
   { label: 'dense N=4 F=13', N: 4, C: 13, HW: 1, offset: 0 },
   { label: 'N=5 C=4 conv 4×4', N: 5, C: 4, HW: 16, offset: 0 },
+  { label: 'N=2 C=5 conv 3×1 (one thread spans 2–3 channels)', N: 2, C: 5, HW: 3, offset: 0 },
+  { label: 'N=3 C=1 conv 2×5', N: 3, C: 1, HW: 10, offset: 0 },
   { label: 'offset 50, N=2 C=3 conv 3×3', N: 2, C: 3, HW: 9, offset: 50 },
   { label: 'long: N=16 C=3 conv 28×28', N: 16, C: 3, HW: 784, offset: 0.5 },
 ];
@@ -143,7 +147,7 @@ describe('batch-norm kernels vs reference', () => {
     const rm = await gpu.readF32(bufs.runningMean, 2);
     const rv = await gpu.readF32(bufs.runningVar, 2);
     const ref = batchNormTrainRef(x, [1, 1], [0, 0], shape, 1e-5);
-    let exp = { runningMean: Float64Array.from([0, 0]), runningVar: Float64Array.from([1, 1]) };
+    let exp: { runningMean: Float64Array; runningVar: Float64Array } = { runningMean: Float64Array.from([0, 0]), runningVar: Float64Array.from([1, 1]) };
     for (let i = 0; i < 3; i++) exp = runningStatsRef(exp.runningMean, exp.runningVar, ref, 0.25);
     expectClose(rm, exp.runningMean, { atol: 1e-6, rtol: 1e-5, label: 'runningMean after 3 steps' });
     expectClose(rv, exp.runningVar, { atol: 1e-6, rtol: 1e-5, label: 'runningVar after 3 steps' });
@@ -158,7 +162,6 @@ describe('batch-norm kernels vs reference', () => {
 
   it('rejects a workgroup that is not a power of two', async () => {
     const gpu = await testGpu();
-    const { batchNormStatsSpec } = await import('./batch-norm');
     await expect(gpu.prepare(batchNormStatsSpec, { WG: 96 })).rejects.toThrow(/batch-norm-stats: WG must be a power of two/);
   });
 });

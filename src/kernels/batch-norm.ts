@@ -3,7 +3,7 @@
 // KernelGroup; eval is the same normalisation kernel reading the running statistics.
 import statsSource from '../../shaders/batch-norm-stats.wgsl?raw';
 import applySource from '../../shaders/batch-norm-apply.wgsl?raw';
-import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
 
 const ELEMENTS_PER_THREAD = 4;
 
@@ -67,17 +67,17 @@ export function elementwiseGrid(n: number, wg: number): [number, number, number]
 }
 
 export interface BatchNormTrainArgs extends BatchNormSize {
-  x: GPUBuffer;
-  gamma: GPUBuffer;
-  beta: GPUBuffer;
+  x: BufferBinding;
+  gamma: BufferBinding;
+  beta: BufferBinding;
   /** Output, N·C·HW floats; must not be x. */
-  y: GPUBuffer;
+  y: BufferBinding;
   /** Written: per-channel batch mean and 1/sqrt(biased var + epsilon), C floats each, kept for the backward. */
-  mean: GPUBuffer;
-  invStd: GPUBuffer;
+  mean: BufferBinding;
+  invStd: BufferBinding;
   /** Updated in place: running = (1 − momentum)·running + momentum·batch (unbiased variance). */
-  runningMean: GPUBuffer;
-  runningVar: GPUBuffer;
+  runningMean: BufferBinding;
+  runningVar: BufferBinding;
   /** PyTorch convention, default 0.1; 0 leaves the running statistics untouched. */
   momentum?: number;
   /** Default 1e-5. */
@@ -98,13 +98,13 @@ export async function batchNormTrain(gpu: Gpu, a: BatchNormTrainArgs): Promise<K
 }
 
 export interface BatchNormEvalArgs extends BatchNormSize {
-  x: GPUBuffer;
-  gamma: GPUBuffer;
-  beta: GPUBuffer;
-  runningMean: GPUBuffer;
-  runningVar: GPUBuffer;
+  x: BufferBinding;
+  gamma: BufferBinding;
+  beta: BufferBinding;
+  runningMean: BufferBinding;
+  runningVar: BufferBinding;
   /** Output, N·C·HW floats; must not be x. */
-  y: GPUBuffer;
+  y: BufferBinding;
   /** Default 1e-5. */
   epsilon?: number;
 }

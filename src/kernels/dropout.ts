@@ -5,13 +5,13 @@
 // every training step, before submitting, call
 //   const p = dropoutParams({ n, rate, seed, step }); fwd.setParams(p); bwd.setParams(p);
 // with the same `step` (e.g. the optimizer step count, or that plus a per-layer offset so two dropout
-// layers of one net differ — or give each layer its own seed). setParams is a 20-byte queue.writeBuffer,
+// layers of one net differ — or give each layer its own seed). setParams is a 32-byte queue.writeBuffer,
 // ordered before the next submit, so this assumes one submit per training step (as the engine does).
 // Eval mode: dropout is the identity, so the engine does not encode these kernels at all (it passes the
 // input tensor on as the output); rate 0 is the identity too and may be skipped the same way.
 import forwardSource from '../../shaders/dropout.wgsl?raw';
 import gradSource from '../../shaders/dropout-grad.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
 
 const ELEMENTS_PER_THREAD = 4;
 const params = { n: 'u32', seed: 'u32', step: 'u32', threshold: 'u32', scale: 'f32' } as const;
@@ -62,13 +62,13 @@ function grid(n: number): [number, number, number] {
 }
 
 /** y = x·mask/(1 − rate), mask from hash(seed, step, i); x and y distinct buffers of n floats. */
-export async function dropout(gpu: Gpu, a: DropoutConfig & { x: GPUBuffer; y: GPUBuffer }): Promise<BoundKernel> {
+export async function dropout(gpu: Gpu, a: DropoutConfig & { x: BufferBinding; y: BufferBinding }): Promise<BoundKernel> {
   const p = await gpu.prepare(dropoutSpec);
   return gpu.bind(p, dropoutParams(a), [a.x, a.y], grid(a.n));
 }
 
 /** dx = dy·mask/(1 − rate) with the mask of the forward of the same (seed, step). */
-export async function dropoutGrad(gpu: Gpu, a: DropoutConfig & { dy: GPUBuffer; dx: GPUBuffer }): Promise<BoundKernel> {
+export async function dropoutGrad(gpu: Gpu, a: DropoutConfig & { dy: BufferBinding; dx: BufferBinding }): Promise<BoundKernel> {
   const p = await gpu.prepare(dropoutGradSpec);
   return gpu.bind(p, dropoutParams(a), [a.dy, a.dx], grid(a.n));
 }

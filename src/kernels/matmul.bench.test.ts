@@ -24,11 +24,13 @@ const only = (import.meta.env.VITE_BENCH_ONLY as string | undefined) ?? '';
 
 describe.skipIf(!import.meta.env.VITE_BENCH)('matmul speed', () => {
   const n = 1024;
-  const tiles: (Partial<MatmulTile> & { variant?: 'vec4' | 'scalar' })[] = [
-    { TM: 8, TN: 16, WGX: 8, WGY: 8 },
-    { TM: 16, TN: 8, WGX: 8, WGY: 8 },
-    { TM: 8, TN: 8, WGX: 8, WGY: 8 },
-    { variant: 'scalar', TM: 8, TN: 16, WGX: 8, WGY: 8 },
+  const tiles: (Partial<MatmulTile> & { MAC?: number; variant?: 'vec4' | 'scalar' })[] = [
+    { RG: 2, TQ: 4, WGX: 8, WGY: 8 },
+    { RG: 4, TQ: 2, WGX: 8, WGY: 8 },
+    { RG: 2, TQ: 2, WGX: 8, WGY: 8 },
+    { RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 1 },
+    { RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 2 },
+    { variant: 'scalar', RG: 2, TQ: 4, WGX: 8, WGY: 8 },
   ];
   for (const [i, t] of tiles.entries()) {
     it(`1024³ ${JSON.stringify(t)}`, async ({ skip }) => {

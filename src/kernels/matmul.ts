@@ -13,10 +13,13 @@ const bindings = [
   { name: 'c', access: 'read_write' },
 ] as const;
 
-/** Register tile (TM rows × TN columns per thread) and workgroup (WGX × WGY threads). */
+/**
+ * Register tile per thread: RG blocks of 4 rows × TQ quads of 4 columns (RG, TQ in 1–4, RG·TQ ≤ 8;
+ * RG > 2 allows TQ ≤ 2), and the workgroup (WGX × WGY threads).
+ */
 export interface MatmulTile {
-  TM: number;
-  TN: number;
+  RG: number;
+  TQ: number;
   WGX: number;
   WGY: number;
 }
@@ -26,7 +29,7 @@ export const matmulSpec = defineKernel({
   source: vec4Source,
   params,
   bindings,
-  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, TM: 8, TN: 16, WGX: 8, WGY: 8 },
+  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 0 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -35,7 +38,7 @@ export const matmulScalarSpec = defineKernel({
   source: scalarSource,
   params,
   bindings,
-  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, TM: 4, TN: 8, WGX: 8, WGY: 8 },
+  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 2, TQ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -55,7 +58,7 @@ export interface MatmulArgs {
   transB?: boolean;
   relu?: boolean;
   /** Tiling override (benchmarks, tuning); defaults per variant. */
-  tile?: Partial<MatmulTile>;
+  tile?: Partial<MatmulTile> & { MAC?: number };
   /** Force a variant (tests); by default vec4 whenever the shape allows it. */
   variant?: 'vec4' | 'scalar';
 }
@@ -65,10 +68,10 @@ export function matmulVec4Fits(a: { M: number; N: number; K: number; transA?: bo
   return a.K % 4 === 0 && a.N % 4 === 0 && (!a.transA || a.M % 4 === 0);
 }
 
-function checkTile(name: string, t: MatmulTile, vec4: boolean): void {
-  const ok =
-    t.TM >= 1 && t.TN >= 1 && t.TM <= 16 && t.TN <= 16 && t.TM * t.TN <= 128 && (!vec4 || (t.TM % 4 === 0 && t.TN % 4 === 0));
-  if (!ok) throw new KernelLimitError(`${name}: register tile ${t.TM}×${t.TN} not supported (TM, TN ≤ 16, TM·TN ≤ 128${vec4 ? ', multiples of 4' : ''})`);
+/** The WGSL writes out accumulators for RG ≤ 2 × TQ ≤ 4 and RG ≤ 4 × TQ ≤ 2 blocks. */
+export function checkMatmulTile(name: string, t: MatmulTile): void {
+  const ok = [t.RG, t.TQ].every((v) => Number.isInteger(v) && v >= 1 && v <= 4) && (t.RG <= 2 || t.TQ <= 2);
+  if (!ok) throw new KernelLimitError(`${name}: register tile of ${t.RG}×${t.TQ} 4×4 blocks not written out (RG, TQ in 1–4; RG > 2 needs TQ ≤ 2)`);
 }
 
 /** C = op(A)·op(B) (+ bias) (then ReLU). */
@@ -78,10 +81,10 @@ export async function matmul(gpu: Gpu, a: MatmulArgs): Promise<BoundKernel> {
   const vec4 = (a.variant ?? (matmulVec4Fits(a) ? 'vec4' : 'scalar')) === 'vec4';
   if (vec4 && !matmulVec4Fits(a)) throw new Error(`matmul: vec4 variant needs K, N${a.transA ? ', M' : ''} multiples of 4 (got M=${M} N=${N} K=${K})`);
   const spec = vec4 ? matmulSpec : matmulScalarSpec;
-  const tile: MatmulTile = { TM: spec.overrides.TM, TN: spec.overrides.TN, WGX: spec.overrides.WGX, WGY: spec.overrides.WGY, ...a.tile };
-  checkTile(spec.name, tile, vec4);
+  const tile: MatmulTile & { MAC?: number } = { RG: spec.overrides.RG, TQ: spec.overrides.TQ, WGX: spec.overrides.WGX, WGY: spec.overrides.WGY, ...a.tile };
+  checkMatmulTile(spec.name, tile);
   const flags = { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0, HAS_BIAS: a.bias ? 1 : 0, RELU: a.relu ? 1 : 0 };
   const p = await gpu.prepare(spec, { ...flags, ...tile });
-  const groups: [number, number, number] = [Math.ceil(N / (tile.TN * tile.WGX)), Math.ceil(M / (tile.TM * tile.WGY)), 1];
+  const groups: [number, number, number] = [Math.ceil(N / (4 * tile.TQ * tile.WGX)), Math.ceil(M / (4 * tile.RG * tile.WGY)), 1];
   return gpu.bind(p, { M, N, K }, [a.a, a.b, a.bias ?? a.a, a.c], groups);
 }

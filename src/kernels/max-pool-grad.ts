@@ -1,8 +1,9 @@
-// Why: max pooling backward. Routes dy to the input that won each window (the forward's argmax), as a
-// gather over the windows containing each input, so overlapping windows need no atomics.
+// Why: max pooling backward. Routes dy to the input that won each window (the forward's argmax). With
+// overlapping windows (F > S) it is a gather over the windows containing each input (no atomics,
+// deterministic); without overlap each thread owns disjoint input cells, a quarter of the reads for 2×2.
 import source from '../../shaders/max-pool-grad.wgsl?raw';
 import { defineKernel, type BoundKernel, type Gpu } from '../gpu';
-import { checkPoolShape, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
+import { checkPoolShape, perThread, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
 
 export const maxPoolGradSpec = defineKernel({
   name: 'max-pool-grad',
@@ -13,14 +14,19 @@ export const maxPoolGradSpec = defineKernel({
     { name: 'argmax', access: 'read' },
     { name: 'dx', access: 'read_write' },
   ],
-  overrides: { WG: 64, IX: 4 },
+  overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
 /** dx[i] = Σ dy[o] over the windows o containing i whose argmax is i (dx is overwritten). */
-export async function maxPoolGrad(gpu: Gpu, a: PoolShape & { dy: GPUBuffer; argmax: GPUBuffer; dx: GPUBuffer }): Promise<BoundKernel> {
+export async function maxPoolGrad(
+  gpu: Gpu,
+  a: PoolShape & { dy: GPUBuffer; argmax: GPUBuffer; dx: GPUBuffer; /** Force the gather (for tests); else chosen by overlap. */ gather?: boolean },
+): Promise<BoundKernel> {
   checkPoolShape(maxPoolGradSpec.name, a);
-  const p = await gpu.prepare(maxPoolGradSpec);
-  const { WG, IX } = p.overrides;
-  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.dx], rowGrid(a.N * a.C * a.H, a.W, IX!, WG!));
+  const cells = !a.gather && a.S >= a.FH && a.S >= a.FW;
+  const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, OX: perThread(a.OW) } : { CELLS: 0, IX: perThread(a.W) });
+  const { WG, IX, OX } = p.overrides;
+  const grid = cells ? rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!) : rowGrid(a.N * a.C * a.H, a.W, IX!, WG!);
+  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.dx], grid);
 }

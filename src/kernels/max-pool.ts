@@ -51,6 +51,15 @@ export function checkPoolShape(kernel: string, s: PoolShape): void {
   if (s.N * s.C * s.H * s.W >= 2 ** 31) throw new PoolShapeError(`${kernel}: input of ${s.N * s.C * s.H * s.W} elements exceeds 2^31`);
 }
 
+/**
+ * Elements per thread along a row of `len`: at most `max`, split evenly (14 → 7, 28 → 7, 13 → 7), so no
+ * thread idles through a short tail while its SIMD neighbours finish a long one. It is an override, so each
+ * distinct value is its own pipeline (few per network).
+ */
+export function perThread(len: number, max = 8): number {
+  return Math.ceil(len / Math.ceil(len / max));
+}
+
 /** Workgroups for `rows` rows of `len` elements, `per` elements per thread, WG threads per group. */
 export function rowGrid(rows: number, len: number, per: number, wg: number): [number, number, number] {
   return splitGrid(Math.ceil((rows * Math.ceil(len / per)) / wg));
@@ -65,14 +74,14 @@ export const maxPoolSpec = defineKernel({
     { name: 'y', access: 'read_write' },
     { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { WG: 64, OX: 4 },
+  overrides: { WG: 64, OX: 7 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
 /** y = max over each window of x, argmax = flat index into x of the first maximum (row-major). */
 export async function maxPool(gpu: Gpu, a: PoolShape & { x: GPUBuffer; y: GPUBuffer; argmax: GPUBuffer }): Promise<BoundKernel> {
   checkPoolShape(maxPoolSpec.name, a);
-  const p = await gpu.prepare(maxPoolSpec);
+  const p = await gpu.prepare(maxPoolSpec, { OX: perThread(a.OW) });
   const { WG, OX } = p.overrides;
   return gpu.bind(p, pick(a), [a.x, a.y, a.argmax], rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!));
 }

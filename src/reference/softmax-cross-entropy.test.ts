@@ -48,7 +48,7 @@ describe('softmax cross-entropy reference', () => {
     expect(softmaxCrossEntropyRef([0, 1, 2], [3], 1, 3).nonFinite).toBe(1);
   });
 
-  it('argmax ties go to the lowest index; NaN never wins', () => {
+  it('argmax ties go to the lowest index; a NaN never replaces the running max', () => {
     expect(argmaxRef([1, 3, 3, 2], 0, 4)).toBe(1);
     expect(argmaxRef([9, 0, 5, 5], 1, 3)).toBe(1);
     expect(argmaxRef([1, NaN, 2], 0, 3)).toBe(2);

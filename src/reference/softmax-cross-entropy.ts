@@ -16,7 +16,8 @@ export interface SoftmaxCrossEntropyRef {
   dlogits: Float64Array;
 }
 
-/** Index of the largest value in x[base .. base + n); ties → the lowest index; NaNs never win. */
+/** Index of the largest value in x[base .. base + n); ties → the lowest index; a NaN never
+ *  replaces the running max (comparisons with NaN are false), as in the WGSL kernels. */
 export function argmaxRef(x: ArrayLike<number>, base: number, n: number): number {
   let best = 0;
   for (let c = 1; c < n; c++) if (x[base + c]! > x[base + best]!) best = c;

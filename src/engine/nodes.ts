@@ -1,0 +1,152 @@
+// Why: the engine runs a flat list of nodes, one GPU operation each, derived from the user's layers and
+// the model's shape analysis (the same numbers the UI shows). A layer's `activation` field becomes its
+// own node; a ReLU right after a conv or dense layer can be fused into that layer's epilogue.
+import type { ActivationKind } from '../kernels/activation';
+import { FUSED_LEAKY_RELU_ALPHA, type LayerAnalysis, type NetworkAnalysis, type NetworkSpec } from '../model';
+
+interface NodeBase {
+  /** The layer whose parameters this node uses (an activation field's node carries its layer's id). */
+  layerId: string;
+  /** The layers whose output this node's output is (a fused conv + ReLU answers for both). */
+  outputOf: string[];
+  /** Per-sample output elements. */
+  outSize: number;
+  /** Per-sample output shape, for activations views. */
+  outShape: readonly number[];
+}
+
+export interface ConvNode extends NodeBase {
+  op: 'conv2d';
+  C: number; H: number; W: number; K: number; FH: number; FW: number; S: number; PH: number; PW: number; dilation: number; OH: number; OW: number;
+  bias: boolean;
+  /** ReLU fused into the epilogue (the output is after the ReLU). */
+  relu: boolean;
+  /** Followed by a ReLU-like activation: He initialisation, else Glorot. */
+  heInit: boolean;
+}
+
+export interface DenseNode extends NodeBase {
+  op: 'dense';
+  inFeatures: number;
+  units: number;
+  bias: boolean;
+  relu: boolean;
+  heInit: boolean;
+}
+
+export interface PoolNode extends NodeBase {
+  op: 'max-pool' | 'avg-pool';
+  C: number; H: number; W: number; F: number; S: number; P: number; OH: number; OW: number;
+}
+
+export interface GlobalPoolNode extends NodeBase {
+  op: 'global-avg-pool';
+  C: number;
+  HW: number;
+}
+
+export interface ActivationNode extends NodeBase {
+  op: 'activation';
+  kind: ActivationKind;
+  alpha: number;
+}
+
+export interface BatchNormNode extends NodeBase {
+  op: 'batch-norm';
+  C: number;
+  HW: number;
+  momentum: number;
+  epsilon: number;
+}
+
+export interface DropoutNode extends NodeBase {
+  op: 'dropout';
+  rate: number;
+  /** Index among the network's dropout nodes (decorrelates their masks). */
+  ordinal: number;
+}
+
+export interface FlattenNode extends NodeBase {
+  op: 'flatten';
+}
+
+export type Node = ConvNode | DenseNode | PoolNode | GlobalPoolNode | ActivationNode | BatchNormNode | DropoutNode | FlattenNode;
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const reluLike = (k: string | undefined) => k === 'relu' || k === 'leaky-relu';
+
+/** Turns a valid spec (with its analysis) into nodes; `fuse` merges conv/dense + ReLU. */
+export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse }: { fuse: boolean }): Node[] {
+  if (!analysis.ok) throw new PlanError(`the network does not fit: ${analysis.error?.message ?? 'invalid'}`);
+  const nodes: Node[] = [];
+  let dropouts = 0;
+  spec.layers.forEach((layer, i) => {
+    const a: LayerAnalysis = analysis.layers[i]!;
+    const inShape = a.inShape!;
+    const outShape = a.outShape!;
+    const base = { layerId: layer.id, outputOf: [layer.id], outShape, outSize: size(outShape) };
+    const next = spec.layers[i + 1];
+    const followedByRelu = (act: string | undefined) => reluLike(act) || (act === undefined && reluLike(next?.kind));
+    switch (layer.kind) {
+      case 'conv2d': {
+        const g = a.geometry!;
+        nodes.push({ ...base, op: 'conv2d', C: inShape[0]!, H: g.H, W: g.W, K: layer.K, FH: g.FH, FW: g.FW, S: g.S, PH: g.PH, PW: g.PW, dilation: g.dilation, OH: g.OH, OW: g.OW, bias: layer.bias, relu: false, heInit: followedByRelu(layer.activation) });
+        if (layer.activation) nodes.push({ ...base, op: 'activation', kind: layer.activation, alpha: FUSED_LEAKY_RELU_ALPHA });
+        break;
+      }
+      case 'dense':
+        nodes.push({ ...base, op: 'dense', inFeatures: size(inShape), units: layer.units, bias: layer.bias, relu: false, heInit: followedByRelu(layer.activation) });
+        if (layer.activation) nodes.push({ ...base, op: 'activation', kind: layer.activation, alpha: FUSED_LEAKY_RELU_ALPHA });
+        break;
+      case 'max-pool':
+      case 'avg-pool': {
+        const g = a.geometry!;
+        nodes.push({ ...base, op: layer.kind, C: inShape[0]!, H: g.H, W: g.W, F: layer.F, S: layer.S, P: layer.P, OH: g.OH, OW: g.OW });
+        break;
+      }
+      case 'global-avg-pool':
+        nodes.push({ ...base, op: 'global-avg-pool', C: inShape[0]!, HW: size(inShape.slice(1)) });
+        break;
+      case 'relu':
+      case 'sigmoid':
+      case 'tanh':
+        nodes.push({ ...base, op: 'activation', kind: layer.kind, alpha: 0 });
+        break;
+      case 'leaky-relu':
+        nodes.push({ ...base, op: 'activation', kind: 'leaky-relu', alpha: layer.alpha });
+        break;
+      case 'batch-norm':
+        nodes.push({ ...base, op: 'batch-norm', C: inShape[0]!, HW: size(inShape.slice(1)), momentum: layer.momentum, epsilon: layer.epsilon });
+        break;
+      case 'dropout':
+        nodes.push({ ...base, op: 'dropout', rate: layer.rate, ordinal: dropouts++ });
+        break;
+      case 'flatten':
+        nodes.push({ ...base, op: 'flatten' });
+        break;
+      default:
+        throw new PlanError(`unknown layer kind ${(layer satisfies never as { kind: string }).kind}`);
+    }
+  });
+  return fuse ? fuseRelu(nodes) : nodes;
+}
+
+/** conv/dense followed by a plain ReLU node: one node with a ReLU epilogue. */
+function fuseRelu(nodes: Node[]): Node[] {
+  const out: Node[] = [];
+  for (const n of nodes) {
+    const prev = out[out.length - 1];
+    if (n.op === 'activation' && n.kind === 'relu' && prev && (prev.op === 'conv2d' || prev.op === 'dense') && !prev.relu) {
+      // The fused node now produces the ReLU's output: it answers for that layer too (an activation
+      // field's node has the same id as its layer; outputOf then already names it).
+      out[out.length - 1] = { ...prev, relu: true, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
+      continue;
+    }
+    out.push(n);
+  }
+  return out;
+}

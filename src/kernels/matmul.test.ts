@@ -1,0 +1,79 @@
+import { describe, it } from 'vitest';
+import { matmulRef, transposeRef } from '../reference/matmul';
+import { expectClose } from '../testing/allclose';
+import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
+import { Prng } from '../util/prng';
+import { matmul, matmulVec4Fits } from './matmul';
+
+// f32 accumulation of K products of values in [-1, 1]: rounding error grows like √K·ε·|terms|, so the
+// tolerance is atol = 1e-5·√K (K = 3136 → 5.6e-4) plus rtol 1e-5 for large outputs.
+const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K), rtol: 1e-5 });
+
+// M×N×K: trivial, odd everything, not multiples of the 8×16 tile, exact tiles, and the dense layer of
+// the reference network (dx = dy[100,10]·W[10,3136] and y = x[100,3136]·Wᵀ).
+const shapes: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [17, 33, 65],
+  [64, 64, 64],
+  [100, 3136, 10],
+  [100, 10, 3136],
+  [20, 36, 12],
+];
+const epilogues = [
+  { bias: false, relu: false },
+  { bias: true, relu: false },
+  { bias: false, relu: true },
+  { bias: true, relu: true },
+];
+
+describe('matmul vs reference', () => {
+  for (const [M, N, K] of shapes) {
+    for (const [t, [transA, transB]] of ([[false, false], [true, false], [false, true], [true, true]] as const).entries()) {
+      for (const variant of ['vec4', 'scalar'] as const) {
+        if (variant === 'vec4' && !matmulVec4Fits({ M, N, K, transA })) continue;
+        const epi = epilogues[(t + M) % 4]!;
+        it(`${M}×${N}×${K} transA=${transA} transB=${transB} bias=${epi.bias} relu=${epi.relu} ${variant}`, async () => {
+          const gpu = await testGpu();
+          const r = new Prng(M * 1000 + N * 10 + K + t);
+          const a = r.floats(M * K);
+          const b = r.floats(K * N);
+          const bias = r.floats(N);
+          // Operands are generated as op(A) [M,K] and op(B) [K,N], then stored transposed when asked.
+          const aStored = transA ? transposeRef(a, M, K) : a;
+          const bStored = transB ? transposeRef(b, K, N) : b;
+          const ab = f32Buffer(gpu, aStored);
+          const bb = f32Buffer(gpu, bStored);
+          const biasb = f32Buffer(gpu, bias);
+          const cb = f32Buffer(gpu, new Float32Array(M * N).fill(7)); // overwritten, not accumulated into
+          const k = await matmul(gpu, { a: ab, b: bb, c: cb, bias: epi.bias ? biasb : undefined, M, N, K, transA, transB, relu: epi.relu, variant });
+          const got = await runAndRead(gpu, [k], cb, M * N);
+          const want = matmulRef(a, b, { M, N, K, relu: epi.relu }, epi.bias ? bias : undefined);
+          expectClose(got, want, { ...tol(K), label: `C ${M}×${N}×${K}` });
+          k.dispose();
+          for (const x of [ab, bb, biasb, cb]) gpu.release(x);
+        });
+      }
+    }
+  }
+
+  it('small tiles and workgroups give the same product (tile overrides are honoured)', async () => {
+    const gpu = await testGpu();
+    const [M, N, K] = [37, 44, 24];
+    const r = new Prng(5);
+    const a = r.floats(M * K);
+    const b = r.floats(K * N);
+    const ab = f32Buffer(gpu, a);
+    const bb = f32Buffer(gpu, b);
+    const cb = f32Buffer(gpu, new Float32Array(M * N));
+    const want = matmulRef(a, b, { M, N, K });
+    for (const tile of [{ RG: 1, TQ: 1, WGX: 4, WGY: 2 }, { RG: 4, TQ: 2, WGX: 2, WGY: 8 }, { RG: 3, TQ: 1, WGX: 16, WGY: 4 }]) {
+      for (const variant of ['vec4', 'scalar'] as const) {
+        const k = await matmul(gpu, { a: ab, b: bb, c: cb, M, N, K, tile, variant });
+        expectClose(await runAndRead(gpu, [k], cb, M * N), want, { ...tol(K), label: `${variant} ${JSON.stringify(tile)}` });
+        k.dispose();
+      }
+    }
+    for (const x of [ab, bb, cb]) gpu.release(x);
+  });
+});

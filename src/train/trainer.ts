@@ -1,0 +1,288 @@
+// Why: the training loop. It replays the planned step (one submit per step, at most two in flight),
+// reads loss and accuracy back every ~quarter second rather than every step, reshuffles each epoch from
+// the seed, evaluates on the GPU, and pauses with the weights restored when the loss stops being finite.
+import type { BoundKernel, Gpu } from '../gpu';
+import type { GpuSplit } from '../data/gpu-dataset';
+import type { Network } from '../engine/network';
+import { Optimizer } from '../engine/optimizer';
+import type { Plan } from '../engine/plan';
+import { confusionMatrix } from '../kernels/confusion-matrix';
+import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
+import { CLASSES, type TrainConfig } from '../model';
+import { Prng } from '../util/prng';
+import { learningRateAt } from './schedule';
+
+/** Steps whose stats fit in the ring between two readbacks. */
+const STATS_SLOTS = 64;
+/** Aim for a readback about this often (ms): frequent enough for a live chart, rare enough to be free. */
+const READBACK_MS = 250;
+
+export interface StepStats {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface Progress {
+  /** Steps taken in the run so far (global). */
+  step: number;
+  epoch: number;
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  lr: number;
+  /** Per-step loss and accuracy since the last report. */
+  steps: StepStats[];
+  samplesPerSecond: number;
+  msPerStep: number;
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  count: number;
+  /** Row = true class, column = predicted, CLASSES × CLASSES. */
+  confusion: Uint32Array;
+  ms: number;
+}
+
+export type StopReason = { kind: 'stopped' } | { kind: 'finished' } | { kind: 'step-limit' } | { kind: 'diverged'; step: number; message: string };
+
+export interface TrainerHooks {
+  progress?(p: Progress): void;
+  epochEnd?(epoch: number, result: EvalResult): void;
+}
+
+export class Trainer {
+  readonly network: Network;
+  #gpu: Gpu;
+  #config: TrainConfig;
+  #train: GpuSplit;
+  #test: GpuSplit;
+  #trainPlan: Plan;
+  #evalPlan: Plan;
+  #optimizer: Optimizer;
+  #indices: GPUBuffer;
+  #evalIndices: GPUBuffer;
+  #confusion: GPUBuffer;
+  #confusionKernel: BoundKernel;
+  #step = 0;
+  #hooks: TrainerHooks;
+  #subset: number;
+
+  private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; hooks: TrainerHooks; subset: number }) {
+    this.#gpu = gpu;
+    this.network = network;
+    this.#config = f.config;
+    this.#train = f.train;
+    this.#test = f.test;
+    this.#trainPlan = f.trainPlan;
+    this.#evalPlan = f.evalPlan;
+    this.#optimizer = f.optimizer;
+    this.#indices = f.indices;
+    this.#evalIndices = f.evalIndices;
+    this.#confusion = f.confusion;
+    this.#confusionKernel = f.confusionKernel;
+    this.#hooks = f.hooks;
+    this.#subset = f.subset;
+  }
+
+  /**
+   * Plans training (batch = config.batch) and evaluation (the largest batch ≤ 250 dividing the test set)
+   * for `network` over resident data. `subset` limits training to the first N images.
+   */
+  static async create(gpu: Gpu, network: Network, data: { train: GpuSplit; test: GpuSplit }, config: TrainConfig, hooks: TrainerHooks = {}, subset?: number): Promise<Trainer> {
+    const trainCount = Math.min(data.train.count, subset ?? Infinity);
+    if (config.batch > trainCount) throw new Error(`batch size ${config.batch} is larger than the ${trainCount} training images`);
+    const indices = gpu.storage(trainCount * 4, 'epoch-order');
+    const evalIndices = gpu.upload(Uint32Array.from({ length: data.test.count }, (_, i) => i), 'test-order');
+    const evalN = largestDivisorAtMost(data.test.count, 250);
+    const [trainPlan, evalPlan] = [
+      await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes }, statsSlots: STATS_SLOTS, seed: config.seed }),
+      await network.plan({ N: evalN, train: false, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes } }),
+    ];
+    const optimizer = await Optimizer.create(gpu, network.store, config.optimizer);
+    const confusion = gpu.storage(CLASSES * CLASSES * 4, 'confusion');
+    const confusionKernel = await confusionMatrix(gpu, { logits: evalPlan.logits.buffer, labels: evalPlan.labels, matrix: confusion, N: evalN, classes: CLASSES });
+    return new Trainer(gpu, network, { config, train: data.train, test: data.test, trainPlan, evalPlan, optimizer, indices, evalIndices, confusion, confusionKernel, hooks, subset: trainCount });
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  get config(): TrainConfig {
+    return this.#config;
+  }
+
+  get stepsPerEpoch(): number {
+    // The last partial batch of an epoch is dropped (every step has the same batch size).
+    return Math.floor(this.#subset / this.#config.batch);
+  }
+
+  get totalSteps(): number {
+    return this.stepsPerEpoch * this.#config.epochs;
+  }
+
+  get epoch(): number {
+    return Math.floor(this.#step / this.stepsPerEpoch);
+  }
+
+  get trainPlan(): Plan {
+    return this.#trainPlan;
+  }
+
+  /** Learning rate, schedule, optimizer settings, epochs: applied from the next step, no reset. */
+  async setConfig(config: TrainConfig): Promise<void> {
+    if (config.batch !== this.#config.batch || config.dataset !== this.#config.dataset) {
+      throw new Error('batch size and dataset are fixed for a run: reset to change them');
+    }
+    if (!this.#optimizer.accepts(config.optimizer)) {
+      const next = await Optimizer.create(this.#gpu, this.network.store, config.optimizer);
+      this.#optimizer.dispose();
+      this.#optimizer = next;
+      this.network.store.clearOptimizerState();
+    } else {
+      this.#optimizer.update(config.optimizer);
+    }
+    this.#config = config;
+  }
+
+  #shuffle(epoch: number): void {
+    const order = Uint32Array.from({ length: this.#subset }, (_, i) => i);
+    new Prng((this.#config.seed * 1_000_003 + epoch) >>> 0).shuffle(order);
+    this.#gpu.write(this.#indices, order);
+  }
+
+  currentLearningRate(): number {
+    return learningRateAt(this.#step, this.totalSteps, this.#config.optimizer.lr, this.#config.schedule);
+  }
+
+  /**
+   * Trains until `shouldStop()` says so, `maxSteps` more steps were taken, or the configured epochs
+   * are done. Evaluates at each epoch end.
+   */
+  async run(opts: { shouldStop?: () => boolean; maxSteps?: number } = {}): Promise<StopReason> {
+    const plan = this.#trainPlan;
+    const parts = [...plan.stepParts(), this.#optimizer.kernel];
+    const limit = opts.maxSteps === undefined ? Infinity : this.#step + opts.maxSteps;
+    let pending: StepStats[] = [];
+    let intervalStart = performance.now();
+    let intervalFirstStep = this.#step;
+    let inFlight: Promise<void> | undefined;
+    let slot = 0;
+    this.network.store.saveCheckpoint();
+
+    const flush = async (): Promise<StopReason | undefined> => {
+      if (slot === 0) return undefined;
+      const count = slot;
+      const data = await this.#gpu.read(plan.stats, 0, count * STATS_SLOT_BYTES);
+      const stats = decodeStats(data, count);
+      const firstStep = this.#step - count;
+      const bad = stats.findIndex((s) => s.nonFinite > 0 || !Number.isFinite(s.lossSum));
+      if (bad >= 0) {
+        const step = firstStep + bad + 1;
+        const where = await this.#findNonFinite();
+        this.network.store.restoreCheckpoint();
+        this.#step = intervalFirstStep;
+        const message = `The loss became non-finite (NaN or ∞) at step ${step}${where ? `; ${where}` : ''}. Training is paused and the weights from step ${intervalFirstStep} are restored. Lower the learning rate and resume.`;
+        return { kind: 'diverged', step, message };
+      }
+      this.network.store.saveCheckpoint();
+      pending = stats.map((s, i) => ({ step: firstStep + i + 1, loss: s.lossSum / s.rows, accuracy: s.correct / s.rows }));
+      const ms = performance.now() - intervalStart;
+      const steps = this.#step - intervalFirstStep;
+      this.#hooks.progress?.({
+        step: this.#step,
+        epoch: this.epoch,
+        stepInEpoch: this.#step % this.stepsPerEpoch,
+        stepsPerEpoch: this.stepsPerEpoch,
+        totalSteps: this.totalSteps,
+        lr: this.currentLearningRate(),
+        steps: pending,
+        samplesPerSecond: (steps * this.#config.batch * 1000) / ms,
+        msPerStep: ms / steps,
+      });
+      slot = 0;
+      intervalStart = performance.now();
+      intervalFirstStep = this.#step;
+      return undefined;
+    };
+
+    while (true) {
+      if (this.#step >= this.totalSteps) {
+        await inFlight;
+        return (await flush()) ?? { kind: 'finished' };
+      }
+      if (this.#step >= limit || opts.shouldStop?.()) {
+        await inFlight;
+        return (await flush()) ?? { kind: this.#step >= limit ? 'step-limit' : 'stopped' };
+      }
+      const stepInEpoch = this.#step % this.stepsPerEpoch;
+      if (stepInEpoch === 0) this.#shuffle(this.epoch);
+      plan.prepareStep(this.#step, stepInEpoch * this.#config.batch, slot, this.#train.imageBytes);
+      this.#optimizer.prepareStep(this.#step + 1, this.currentLearningRate());
+      // At most two steps in flight: wait for the one before last, then submit this one.
+      await inFlight;
+      this.#gpu.run(parts, 'train-step');
+      inFlight = this.#gpu.done();
+      this.#step++;
+      slot++;
+      const epochDone = this.#step % this.stepsPerEpoch === 0;
+      if (slot === STATS_SLOTS || epochDone || performance.now() - intervalStart > READBACK_MS) {
+        await inFlight;
+        const stop = await flush();
+        if (stop) return stop;
+      }
+      if (epochDone) {
+        const result = await this.evaluate();
+        this.#hooks.epochEnd?.(this.epoch - 1, result);
+        intervalStart = performance.now();
+      }
+    }
+  }
+
+  /** Loss, accuracy and confusion matrix over the whole test set, on the GPU, in evaluation mode. */
+  async evaluate(): Promise<EvalResult> {
+    const t0 = performance.now();
+    const plan = this.#evalPlan;
+    const batches = this.#test.count / plan.N;
+    this.#gpu.clear(plan.stats, STATS_SLOT_BYTES);
+    this.#gpu.clear(this.#confusion);
+    const parts = [...plan.forwardParts(), plan.loss!, this.#confusionKernel];
+    for (let b = 0; b < batches; b++) {
+      plan.prepareStep(0, b * plan.N, 0, this.#test.imageBytes, true);
+      this.#gpu.run(parts, 'evaluate');
+    }
+    const [stats] = decodeStats(await this.#gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
+    const confusion = await this.#gpu.readU32(this.#confusion, CLASSES * CLASSES);
+    return { loss: stats!.lossSum / stats!.rows, accuracy: stats!.correct / stats!.rows, count: stats!.rows, confusion, ms: performance.now() - t0 };
+  }
+
+  /** After a non-finite loss: which layer's output (of the last step) first holds NaN or ∞. */
+  async #findNonFinite(): Promise<string | undefined> {
+    const plan = this.#trainPlan;
+    for (const layer of this.network.spec.layers) {
+      const t = plan.outputs.get(layer.id);
+      if (!t) continue;
+      const values = await this.#gpu.readF32(t.buffer, t.size);
+      if (values.some((v) => !Number.isFinite(v))) return `layer ${layer.id} (${layer.kind}) was the first to output non-finite values`;
+    }
+    const params = await this.#gpu.readF32(this.network.store.params, this.network.store.layout.total);
+    if (params.some((v) => !Number.isFinite(v))) return 'the weights themselves became non-finite';
+    return undefined;
+  }
+
+  dispose(): void {
+    this.#trainPlan.dispose();
+    this.#evalPlan.dispose();
+    this.#optimizer.dispose();
+    this.#confusionKernel.dispose();
+    for (const b of [this.#indices, this.#evalIndices, this.#confusion]) this.#gpu.release(b);
+  }
+}
+
+function largestDivisorAtMost(n: number, max: number): number {
+  for (let d = Math.min(n, max); d >= 1; d--) if (n % d === 0) return d;
+  return 1;
+}

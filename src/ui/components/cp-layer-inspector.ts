@@ -1,0 +1,132 @@
+// Why: the lecture's arithmetic for the selected layer, with its numbers filled in: the output size
+// W′ = (W − F + 2P)/S + 1, the parameters K·(F·F·C + 1), what the same layer would cost fully
+// connected, the receptive field and the multiply-adds. All numbers and equations come from
+// analyzeNetwork, so they are the ones the engine builds.
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { fmt, type LayerAnalysis, type LayerSpec } from '../../model';
+import { LAYER_INFO } from '../layer-info';
+import { panel } from '../styles/shared';
+import { shapeLabel } from './cp-layer-card';
+
+/** "12.3 KiB" for a byte count from the model. */
+export function bytesLabel(bytes: number): string {
+  if (bytes < 1024) return `${fmt(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${fmt(Math.round((bytes / 1024) * 10) / 10)} KiB`;
+  return `${fmt(Math.round((bytes / 1024 / 1024) * 100) / 100)} MiB`;
+}
+
+function formulas(layer: LayerSpec): { out?: string; params?: string } {
+  switch (layer.kind) {
+    case 'conv2d':
+      return { out: 'W′ = (W − F + 2P)/S + 1', params: layer.bias ? 'K·(F·F·C + 1)' : 'K·(F·F·C)' };
+    case 'max-pool':
+    case 'avg-pool':
+      return { out: 'W′ = (W − F + 2P)/S + 1' };
+    case 'dense':
+      return { params: layer.bias ? 'units·(inputs + 1)' : 'units·inputs' };
+    case 'batch-norm':
+      return { params: '2·C' };
+    case 'global-avg-pool':
+    case 'flatten':
+    case 'relu':
+    case 'sigmoid':
+    case 'tanh':
+    case 'leaky-relu':
+    case 'dropout':
+      return {};
+    default:
+      return layer satisfies never;
+  }
+}
+
+@customElement('cp-layer-inspector')
+export class CpLayerInspector extends LitElement {
+  static override styles = [
+    panel,
+    css`
+      :host { display: block; }
+      dl { margin: 0; display: grid; gap: 10px; }
+      dt { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--cp-muted, #5c6270); }
+      dd { margin: 2px 0 0; font-size: 0.88rem; }
+      .eq { font-family: var(--cp-math, 'STIX Two Math', 'Cambria Math', Georgia, serif); font-size: 0.95rem; overflow-wrap: anywhere; }
+      .formula { color: var(--cp-muted, #5c6270); }
+      .big { font-weight: 600; font-variant-numeric: tabular-nums; }
+      .problem { color: var(--cp-error, #a61e1e); font-size: 0.85rem; }
+      .sub { color: var(--cp-muted, #5c6270); font-size: 0.8rem; }
+    `,
+  ];
+
+  @property({ attribute: false }) layer?: LayerSpec;
+  @property({ attribute: false }) analysis?: LayerAnalysis;
+
+  override render() {
+    const l = this.layer;
+    const a = this.analysis;
+    return html`<section class="panel" aria-labelledby="insp-title">
+      <h2 id="insp-title">Inspector${l ? html`: <span>${l.id}</span>` : nothing}</h2>
+      ${l && a ? this.#body(l, a) : html`<p class="muted">Select a layer to see its arithmetic: output size, parameters, receptive field, multiply-adds.</p>`}
+    </section>`;
+  }
+
+  #body(l: LayerSpec, a: LayerAnalysis) {
+    const f = formulas(l);
+    const info = LAYER_INFO[l.kind];
+    const ok = !!a.outShape;
+    const ratio = a.params > 0 ? a.denseEquivalentParams / a.params : null;
+    return html`<p class="sub">${info.title}: ${info.blurb}</p>
+      ${a.error
+        ? html`<p class="problem" role="note">${ok ? 'Not finished' : "Doesn't fit"}: ${a.error.reason}${a.error.suggestion ? html`<br />Fix: ${a.error.suggestion}` : nothing}</p>`
+        : nothing}
+      <dl>
+        <div>
+          <dt>Input → output</dt>
+          <dd class="big">${shapeLabel(a.inShape)} → ${shapeLabel(a.outShape)}</dd>
+        </div>
+        ${ok
+          ? html`<div>
+                <dt>Output size</dt>
+                ${f.out ? html`<dd class="eq formula">${f.out}</dd>` : nothing}
+                <dd class="eq" aria-label="Output size arithmetic">${a.arithmetic.outSize}</dd>
+              </div>
+              <div>
+                <dt>Parameters</dt>
+                ${f.params ? html`<dd class="eq formula">${f.params}</dd>` : nothing}
+                <dd class="eq" aria-label="Parameter arithmetic">${a.arithmetic.params}</dd>
+                ${a.stateCount > 0 ? html`<dd class="sub">plus ${fmt(a.stateCount)} non-trained values</dd>` : nothing}
+              </div>
+              <div>
+                <dt>As a fully-connected layer</dt>
+                <dd class="eq formula">in·out + out</dd>
+                <dd class="eq">${shapeLabel(a.inShape)} → ${shapeLabel(a.outShape)}: ${fmt(a.denseEquivalentParams)} parameters</dd>
+                <dd class="sub">${ratio !== null
+                  ? ratio >= 1
+                    ? html`${fmt(Math.round(ratio * 10) / 10)}× the ${fmt(a.params)} this layer has: weight sharing and local connectivity at work.`
+                    : html`${fmt(Math.round((1 / ratio) * 10) / 10)}× fewer than this layer's ${fmt(a.params)}.`
+                  : html`This layer has no weights at all.`}</dd>
+              </div>
+              <div>
+                <dt>Receptive field</dt>
+                <dd class="big">${a.receptiveField ? `${fmt(a.receptiveField.size[0])}×${fmt(a.receptiveField.size[1])} input pixels` : '—'}</dd>
+                ${a.receptiveField
+                  ? html`<dd class="sub">neighbouring outputs are ${fmt(a.receptiveField.jump)} input pixel${a.receptiveField.jump === 1 ? '' : 's'} apart${a.receptiveField.coversInput ? '; each output sees the whole image' : ''}</dd>`
+                  : nothing}
+              </div>
+              <div>
+                <dt>Multiply-adds (one image, forward)</dt>
+                <dd class="eq" aria-label="Multiply-add arithmetic">${a.arithmetic.macs}</dd>
+              </div>
+              <div>
+                <dt>Activation memory</dt>
+                <dd>${bytesLabel(a.activationBytes)} per image (f32)</dd>
+              </div>`
+          : html`<div><dt>Output</dt><dd class="muted">Fix this layer (or the ones before it) to see its arithmetic.</dd></div>`}
+      </dl>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cp-layer-inspector': CpLayerInspector;
+  }
+}

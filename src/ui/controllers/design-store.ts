@@ -1,0 +1,225 @@
+// Why: every edit of the design goes through here: add, move, remove, change a field, load a preset,
+// undo, redo. Documents are immutable snapshots (a new object per edit), so undo is a list of them
+// and Lit sees a new property value on every change. No DOM here, so the logic is unit-tested alone.
+import {
+  analyzeNetwork,
+  getPreset,
+  newLayer,
+  PRESET_IDS,
+  uniqueLayerId,
+  validateTrainConfig,
+  type ConvplayDocument,
+  type InputSpec,
+  type LayerKind,
+  type LayerSpec,
+  type NetworkAnalysis,
+  type PresetId,
+  type TrainConfig,
+} from '../../model';
+import type { LayerField, LayerPatch } from '../events';
+import { History } from './history';
+
+/** Input the engine trains on (MNIST and Fashion-MNIST). */
+export const TRAINING_INPUT: InputSpec = { C: 1, H: 28, W: 28 };
+
+export interface Readiness {
+  ok: boolean;
+  /** Why training is off, in one sentence (empty when ok). */
+  reason: string;
+}
+
+/** Can this design be trained? The network must fit, take 1×28×28, and the config must be valid. */
+export function trainReadiness(doc: ConvplayDocument, analysis: NetworkAnalysis): Readiness {
+  const first = analysis.error;
+  if (first) {
+    const where = first.layerIndex < 0 ? 'Input' : first.layerId ? `Layer ${first.layerIndex + 1} (${first.layerId})` : 'Network';
+    return { ok: false, reason: `${where}: ${first.reason}${first.suggestion ? ` (fix: ${first.suggestion})` : ''}.` };
+  }
+  const { C, H, W } = doc.spec.input;
+  if (C !== TRAINING_INPUT.C || H !== TRAINING_INPUT.H || W !== TRAINING_INPUT.W) {
+    return { ok: false, reason: `Training needs a 1×28×28 input (MNIST); this design takes ${C}×${H}×${W}. Set C = 1, H = W = 28 to train.` };
+  }
+  const issues = validateTrainConfig(doc.train);
+  if (issues.length > 0) return { ok: false, reason: `Training settings: ${issues[0]!.message}.` };
+  return { ok: true, reason: '' };
+}
+
+/** Applies a patch to a layer, touching only fields that kind has (a stray key would make the
+ *  document unreadable by parseDocument). */
+export function applyPatch(layer: LayerSpec, patch: LayerPatch): LayerSpec {
+  const next: Record<string, unknown> = { ...layer };
+  const activationAllowed = layer.kind === 'conv2d' || layer.kind === 'dense';
+  for (const [k, v] of Object.entries(patch) as [LayerField, unknown][]) {
+    if (k === 'activation') {
+      if (!activationAllowed) continue;
+      if (v === null || v === undefined) delete next['activation'];
+      else next['activation'] = v;
+    } else if (Object.hasOwn(layer, k) && v !== undefined) {
+      next[k] = v;
+    }
+  }
+  return next as unknown as LayerSpec;
+}
+
+export type ChangeKind = 'edit' | 'select' | 'history' | 'load';
+
+export class DesignStore {
+  #history: History<ConvplayDocument>;
+  #analysis: NetworkAnalysis;
+  #analyzed: ConvplayDocument;
+  #selectedId: string | null = null;
+  readonly #onChange: (kind: ChangeKind) => void;
+
+  constructor(initial: ConvplayDocument, onChange: (kind: ChangeKind) => void = () => {}, options: { now?: () => number } = {}) {
+    this.#history = new History(initial, options);
+    this.#analyzed = initial;
+    this.#analysis = analyzeNetwork(initial.spec);
+    this.#onChange = onChange;
+  }
+
+  get doc(): ConvplayDocument {
+    return this.#history.present;
+  }
+  get spec() {
+    return this.doc.spec;
+  }
+  get train(): TrainConfig {
+    return this.doc.train;
+  }
+  /** analyzeNetwork(spec), computed once per document. */
+  get analysis(): NetworkAnalysis {
+    if (this.#analyzed !== this.doc) {
+      this.#analyzed = this.doc;
+      this.#analysis = analyzeNetwork(this.doc.spec);
+    }
+    return this.#analysis;
+  }
+  get readiness(): Readiness {
+    return trainReadiness(this.doc, this.analysis);
+  }
+  get designValid(): boolean {
+    return this.readiness.ok;
+  }
+  get canUndo(): boolean {
+    return this.#history.canUndo;
+  }
+  get canRedo(): boolean {
+    return this.#history.canRedo;
+  }
+  get selectedId(): string | null {
+    return this.#selectedId;
+  }
+  get selectedLayer(): LayerSpec | undefined {
+    return this.spec.layers.find((l) => l.id === this.#selectedId);
+  }
+
+  select(id: string | null): void {
+    if (id !== null && !this.spec.layers.some((l) => l.id === id)) return;
+    if (id === this.#selectedId) return;
+    this.#selectedId = id;
+    this.#onChange('select');
+  }
+
+  #commit(layers: LayerSpec[], key?: string, input = this.spec.input): void {
+    this.#history.push({ spec: { ...this.spec, input, layers }, train: this.train }, key);
+    this.#fixSelection();
+    this.#onChange('edit');
+  }
+
+  #fixSelection(): void {
+    if (this.#selectedId !== null && !this.spec.layers.some((l) => l.id === this.#selectedId)) this.#selectedId = null;
+  }
+
+  /** Adds a layer of `kind` at `index` (default: the end), selects it and returns its id. */
+  addLayer(kind: LayerKind, index = this.spec.layers.length): string {
+    const layers = [...this.spec.layers];
+    const id = uniqueLayerId(kind, layers.map((l) => l.id));
+    const at = Math.max(0, Math.min(layers.length, Math.trunc(index)));
+    layers.splice(at, 0, newLayer(kind, id));
+    this.#selectedId = id;
+    this.#commit(layers);
+    return id;
+  }
+
+  /** Moves layer `id` to position `to` (clamped). Returns false when nothing moved. */
+  moveLayer(id: string, to: number): boolean {
+    const layers = [...this.spec.layers];
+    const from = layers.findIndex((l) => l.id === id);
+    if (from < 0) return false;
+    const [layer] = layers.splice(from, 1);
+    const at = Math.max(0, Math.min(layers.length, Math.trunc(to)));
+    if (at === from) return false;
+    layers.splice(at, 0, layer!);
+    this.#commit(layers);
+    return true;
+  }
+
+  removeLayer(id: string): boolean {
+    const layers = this.spec.layers.filter((l) => l.id !== id);
+    if (layers.length === this.spec.layers.length) return false;
+    this.#commit(layers);
+    return true;
+  }
+
+  updateLayer(id: string, patch: LayerPatch, field?: LayerField): boolean {
+    const i = this.spec.layers.findIndex((l) => l.id === id);
+    if (i < 0) return false;
+    const next = applyPatch(this.spec.layers[i]!, patch);
+    const layers = [...this.spec.layers];
+    layers[i] = next;
+    this.#commit(layers, field ? `${id}.${field}` : undefined);
+    return true;
+  }
+
+  setInput(field: keyof InputSpec, value: number): void {
+    if (this.spec.input[field] === value) return;
+    this.#commit(this.spec.layers, `input.${field}`, { ...this.spec.input, [field]: value });
+  }
+
+  setTrain(train: TrainConfig, key?: string): void {
+    this.#history.push({ spec: this.spec, train }, key);
+    this.#onChange('edit');
+  }
+
+  /** Replaces the design (a preset, a link, a file) as one undoable step. */
+  load(doc: ConvplayDocument): void {
+    this.#history.push(doc);
+    this.#fixSelection();
+    this.#onChange('load');
+  }
+
+  /** Replaces the design and forgets the history (restoring a saved session). */
+  reset(doc: ConvplayDocument): void {
+    this.#history.reset(doc);
+    this.#fixSelection();
+    this.#onChange('load');
+  }
+
+  loadPreset(id: string): boolean {
+    if (!(PRESET_IDS as readonly string[]).includes(id)) return false;
+    const p = getPreset(id as PresetId);
+    this.#selectedId = null;
+    this.load({ spec: p.spec, train: p.train });
+    return true;
+  }
+
+  /** The empty network (same input, same training settings). */
+  clear(): void {
+    this.#selectedId = null;
+    this.#commit([]);
+  }
+
+  undo(): boolean {
+    if (!this.#history.undo()) return false;
+    this.#fixSelection();
+    this.#onChange('history');
+    return true;
+  }
+
+  redo(): boolean {
+    if (!this.#history.redo()) return false;
+    this.#fixSelection();
+    this.#onChange('history');
+    return true;
+  }
+}

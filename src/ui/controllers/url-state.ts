@@ -1,0 +1,26 @@
+// Why: the design lives in the URL hash, so a link shares it and a reload keeps it. A link that was
+// cut short or typed by hand must not give a blank page: it falls back to the default design and
+// says why.
+import { decodeHash, DEFAULT_PRESET_ID, encodeHash, getPreset, type ConvplayDocument } from '../../model';
+
+export type HashState = { kind: 'empty' } | { kind: 'ok'; doc: ConvplayDocument } | { kind: 'bad'; notice: string };
+
+/** Reads `location.hash` ('' and '#' mean "no design in the link"). */
+export function readHash(hash: string): HashState {
+  const s = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (s.trim() === '') return { kind: 'empty' };
+  const r = decodeHash(s);
+  if (r.ok) return { kind: 'ok', doc: r.value };
+  return { kind: 'bad', notice: `This link could not be opened (${r.error}), so the default network is shown instead.` };
+}
+
+/** '#v1.…' for a document. */
+export function hashFor(doc: ConvplayDocument): string {
+  return `#${encodeHash(doc)}`;
+}
+
+/** The design a new session starts with. */
+export function defaultDocument(): ConvplayDocument {
+  const p = getPreset(DEFAULT_PRESET_ID);
+  return { spec: p.spec, train: p.train };
+}

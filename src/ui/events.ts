@@ -1,0 +1,62 @@
+// Why: the designer's children never change the design themselves; they send these typed events up to
+// <cp-app>, which applies them (with undo) and hands the new state back down as properties. One map
+// of event names to details keeps both sides honest under TypeScript strict.
+import type { Activation, InputSpec, LayerKind } from '../model';
+
+/** A change to some of one layer's fields. `activation: null` removes a fused activation. */
+export interface LayerPatch {
+  K?: number;
+  F?: number | [number, number];
+  S?: number;
+  P?: number | 'same' | 'valid';
+  dilation?: number;
+  bias?: boolean;
+  activation?: Activation | null;
+  alpha?: number;
+  momentum?: number;
+  epsilon?: number;
+  rate?: number;
+  units?: number;
+}
+export type LayerField = keyof LayerPatch;
+
+export interface DesignEventDetails {
+  /** Add a new layer of `kind` at `index` (the end when absent). */
+  'cp-layer-add': { kind: LayerKind; index?: number };
+  /** Move layer `id` so that it ends up at position `to` (0-based, in the list without it). */
+  'cp-layer-move': { id: string; to: number };
+  'cp-layer-remove': { id: string };
+  /** `field` names the edited field, so that typing "32" is one undo step, not two. */
+  'cp-layer-change': { id: string; field: LayerField; patch: LayerPatch };
+  'cp-layer-select': { id: string };
+  'cp-input-change': { field: keyof InputSpec; value: number };
+  'cp-preset': { id: string };
+  'cp-clear': Record<string, never>;
+  'cp-undo': Record<string, never>;
+  'cp-redo': Record<string, never>;
+  /** Keyboard actions tell the page what happened, for the screen-reader announcement. */
+  'cp-announce': { message: string };
+}
+export type DesignEventName = keyof DesignEventDetails;
+export type DesignEvent<K extends DesignEventName> = CustomEvent<DesignEventDetails[K]>;
+
+/** Sends a design event up through shadow roots (bubbles, composed). */
+export function emit<K extends DesignEventName>(from: EventTarget, type: K, detail: DesignEventDetails[K]): void {
+  from.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'cp-layer-add': DesignEvent<'cp-layer-add'>;
+    'cp-layer-move': DesignEvent<'cp-layer-move'>;
+    'cp-layer-remove': DesignEvent<'cp-layer-remove'>;
+    'cp-layer-change': DesignEvent<'cp-layer-change'>;
+    'cp-layer-select': DesignEvent<'cp-layer-select'>;
+    'cp-input-change': DesignEvent<'cp-input-change'>;
+    'cp-preset': DesignEvent<'cp-preset'>;
+    'cp-clear': DesignEvent<'cp-clear'>;
+    'cp-undo': DesignEvent<'cp-undo'>;
+    'cp-redo': DesignEvent<'cp-redo'>;
+    'cp-announce': DesignEvent<'cp-announce'>;
+  }
+}
