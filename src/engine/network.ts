@@ -65,7 +65,7 @@ export class Network {
   }
 
   /** Builds a plan for batch size N; training plans fuse conv/dense + ReLU. */
-  plan(o: { N: number; train: boolean; input: PlanInput; statsSlots?: number; seed?: number; fuse?: boolean }): Promise<Plan> {
+  plan(o: { N: number; train: boolean; input: PlanInput; statsSlots?: number; seed?: number; fuse?: boolean; probs?: boolean }): Promise<Plan> {
     const nodes = this.nodes(o.fuse ?? true);
     const { C, H, W } = this.spec.input;
     return Plan.build(this.#gpu, nodes, this.store, {
@@ -75,6 +75,7 @@ export class Network {
       inputShape: [C, H, W],
       statsSlots: o.statsSlots ?? 1,
       seed: o.seed ?? 0,
+      probs: o.probs,
       declared: nodes.map((n) => this.#declared.get(n.layerId) ?? NONE),
     });
   }

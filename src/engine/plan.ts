@@ -30,6 +30,8 @@ export interface PlanOptions {
   /** Stats ring slots (one per step between readbacks). */
   statsSlots: number;
   seed: number;
+  /** Also write softmax probabilities (inspection). */
+  probs?: boolean;
   /** Declared parameter slots per node index (same indices as `nodes`). */
   declared: { slots: OpContext['slots']; stateSlots: OpContext['stateSlots'] }[];
 }
@@ -43,6 +45,8 @@ export class Plan {
   /** u32 [N] labels (written by the gather, or by the caller for direct input). */
   readonly labels: GPUBuffer;
   readonly logits: Tensor;
+  /** [N, classes] softmax output, when planned with `probs`. */
+  readonly probs?: Tensor;
   readonly stats: GPUBuffer;
   readonly statsSlots: number;
   /** Layer id → the tensor holding that layer's output (for the activation view). */
@@ -54,13 +58,14 @@ export class Plan {
   #ownedBuffers: GPUBuffer[] = [];
   #gpu: Gpu;
 
-  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel }) {
+  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; probs?: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel }) {
     this.#gpu = gpu;
     this.N = fields.N;
     this.train = fields.train;
     this.input = fields.input;
     this.labels = fields.labels;
     this.logits = fields.logits;
+    this.probs = fields.probs;
     this.stats = fields.stats;
     this.statsSlots = fields.statsSlots;
     this.gather = fields.gather;
@@ -79,6 +84,8 @@ export class Plan {
     const input = alloc([N, ...o.inputShape], 'input');
     const labels = gpu.storage(Math.max(16, N * 4), 'labels');
     ownedBuffers.push(labels);
+    // Direct input has no labels: class 0 keeps the loss kernel's probabilities finite.
+    if (o.input.kind === 'direct') gpu.clear(labels);
     const stats = gpu.storage(o.statsSlots * STATS_SLOT_BYTES, 'stats');
     ownedBuffers.push(stats);
 
@@ -108,7 +115,8 @@ export class Plan {
       gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0 });
     }
     let cur = 0;
-    const loss = await softmaxCrossEntropy(gpu, { logits: logits.buffer, labels, stats, dlogits: o.train ? grads[cur]!.buffer : undefined, N, classes: CLASSES, slot: 0 });
+    const probs = o.probs ? alloc([N, CLASSES], 'probs') : undefined;
+    const loss = await softmaxCrossEntropy(gpu, { logits: logits.buffer, labels, stats, dlogits: o.train ? grads[cur]!.buffer : undefined, probs: probs?.buffer, N, classes: CLASSES, slot: 0 });
 
     // Gradient buffers per node, assigned from the last node backwards.
     const bufs: OpBuffers[] = nodes.map((_, i) => ({ x: xs[i]!, y: ys[i]! }));
@@ -127,7 +135,7 @@ export class Plan {
       }
     }
 
-    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, stats, statsSlots: o.statsSlots, gather, loss });
+    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss });
     plan.#owned = owned;
     plan.#ownedBuffers = ownedBuffers;
     for (let i = 0; i < nodes.length; i++) {

@@ -47,7 +47,7 @@ const PRESET_LIST: Preset[] = [
       { id: 'pool2', kind: 'max-pool', F: 2, S: 2, P: 0 },
       { id: 'fc', kind: 'dense', units: 10, bias: true },
     ]),
-    train: sgd(0.01),
+    train: adam(1e-3),
   },
   {
     id: 'lenet-5',

@@ -53,7 +53,7 @@ describe('train config', () => {
   it('newTrainConfig copies deeply', () => {
     const c = newTrainConfig();
     c.optimizer.lr = 5;
-    expect(defaultTrainConfig.optimizer.lr).toBe(0.01);
+    expect(defaultTrainConfig.optimizer.lr).toBe(1e-3);
   });
   it('fills optimizer and schedule defaults', () => {
     expect(withOptimizerDefaults({ kind: 'adam', lr: 1e-3 })).toEqual({

@@ -1,8 +1,9 @@
-// Why: the worker owns the GPU device and the datasets, so the page stays responsive and never
-// touches WebGPU itself. It answers each command with one event (or an error naming the command).
-import { loadDataset, type Dataset } from '../data/mnist';
+// Why: the worker owns the GPU device, the datasets and the training session, so the page stays
+// responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
+// names the command); training events arrive on their own.
 import { Gpu, WebGpuUnavailableError } from '../gpu';
-import type { DatasetName, Envelope, WorkerEvent } from './protocol';
+import type { Envelope, WorkerEvent } from './protocol';
+import { Session } from './session';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the WebWorker lib clashes with the DOM lib). */
 interface WorkerScope {
@@ -11,44 +12,50 @@ interface WorkerScope {
   location: { origin: string };
 }
 const scope = self as unknown as WorkerScope;
-let gpu: Gpu | undefined;
-const datasets = new Map<DatasetName, Promise<Dataset>>();
+const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
 
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);
 }
 
-function dataset(name: DatasetName): Promise<Dataset> {
-  let d = datasets.get(name);
-  if (!d) {
-    // The worker's base URL is the page's origin root; assets live under /data/<name>/.
-    d = loadDataset(name, { base: new URL(import.meta.env.BASE_URL, scope.location.origin).href }) as Promise<Dataset>;
-    d.catch(() => datasets.delete(name));
-    datasets.set(name, d);
-  }
-  return d;
+let gpu: Gpu | undefined;
+let session: Session | undefined;
+/** Datasets can be shown before (or without) a GPU: a GPU-less session only loads files. */
+let gpuError: WebGpuUnavailableError | undefined;
+
+async function ensureSession(): Promise<Session> {
+  if (session) return session;
+  if (gpuError) throw gpuError;
+  gpu = await Gpu.create();
+  gpu.onLost((info) => post({ type: 'device-lost', reason: info.reason, message: info.message }));
+  session = new Session(gpu, post, baseUrl);
+  return session;
+}
+
+/** Dataset files need no GPU: load them through a session if there is one, else directly. */
+async function dataset(name: Parameters<Session['dataset']>[0]) {
+  if (session) return session.dataset(name);
+  const { loadDataset } = await import('../data/mnist');
+  return loadDataset(name, { base: baseUrl }) as ReturnType<Session['dataset']>;
 }
 
 async function handle(cmd: Envelope): Promise<void> {
+  const id = cmd.id;
   switch (cmd.type) {
     case 'init': {
       try {
-        gpu ??= await Gpu.create();
+        await ensureSession();
+        post({ type: 'ready', replyTo: id, adapter: { ...gpu!.adapter, limits: { ...gpu!.limits } } });
       } catch (e) {
-        if (e instanceof WebGpuUnavailableError) {
-          post({ type: 'gpu-unavailable', replyTo: cmd.id, message: e.message, help: e.help });
-          return;
-        }
-        throw e;
+        if (!(e instanceof WebGpuUnavailableError)) throw e;
+        gpuError = e;
+        post({ type: 'gpu-unavailable', replyTo: id, message: e.message, help: e.help });
       }
-      const g = gpu;
-      g.onLost((info) => post({ type: 'device-lost', reason: info.reason, message: info.message }));
-      post({ type: 'ready', replyTo: cmd.id, adapter: { ...g.adapter, limits: { ...g.limits } } });
       return;
     }
     case 'load-dataset': {
       const d = await dataset(cmd.dataset);
-      post({ type: 'dataset-loaded', replyTo: cmd.id, dataset: cmd.dataset, trainCount: d.train.count, testCount: d.test.count, classNames: d.classNames });
+      post({ type: 'dataset-loaded', replyTo: id, dataset: cmd.dataset, trainCount: d.train.count, testCount: d.test.count, classNames: d.classNames });
       return;
     }
     case 'get-samples': {
@@ -59,7 +66,49 @@ async function handle(cmd: Envelope): Promise<void> {
       const px = split.rows * split.cols;
       const images = split.images.slice(start * px, end * px);
       const labels = split.labels.slice(start, end);
-      post({ type: 'samples', replyTo: cmd.id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, images, labels }, [images.buffer, labels.buffer]);
+      post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, images, labels }, [images.buffer, labels.buffer]);
+      return;
+    }
+    case 'build': {
+      const s = await ensureSession();
+      const t0 = performance.now();
+      const r = await s.build(cmd.spec, cmd.config, cmd.subset);
+      post({ type: 'built', replyTo: id, ...r, memory: s.memory(), pipelines: gpu!.pipelines.stats.created, buildMs: performance.now() - t0 });
+      return;
+    }
+    case 'train':
+      (await ensureSession()).train();
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'pause':
+      await (await ensureSession()).pause();
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'step':
+      await (await ensureSession()).step(cmd.count ?? 1);
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'reset':
+      await (await ensureSession()).reset();
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'set-config':
+      await (await ensureSession()).setConfig(cmd.config);
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'evaluate': {
+      const r = await (await ensureSession()).evaluate();
+      post({ type: 'evaluated', replyTo: id, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms }, [r.confusion.buffer]);
+      return;
+    }
+    case 'inspect': {
+      const r = await (await ensureSession()).inspect(cmd.image);
+      post({ type: 'inspected', replyTo: id, ...r }, [r.probabilities.buffer, r.input.buffer, ...r.layers.map((l) => l.data.buffer)]);
+      return;
+    }
+    case 'weights': {
+      const r = await (await ensureSession()).weights(cmd.layerId);
+      post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);
       return;
     }
     default:

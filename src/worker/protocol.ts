@@ -1,5 +1,6 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
+import type { NetworkSpec, TrainConfig } from '../model';
 
 /** The adapter as the page shows it. */
 export interface AdapterReport {
@@ -15,10 +16,48 @@ export interface AdapterReport {
 export type DatasetName = 'mnist' | 'fashion-mnist';
 export type Split = 'train' | 'test';
 
+/** An image to look at: one from a dataset, or 28×28 bytes the user drew (0 = background). */
+export type ImageSource = { kind: 'dataset'; dataset: DatasetName; split: Split; index: number } | { kind: 'pixels'; pixels: Uint8Array };
+
+export interface MemoryReport {
+  bytesLive: number;
+  bytesPooled: number;
+  peakBytesLive: number;
+}
+
+export interface StepPoint {
+  step: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface LayerActivations {
+  layerId: string;
+  /** Per-image shape: [C, H, W] or [features]. */
+  shape: number[];
+  data: Float32Array;
+}
+
+export type PauseReason = 'user' | 'finished' | 'step' | 'diverged' | 'device-lost';
+
 export type Command =
   | { type: 'init' }
   | { type: 'load-dataset'; dataset: DatasetName }
-  | { type: 'get-samples'; dataset: DatasetName; split: Split; start: number; count: number };
+  | { type: 'get-samples'; dataset: DatasetName; split: Split; start: number; count: number }
+  /** Plans the network for the config (weights initialised from config.seed); `subset` limits training images. */
+  | { type: 'build'; spec: NetworkSpec; config: TrainConfig; subset?: number }
+  | { type: 'train' }
+  | { type: 'pause' }
+  /** Runs `count` steps (default 1) and pauses. */
+  | { type: 'step'; count?: number }
+  /** Fresh weights from the seed, step 0, same design. */
+  | { type: 'reset' }
+  | { type: 'set-config'; config: TrainConfig }
+  | { type: 'evaluate' }
+  /** Class probabilities and every layer's activations for one image. */
+  | { type: 'inspect'; image: ImageSource }
+  /** A conv or dense layer's weights. */
+  | { type: 'weights'; layerId: string };
 
 /** A command as sent: every command carries an id that its reply names. */
 export type Envelope<C extends Command = Command> = C & { id: number };
@@ -28,13 +67,31 @@ export type WorkerEvent =
   | { type: 'gpu-unavailable'; replyTo: number; message: string; help: string }
   | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[] }
   | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array }
+  | { type: 'built'; replyTo: number; params: number; stepsPerEpoch: number; totalSteps: number; memory: MemoryReport; pipelines: number; buildMs: number }
+  /** Acknowledges a command that has no data to return (train, pause, set-config, reset). */
+  | { type: 'ok'; replyTo: number }
+  | { type: 'progress'; step: number; epoch: number; stepInEpoch: number; stepsPerEpoch: number; totalSteps: number; lr: number; points: StepPoint[]; samplesPerSecond: number; msPerStep: number; memory: MemoryReport }
+  | { type: 'epoch-end'; epoch: number; step: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number }
+  | { type: 'evaluated'; replyTo: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number }
+  | { type: 'paused'; reason: PauseReason; step: number; message: string }
+  | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
+  | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
   | { type: 'device-lost'; reason: string; message: string };
 
-export type ReplyTo<C extends Command['type']> = C extends 'init'
-  ? Extract<WorkerEvent, { type: 'ready' | 'gpu-unavailable' }>
-  : C extends 'load-dataset'
-    ? Extract<WorkerEvent, { type: 'dataset-loaded' }>
-    : C extends 'get-samples'
-      ? Extract<WorkerEvent, { type: 'samples' }>
-      : never;
+type ReplyMap = {
+  init: 'ready' | 'gpu-unavailable';
+  'load-dataset': 'dataset-loaded';
+  'get-samples': 'samples';
+  build: 'built';
+  train: 'ok';
+  pause: 'ok';
+  step: 'ok';
+  reset: 'ok';
+  'set-config': 'ok';
+  evaluate: 'evaluated';
+  inspect: 'inspected';
+  weights: 'weights';
+};
+
+export type ReplyTo<C extends Command['type']> = Extract<WorkerEvent, { type: ReplyMap[C] }>;

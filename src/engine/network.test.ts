@@ -1,0 +1,108 @@
+// Whole-network proof: the engine's gradients of the mean loss equal central finite differences of
+// the loss computed by the same engine, on tiny nets that use every kind of layer.
+import { describe, expect, it } from 'vitest';
+import { newLayer, type LayerSpec, type NetworkSpec } from '../model';
+import { testGpu } from '../testing/gpu';
+import { Prng } from '../util/prng';
+import { Network } from './network';
+import { STATS_SLOT_BYTES, decodeStats } from '../kernels/softmax-cross-entropy';
+
+function spec(input: NetworkSpec['input'], layers: LayerSpec[]): NetworkSpec {
+  return { version: 1, input, layers };
+}
+
+const convNet = spec({ C: 1, H: 7, W: 7 }, [
+  { ...newLayer('conv2d', 'c1'), K: 3, F: 3, S: 1, P: 1, activation: 'tanh' },
+  { ...newLayer('avg-pool', 'ap'), F: 3, S: 1, P: 1 },
+  { ...newLayer('batch-norm', 'bn') },
+  { ...newLayer('leaky-relu', 'lr'), alpha: 0.1 },
+  { ...newLayer('conv2d', 'c2'), K: 4, F: 3, S: 2, P: 1, bias: false },
+  { ...newLayer('relu', 'r2') },
+  { ...newLayer('max-pool', 'mp'), F: 3, S: 1, P: 1 },
+  { ...newLayer('flatten', 'fl') },
+  { ...newLayer('dense', 'd1'), units: 5, activation: 'sigmoid' },
+  { ...newLayer('dense', 'd2'), units: 10 },
+]);
+
+const headNet = spec({ C: 2, H: 5, W: 5 }, [
+  { ...newLayer('conv2d', 'c1'), K: 10, F: 1, S: 1, P: 0, activation: 'tanh' },
+  { ...newLayer('global-avg-pool', 'gap') },
+]);
+
+const mlp = spec({ C: 1, H: 4, W: 4 }, [{ ...newLayer('dense', 'd1'), units: 16, activation: 'relu' }, { ...newLayer('dense', 'd2'), units: 10 }]);
+
+async function gradientCheck(s: NetworkSpec, N: number, seed: number) {
+  const gpu = await testGpu();
+  const net = Network.create(gpu, s, seed);
+  const plan = await net.plan({ N, train: true, input: { kind: 'direct' }, seed });
+  const r = new Prng(seed + 1);
+  gpu.write(plan.input.buffer, r.floats(plan.input.size, -1, 1));
+  gpu.write(plan.labels, Uint32Array.from({ length: N }, () => r.int(0, 9)));
+  const store = net.store;
+  const base = await gpu.readF32(store.params, store.layout.total);
+
+  const lossAt = async (params: Float32Array) => {
+    gpu.write(store.params, params);
+    gpu.run([...plan.forwardParts(), plan.loss!]);
+    const [st] = decodeStats(await gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
+    return st!.lossSum / st!.rows;
+  };
+
+  await lossAt(base);
+  gpu.run(plan.stepParts());
+  const grads = await gpu.readF32(store.grads, store.layout.total);
+
+  // Probe a few elements of every tensor (weights, biases, gamma, beta).
+  const eps = 2e-3;
+  let worst = 0;
+  let checked = 0;
+  for (const slot of store.layout.slots) {
+    for (let k = 0; k < Math.min(4, slot.count); k++) {
+      const i = slot.offset + r.int(0, slot.count - 1);
+      const p = Float32Array.from(base);
+      p[i] = base[i]! + eps;
+      const up = await lossAt(p);
+      p[i] = base[i]! - eps;
+      const down = await lossAt(p);
+      const numeric = (up - down) / (2 * eps);
+      const err = Math.abs(numeric - grads[i]!) / (1e-3 + Math.abs(numeric));
+      worst = Math.max(worst, err);
+      checked++;
+      expect(err, `${slot.layerId}.${slot.role}[${i - slot.offset}]: engine ${grads[i]}, finite differences ${numeric}`).toBeLessThan(0.05);
+    }
+  }
+  plan.dispose();
+  net.dispose();
+  return { worst, checked };
+}
+
+describe('whole-network gradients vs finite differences of the loss', () => {
+  it('conv (tanh, stride 2, no bias) + avg-pool + batch norm + leaky ReLU + fused ReLU + overlapping max-pool + dense', async () => {
+    const { checked } = await gradientCheck(convNet, 3, 11);
+    expect(checked).toBeGreaterThan(20);
+  });
+  it('1×1 conv + global average pool head, batch 1', async () => {
+    await gradientCheck(headNet, 1, 5);
+  });
+  it('MLP with fused ReLU', async () => {
+    await gradientCheck(mlp, 4, 3);
+  });
+});
+
+describe('planning', () => {
+  it('allocates once and frees everything it allocated', async () => {
+    const gpu = await testGpu();
+    const before = gpu.pool.stats.bytesLive;
+    const net = Network.create(gpu, convNet, 1);
+    const plan = await net.plan({ N: 8, train: true, input: { kind: 'direct' } });
+    expect(gpu.pool.stats.bytesLive).toBeGreaterThan(before);
+    plan.dispose();
+    net.dispose();
+    expect(gpu.pool.stats.bytesLive).toBe(before);
+  });
+  it('refuses a network that does not fit, naming the layer', async () => {
+    const gpu = await testGpu();
+    const bad = spec({ C: 1, H: 7, W: 7 }, [{ ...newLayer('conv2d', 'c1'), K: 2, F: 3, S: 3, P: 0 }, { ...newLayer('dense', 'd'), units: 10 }]);
+    expect(() => Network.create(gpu, bad, 1)).toThrowError(/c1: .*doesn't fit/);
+  });
+});

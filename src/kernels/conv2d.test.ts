@@ -1,0 +1,91 @@
+import { describe, it } from 'vitest';
+import { conv2dGradInputRef, conv2dGradWeightRef, conv2dRef } from '../reference/conv2d';
+import { expectClose } from '../testing/allclose';
+import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
+import { Prng } from '../util/prng';
+import { conv2d, convOutSize, type Conv2dShape } from './conv2d';
+import { conv2dGradInput } from './conv2d-grad-input';
+import { conv2dGradWeight } from './conv2d-grad-weight';
+
+// f32 sums of `len` products of values in [-1, 1]: rounding error grows like √len·ε, so atol = 1e-5·√len
+// (len = C·FH·FW forward, K·FH·FW grad-input, N·OH·OW grad-weight), plus rtol 1e-5.
+const tol = (len: number) => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
+
+const base: Conv2dShape = { N: 2, C: 1, H: 8, W: 8, K: 4, FH: 3, FW: 3, S: 1, PH: 0, PW: 0, dilation: 1 };
+export const convCases: (Conv2dShape & { label: string })[] = [
+  { ...base, N: 1, C: 1, H: 7, W: 9, K: 5, PH: 1, PW: 1, label: 'batch 1, C=1, odd K, pad 1' },
+  { ...base, C: 3, H: 5, W: 6, K: 4, FH: 1, FW: 1, label: '1×1 kernel' },
+  { ...base, C: 2, H: 9, W: 8, K: 3, S: 2, PH: 1, PW: 1, label: 'stride 2, pad 1' },
+  { ...base, C: 2, H: 11, W: 10, K: 6, FH: 4, FW: 4, S: 2, label: 'F > S (overlapping windows)' },
+  { ...base, C: 3, H: 7, W: 9, K: 5, FH: 3, FW: 1, PH: 1, PW: 0, label: 'FH ≠ FW (3×1)' },
+  { ...base, C: 2, H: 6, W: 11, K: 3, FH: 2, FW: 5, S: 3, PH: 0, PW: 2, label: 'FH ≠ FW (2×5), stride 3, pad W' },
+  { ...base, C: 2, H: 10, W: 9, K: 4, dilation: 2, PH: 2, PW: 1, label: 'dilation 2' },
+  { ...base, C: 2, H: 5, W: 5, K: 3, FH: 5, FW: 5, label: 'output that just fits (1×1)' },
+  { ...base, C: 3, H: 9, W: 9, K: 4, FH: 3, FW: 3, S: 3, label: 'stride = F, exact fit' },
+  { ...base, N: 3, C: 6, H: 13, W: 13, K: 17, PH: 1, PW: 1, label: 'sizes not multiples of tiles' },
+  { ...base, N: 1, C: 20, H: 6, W: 5, K: 20, FH: 2, FW: 2, S: 1, PH: 1, PW: 1, label: 'C, K = 20 (partial blocks)' },
+  { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
+  { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
+];
+
+describe('conv2d kernels vs reference', () => {
+  for (const [i, s] of convCases.entries()) {
+    const bias = i % 2 === 0;
+    const relu = i % 3 === 1;
+    it(`${s.label}: forward (bias=${bias}, relu=${relu}), grad-input, grad-weight (db=${!bias})`, async () => {
+      const gpu = await testGpu();
+      const r = new Prng(100 + i);
+      const { OH, OW } = convOutSize(s);
+      const nx = s.N * s.C * s.H * s.W;
+      const nw = s.K * s.C * s.FH * s.FW;
+      const ny = s.N * s.K * OH * OW;
+      const x = r.floats(nx);
+      const w = r.floats(nw);
+      const b = r.floats(s.K);
+      const dy = r.floats(ny);
+      const garbage = (n: number) => f32Buffer(gpu, new Float32Array(n).fill(3)); // outputs are overwritten
+      const [xb, wb, bb, dyb] = [x, w, b, dy].map((d) => f32Buffer(gpu, d));
+      const [yb, dxb, dwb, dbb] = [ny, nx, nw, s.K].map(garbage);
+
+      const fwd = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu });
+      expectClose(await runAndRead(gpu, [fwd], yb!, ny), conv2dRef(x, w, s, bias ? b : undefined, relu), { ...tol(s.C * s.FH * s.FW), label: 'y' });
+
+      const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb! });
+      expectClose(await runAndRead(gpu, [gi], dxb!, nx), conv2dGradInputRef(dy, w, s), { ...tol(s.K * s.FH * s.FW), label: 'dx' });
+
+      const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb });
+      const want = conv2dGradWeightRef(x, dy, s);
+      const t = tol(s.N * OH * OW);
+      expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: 'dw' });
+      if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: 'db' });
+
+      for (const k of [fwd, gi, gw]) k.dispose();
+      for (const buf of [xb, wb, bb, dyb, yb, dxb, dwb, dbb]) gpu.release(buf!);
+    });
+  }
+
+  it('grad-weight gives the same result for every batch split and tile', async () => {
+    const gpu = await testGpu();
+    const s: Conv2dShape = { ...base, N: 5, C: 3, H: 7, W: 6, K: 9, PH: 1, PW: 0, S: 1 };
+    const { OH, OW } = convOutSize(s);
+    const r = new Prng(9);
+    const x = r.floats(s.N * s.C * s.H * s.W);
+    const dy = r.floats(s.N * s.K * OH * OW);
+    const want = conv2dGradWeightRef(x, dy, s);
+    const xb = f32Buffer(gpu, x);
+    const dyb = f32Buffer(gpu, dy);
+    const nw = s.K * s.C * s.FH * s.FW;
+    const dwb = f32Buffer(gpu, new Float32Array(nw));
+    const dbb = f32Buffer(gpu, new Float32Array(s.K));
+    for (const splits of [1, 2, 5]) {
+      for (const tile of [{ blocks: 1, quads: 1, WGX: 4, WGY: 2 }, { blocks: 3, quads: 2 }, {}]) {
+        const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile });
+        const label = `splits=${splits} tile=${JSON.stringify(tile)}`;
+        expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...tol(s.N * OH * OW), label: `dw ${label}` });
+        expectClose(await gpu.readF32(dbb, s.K), want.db, { ...tol(s.N * OH * OW), label: `db ${label}` });
+        gw.dispose();
+      }
+    }
+    for (const buf of [xb, dyb, dwb, dbb]) gpu.release(buf);
+  });
+});
