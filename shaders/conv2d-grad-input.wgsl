@@ -8,7 +8,8 @@
 // conv2d.wgsl. Per step (k, fh, fw): 4·TP dy values (0 where no output pixel maps there: out of range,
 // or not on the stride grid when S > 1), 4·RC weights, 16·RC·TP FMAs into mat4x4f accumulators.
 // Why: the same register-tiled, barrier-free structure as conv2d.wgsl (fast on SwiftShader); the
-// reduction is a loop nest with carried indices; S = 1 (the common case) skips the stride divisions.
+// reduction is one flat loop with carried indices; S = 1 (the common case) is
+// compiled without the stride divisions (override UNIT_STRIDE).
 
 struct Params {
   N: u32,
@@ -26,6 +27,8 @@ struct Params {
   OW: u32,
 }
 
+// UNIT_STRIDE: S = 1, so every (fh, fw) tap lands on an output pixel and no division is needed.
+override UNIT_STRIDE: bool = true;
 override RC: u32 = 4;
 override TP: u32 = 2;
 override WGX: u32 = 8;
@@ -61,10 +64,10 @@ fn quadAt(q: u32) -> Quad {
 
 // Output row for t = ih + PH − fh·D: (row index, valid).
 fn outRow(t: i32) -> vec2i {
-  let S = i32(params.S);
-  if (S == 1) {
+  if (UNIT_STRIDE) {
     return vec2i(t, i32(t >= 0 && t < i32(params.OH)));
   }
+  let S = i32(params.S);
   let o = t / S;
   return vec2i(o, i32(t >= 0 && o * S == t && o < i32(params.OH)));
 }
@@ -72,11 +75,11 @@ fn outRow(t: i32) -> vec2i {
 // dy at the 4 pixels of a quad for one (k, fh, fw): ro = offset of the dy row, t = iw + PW − fw·D of
 // the quad's first pixel.
 fn loadDy(ro: i32, t: i32, rowOk: bool) -> vec4f {
-  let S = i32(params.S);
   let ts = vec4i(t) + vec4i(0, 1, 2, 3);
   var ow = ts;
   var ok = vec4<bool>(rowOk) & (ts >= vec4i(0));
-  if (S != 1) {
+  if (!UNIT_STRIDE) {
+    let S = i32(params.S);
     ow = ts / vec4i(S);
     ok = ok & (ow * S == ts);
   }
@@ -136,39 +139,48 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
+  // One flat loop over (k, fh, fw) (SwiftShader copies every live value at each loop boundary, so a loop
+  // nest would move the accumulators several times per step); indices carried by additions and selects.
+  // r = k·C·FH·FW + fh·FW + fw is the weight offset of channel 0.
+  let steps = p.K * p.FH * p.FW;
+  let fhw = p.FH * p.FW;
+  var fw = 0u;
+  var fh = 0u;
+  var fwD = 0;
+  var fhD = 0;
   var kOff = 0;
-  var rk = 0u;
-  for (var k = 0u; k < p.K; k++) {
-    var r = rk;
-    var fhD = 0;
-    for (var fh = 0u; fh < p.FH; fh++) {
-      let ra = outRow(qa.th - fhD);
-      let rb = outRow(qb.th - fhD);
-      let roa = qa.nOff + kOff + ra.x * OWi;
-      let rob = qb.nOff + kOff + rb.x * OWi;
-      var fwD = 0;
-      for (var fw = 0u; fw < p.FW; fw++) {
-        let va = loadDy(roa, qa.tw - fwD, ra.y != 0);
-        let w0 = loadW(wo0, r);
-        acc0a = rank1(acc0a, va, w0);
-        var w1 = vec4f(); var w2 = vec4f(); var w3 = vec4f();
-        if (RC > 1u) { w1 = loadW(wo1, r); acc1a = rank1(acc1a, va, w1); }
-        if (RC > 2u) { w2 = loadW(wo2, r); acc2a = rank1(acc2a, va, w2); }
-        if (RC > 3u) { w3 = loadW(wo3, r); acc3a = rank1(acc3a, va, w3); }
-        if (TP > 1u) {
-          let vb = loadDy(rob, qb.tw - fwD, rb.y != 0);
-          acc0b = rank1(acc0b, vb, w0);
-          if (RC > 1u) { acc1b = rank1(acc1b, vb, w1); }
-          if (RC > 2u) { acc2b = rank1(acc2b, vb, w2); }
-          if (RC > 3u) { acc3b = rank1(acc3b, vb, w3); }
-        }
-        r++;
-        fwD += D;
-      }
-      fhD += D;
+  var r = 0u;
+  for (var step = 0u; step < steps; step++) {
+    let ra = outRow(qa.th - fhD);
+    let rb = outRow(qb.th - fhD);
+    let va = loadDy(qa.nOff + kOff + ra.x * OWi, qa.tw - fwD, ra.y != 0);
+    let w0 = loadW(wo0, r);
+    acc0a = rank1(acc0a, va, w0);
+    var w1 = vec4f(); var w2 = vec4f(); var w3 = vec4f();
+    if (RC > 1u) { w1 = loadW(wo1, r); acc1a = rank1(acc1a, va, w1); }
+    if (RC > 2u) { w2 = loadW(wo2, r); acc2a = rank1(acc2a, va, w2); }
+    if (RC > 3u) { w3 = loadW(wo3, r); acc3a = rank1(acc3a, va, w3); }
+    if (TP > 1u) {
+      let vb = loadDy(qb.nOff + kOff + rb.x * OWi, qb.tw - fwD, rb.y != 0);
+      acc0b = rank1(acc0b, vb, w0);
+      if (RC > 1u) { acc1b = rank1(acc1b, vb, w1); }
+      if (RC > 2u) { acc2b = rank1(acc2b, vb, w2); }
+      if (RC > 3u) { acc3b = rank1(acc3b, vb, w3); }
     }
-    kOff += ohw;
-    rk += crs;
+    // advance (k, fh, fw)
+    fw++;
+    fwD += D;
+    r++;
+    let endRow = fw == p.FW;
+    fw = select(fw, 0u, endRow);
+    fwD = select(fwD, 0, endRow);
+    fh = select(fh, fh + 1u, endRow);
+    fhD = select(fhD, fhD + D, endRow);
+    let endFilter = fh == p.FH;
+    fh = select(fh, 0u, endFilter);
+    fhD = select(fhD, 0, endFilter);
+    kOff = select(kOff, kOff + ohw, endFilter);
+    r = select(r, r + crs - fhw, endFilter);
   }
 
   store(acc0a, c0, qa);

@@ -129,37 +129,51 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
-  var px = n0 * p.K * p.OH * p.OW; // dy offset of (n, k = 0, oh, ow)
-  var xn = i32(n0 * p.C * p.H * p.W);
-  for (var n = n0; n < n1; n++) {
-    var ih = -i32(p.PH);
-    var pxr = px;
-    for (var oh = 0u; oh < p.OH; oh++) {
-      var iw = -i32(p.PW);
-      var base = xn + ih * Wi + iw;
-      for (var ow = 0u; ow < p.OW; ow++) {
-        let xa = loadX(ca, ih, iw, base);
-        let d0 = loadDy(do0, pxr + ow);
-        acc0a = rank1(acc0a, xa, d0);
-        var d1 = vec4f(); var d2 = vec4f(); var d3 = vec4f();
-        if (RK > 1u) { d1 = loadDy(do1, pxr + ow); acc1a = rank1(acc1a, xa, d1); }
-        if (RK > 2u) { d2 = loadDy(do2, pxr + ow); acc2a = rank1(acc2a, xa, d2); }
-        if (RK > 3u) { d3 = loadDy(do3, pxr + ow); acc3a = rank1(acc3a, xa, d3); }
-        if (TJ > 1u) {
-          let xb = loadX(cb, ih, iw, base);
-          acc0b = rank1(acc0b, xb, d0);
-          if (RK > 1u) { acc1b = rank1(acc1b, xb, d1); }
-          if (RK > 2u) { acc2b = rank1(acc2b, xb, d2); }
-          if (RK > 3u) { acc3b = rank1(acc3b, xb, d3); }
-        }
-        iw += S;
-        base += S;
-      }
-      ih += S;
-      pxr += p.OW;
+  // One flat loop over the split's output pixels (n, oh, ow) (SwiftShader copies every live value at
+  // each loop boundary, so a loop nest would move the accumulators several times per step); indices are
+  // carried by additions and selects. px: dy offset of (n, k = 0, oh, ow); base: x offset of the
+  // window's corner (c = 0, ih, iw), possibly outside x.
+  let ohw = p.OH * p.OW;
+  let steps = (n1 - min(n0, n1)) * ohw;
+  let nextImage = i32(p.C * p.H * p.W) - i32(p.OH * p.S) * Wi; // base change from past the last row to the next image
+  let dyImageGap = (p.K - 1u) * ohw;
+  var px = n0 * p.K * ohw;
+  var ow = 0u;
+  var oh = 0u;
+  var ih = -i32(p.PH);
+  var iw = -i32(p.PW);
+  var rowBase = i32(n0 * p.C * p.H * p.W) + ih * Wi;
+  for (var step = 0u; step < steps; step++) {
+    let base = rowBase + iw;
+    let xa = loadX(ca, ih, iw, base);
+    let d0 = loadDy(do0, px);
+    acc0a = rank1(acc0a, xa, d0);
+    var d1 = vec4f(); var d2 = vec4f(); var d3 = vec4f();
+    if (RK > 1u) { d1 = loadDy(do1, px); acc1a = rank1(acc1a, xa, d1); }
+    if (RK > 2u) { d2 = loadDy(do2, px); acc2a = rank1(acc2a, xa, d2); }
+    if (RK > 3u) { d3 = loadDy(do3, px); acc3a = rank1(acc3a, xa, d3); }
+    if (TJ > 1u) {
+      let xb = loadX(cb, ih, iw, base);
+      acc0b = rank1(acc0b, xb, d0);
+      if (RK > 1u) { acc1b = rank1(acc1b, xb, d1); }
+      if (RK > 2u) { acc2b = rank1(acc2b, xb, d2); }
+      if (RK > 3u) { acc3b = rank1(acc3b, xb, d3); }
     }
-    px += p.K * p.OH * p.OW;
-    xn += i32(p.C * p.H * p.W);
+    // advance (n, oh, ow)
+    ow++;
+    iw += S;
+    px++;
+    let endRow = ow == p.OW;
+    ow = select(ow, 0u, endRow);
+    iw = select(iw, -i32(p.PW), endRow);
+    oh = select(oh, oh + 1u, endRow);
+    ih = select(ih, ih + S, endRow);
+    rowBase = select(rowBase, rowBase + S * Wi, endRow);
+    let endImage = oh == p.OH;
+    oh = select(oh, 0u, endImage);
+    ih = select(ih, -i32(p.PH), endImage);
+    rowBase = select(rowBase, rowBase + nextImage, endImage);
+    px = select(px, px + dyImageGap, endImage);
   }
 
   store(acc0a, k0, ca, s);

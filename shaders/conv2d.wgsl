@@ -9,7 +9,7 @@
 // row are interleaved (quad j of thread x is j·WGX + x). Per reduction step (c, fh, fw) a thread loads
 // 4·TP input values (zero where the window overhangs) and 4·RK weights and does 16·RK·TP FMAs into
 // mat4x4f accumulators (column i = filter i, vec4 over the quad's pixels). The reduction walks c, fh,
-// fw as nested loops, so indices are carried by additions (no div/mod inside the loop).
+// fw as one flat loop with carried indices (no div/mod inside the loop; see the note in main).
 // Why this tiling: on SwiftShader (a CPU) big register tiles without workgroup memory win, and loads
 // cost more than FMAs; loops are not unrolled and function arrays live in memory, so the tile is
 // written out as named accumulators switched by the override constants RK (1–4) and TP (1–2).
@@ -89,33 +89,33 @@ fn wOffsets(k0: u32) -> vec4u {
   return min(vec4u(k0) + vec4u(0u, 1u, 2u, 3u), vec4u(params.K - 1u)) * crs;
 }
 
-fn store(acc: mat4x4f, k0: u32, q: Quad) {
+// Writes filter k's 4 pixels of a quad (bias + ReLU), skipping pixels past OW; written out without
+// loops or dynamic indexing, which SwiftShader would route through memory (matters when C·FH·FW is small).
+fn storeRow(v0: vec4f, k: u32, q: Quad) {
   let p = params;
-  if (q.n >= p.N) {
+  if (k >= p.K || q.n >= p.N) {
     return;
   }
-  let ohw = p.OH * p.OW;
-  let cols = array<vec4f, 4>(acc[0], acc[1], acc[2], acc[3]);
-  for (var i = 0u; i < 4u; i++) {
-    let k = k0 + i;
-    if (k >= p.K) {
-      return;
-    }
-    var bv = 0.0;
-    if (HAS_BIAS) {
-      bv = b[k];
-    }
-    let base = (q.n * p.K + k) * ohw + q.oh * p.OW + q.ow;
-    for (var j = 0u; j < 4u; j++) {
-      if (q.ow + j < p.OW) {
-        var v = cols[i][j] + bv;
-        if (RELU) {
-          v = max(v, 0.0);
-        }
-        y[base + j] = v;
-      }
-    }
+  var v = v0;
+  if (HAS_BIAS) {
+    v += vec4f(b[k]);
   }
+  if (RELU) {
+    v = max(v, vec4f(0.0));
+  }
+  let base = (q.n * p.K + k) * p.OH * p.OW + q.oh * p.OW + q.ow;
+  let left = p.OW - q.ow;
+  y[base] = v.x;
+  if (left > 1u) { y[base + 1u] = v.y; }
+  if (left > 2u) { y[base + 2u] = v.z; }
+  if (left > 3u) { y[base + 3u] = v.w; }
+}
+
+fn store(acc: mat4x4f, k0: u32, q: Quad) {
+  storeRow(acc[0], k0, q);
+  storeRow(acc[1], k0 + 1u, q);
+  storeRow(acc[2], k0 + 2u, q);
+  storeRow(acc[3], k0 + 3u, q);
 }
 
 @compute @workgroup_size(WGX, WGY)
@@ -135,39 +135,46 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   // acc<r><q>: filters k0 + 4r .. +3, quad q.
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
-  var r = 0u;
+  // One flat loop over r = (c, fh, fw): SwiftShader copies every live value at each loop boundary, so
+  // a loop nest would move the accumulators several times per step. The indices are carried by
+  // additions and selects (no div/mod, no branches).
+  let crs = p.C * p.FH * p.FW;
+  var fw = 0u;
+  var fh = 0u;
+  var fwD = 0;
+  var fhD = 0;
   var cOff = 0;
-  for (var c = 0u; c < p.C; c++) {
-    var fhD = 0;
-    for (var fh = 0u; fh < p.FH; fh++) {
-      let iha = qa.ih + fhD;
-      let ihb = qb.ih + fhD;
-      let oka = iha >= 0 && iha < i32(p.H);
-      let okb = ihb >= 0 && ihb < i32(p.H);
-      let roa = qa.nOff + cOff + iha * Wi;
-      let rob = qb.nOff + cOff + ihb * Wi;
-      var fwD = 0;
-      for (var fw = 0u; fw < p.FW; fw++) {
-        let xa = loadX(roa, qa.iw + fwD, oka);
-        let w0 = loadW(wo0, r);
-        acc0a = rank1(acc0a, xa, w0);
-        var w1 = vec4f(); var w2 = vec4f(); var w3 = vec4f();
-        if (RK > 1u) { w1 = loadW(wo1, r); acc1a = rank1(acc1a, xa, w1); }
-        if (RK > 2u) { w2 = loadW(wo2, r); acc2a = rank1(acc2a, xa, w2); }
-        if (RK > 3u) { w3 = loadW(wo3, r); acc3a = rank1(acc3a, xa, w3); }
-        if (TP > 1u) {
-          let xb = loadX(rob, qb.iw + fwD, okb);
-          acc0b = rank1(acc0b, xb, w0);
-          if (RK > 1u) { acc1b = rank1(acc1b, xb, w1); }
-          if (RK > 2u) { acc2b = rank1(acc2b, xb, w2); }
-          if (RK > 3u) { acc3b = rank1(acc3b, xb, w3); }
-        }
-        r++;
-        fwD += D;
-      }
-      fhD += D;
+  for (var r = 0u; r < crs; r++) {
+    let iha = qa.ih + fhD;
+    let ihb = qb.ih + fhD;
+    let oka = iha >= 0 && iha < i32(p.H);
+    let okb = ihb >= 0 && ihb < i32(p.H);
+    let xa = loadX(qa.nOff + cOff + iha * Wi, qa.iw + fwD, oka);
+    let w0 = loadW(wo0, r);
+    acc0a = rank1(acc0a, xa, w0);
+    var w1 = vec4f(); var w2 = vec4f(); var w3 = vec4f();
+    if (RK > 1u) { w1 = loadW(wo1, r); acc1a = rank1(acc1a, xa, w1); }
+    if (RK > 2u) { w2 = loadW(wo2, r); acc2a = rank1(acc2a, xa, w2); }
+    if (RK > 3u) { w3 = loadW(wo3, r); acc3a = rank1(acc3a, xa, w3); }
+    if (TP > 1u) {
+      let xb = loadX(qb.nOff + cOff + ihb * Wi, qb.iw + fwD, okb);
+      acc0b = rank1(acc0b, xb, w0);
+      if (RK > 1u) { acc1b = rank1(acc1b, xb, w1); }
+      if (RK > 2u) { acc2b = rank1(acc2b, xb, w2); }
+      if (RK > 3u) { acc3b = rank1(acc3b, xb, w3); }
     }
-    cOff += hw;
+    // advance (c, fh, fw)
+    fw++;
+    fwD += D;
+    let endRow = fw == p.FW;
+    fw = select(fw, 0u, endRow);
+    fwD = select(fwD, 0, endRow);
+    fh = select(fh, fh + 1u, endRow);
+    fhD = select(fhD, fhD + D, endRow);
+    let endChan = fh == p.FH;
+    fh = select(fh, 0u, endChan);
+    fhD = select(fhD, 0, endChan);
+    cOff = select(cOff, cOff + hw, endChan);
   }
 
   store(acc0a, k0, qa);

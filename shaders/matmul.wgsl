@@ -9,7 +9,7 @@
 // quads of the threads of a workgroup row are interleaved (quad j of thread x is quad j·WGX + x), so
 // neighbouring invocations (one SIMD group on SwiftShader) touch neighbouring 16-byte quads of B and C.
 // The tile is held as 4×4 blocks in mat4x4f accumulators: per 4 k's, one block of A and one of B are
-// loaded (4 vec4 each) and each accumulator takes one mat4x4 product (64 FMAs).
+// loaded (4 vec4 each) and each accumulator takes 64 FMAs (mac()).
 // Why this tiling: on SwiftShader (a CPU) big register tiles with vec4 loads and no workgroup memory or
 // barriers are fastest (PERFORMANCE-NOTES.md). SwiftShader does not unroll loops and indexes function
 // arrays through memory, so the tile is written out as named accumulators; the override constants RG
@@ -30,7 +30,6 @@ override RG: u32 = 2;
 override TQ: u32 = 4;
 override WGX: u32 = 8;
 override WGY: u32 = 8;
-override MAC: u32 = 0;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<vec4f>;
@@ -83,15 +82,6 @@ fn loadB(o: u32, k4: u32) -> mat4x4f {
 // acc + b·a for 4×4 blocks, written as 64 FMAs (a matrix product would round mul and add separately):
 // column i of the result gains Σ_kk b[kk]·a[i][kk].
 fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
-  if (MAC == 0u) { return acc + b * a; }
-  if (MAC == 2u) {
-    var q = acc;
-    q[0] += b[0] * a[0].x + b[1] * a[0].y + b[2] * a[0].z + b[3] * a[0].w;
-    q[1] += b[0] * a[1].x + b[1] * a[1].y + b[2] * a[1].z + b[3] * a[1].w;
-    q[2] += b[0] * a[2].x + b[1] * a[2].y + b[2] * a[2].z + b[3] * a[2].w;
-    q[3] += b[0] * a[3].x + b[1] * a[3].y + b[2] * a[3].z + b[3] * a[3].w;
-    return q;
-  }
   var r = acc;
   r[0] = fma(b[0], vec4f(a[0].x), r[0]); r[0] = fma(b[1], vec4f(a[0].y), r[0]);
   r[0] = fma(b[2], vec4f(a[0].z), r[0]); r[0] = fma(b[3], vec4f(a[0].w), r[0]);

@@ -2,7 +2,7 @@
 // is an override constant, so each kind compiles to its own branch-free pipeline.
 import forwardSource from '../../shaders/activation.wgsl?raw';
 import gradSource from '../../shaders/activation-grad.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 
 export type ActivationKind = 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh';
 
@@ -49,13 +49,13 @@ function grid(n: number): [number, number, number] {
 }
 
 /** y = act(x) over n floats. */
-export async function activation(gpu: Gpu, a: ActivationArgs & { x: GPUBuffer; y: GPUBuffer }): Promise<BoundKernel> {
+export async function activation(gpu: Gpu, a: ActivationArgs & { x: BufferBinding; y: BufferBinding }): Promise<BoundKernel> {
   const p = await gpu.prepare(activationSpec, { ACT: ACT_CODE[a.kind] });
   return gpu.bind(p, { n: a.n, alpha: a.alpha ?? 0.01 }, [a.x, a.y], grid(a.n));
 }
 
 /** dx = dy · act'(y), from the forward output y. */
-export async function activationGrad(gpu: Gpu, a: ActivationArgs & { y: GPUBuffer; dy: GPUBuffer; dx: GPUBuffer }): Promise<BoundKernel> {
+export async function activationGrad(gpu: Gpu, a: ActivationArgs & { y: BufferBinding; dy: BufferBinding; dx: BufferBinding }): Promise<BoundKernel> {
   const p = await gpu.prepare(activationGradSpec, { ACT: ACT_CODE[a.kind] });
   return gpu.bind(p, { n: a.n, alpha: a.alpha ?? 0.01 }, [a.y, a.dy, a.dx], grid(a.n));
 }

@@ -1,7 +1,7 @@
 // Why: average pooling backward, a gather over the windows containing each input (deterministic with
 // overlapping windows); divisor FH·FW as in the forward.
 import source from '../../shaders/avg-pool-grad.wgsl?raw';
-import { defineKernel, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 import { checkPoolShape, perThread, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
 
 export const avgPoolGradSpec = defineKernel({
@@ -17,7 +17,7 @@ export const avgPoolGradSpec = defineKernel({
 });
 
 /** dx[i] = (Σ dy[o] over the windows o containing i) / (FH·FW) (dx is overwritten). */
-export async function avgPoolGrad(gpu: Gpu, a: PoolShape & { dy: GPUBuffer; dx: GPUBuffer }): Promise<BoundKernel> {
+export async function avgPoolGrad(gpu: Gpu, a: PoolShape & { dy: BufferBinding; dx: BufferBinding }): Promise<BoundKernel> {
   checkPoolShape(avgPoolGradSpec.name, a);
   const p = await gpu.prepare(avgPoolGradSpec, { IX: perThread(a.W) });
   const { WG, IX } = p.overrides;

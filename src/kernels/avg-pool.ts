@@ -1,7 +1,7 @@
 // Why: average pooling forward; padded positions count as zeros and the divisor is always FH·FW
 // (count_include_pad = true, PyTorch's default).
 import source from '../../shaders/avg-pool.wgsl?raw';
-import { defineKernel, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 import { checkPoolShape, perThread, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
 
 export const avgPoolSpec = defineKernel({
@@ -17,7 +17,7 @@ export const avgPoolSpec = defineKernel({
 });
 
 /** y = (Σ x over each window, padding as zeros) / (FH·FW). */
-export async function avgPool(gpu: Gpu, a: PoolShape & { x: GPUBuffer; y: GPUBuffer }): Promise<BoundKernel> {
+export async function avgPool(gpu: Gpu, a: PoolShape & { x: BufferBinding; y: BufferBinding }): Promise<BoundKernel> {
   checkPoolShape(avgPoolSpec.name, a);
   const p = await gpu.prepare(avgPoolSpec, { OX: perThread(a.OW) });
   const { WG, OX } = p.overrides;

@@ -2,7 +2,7 @@
 // small, so the batch is split into partial sums (one workgroup layer per split) that a second dispatch
 // adds; both run as one KernelGroup that owns the scratch buffer.
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
-import { defineKernel, KernelGroup, type Gpu } from '../gpu';
+import { defineKernel, KernelGroup, type Gpu, type BufferBinding } from '../gpu';
 import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
 import { reduceSumRows } from './reduce-sum-rows';
 
@@ -21,13 +21,13 @@ export const conv2dGradWeightSpec = defineKernel({
 
 export interface Conv2dGradWeightArgs extends Conv2dShape {
   /** Forward input [N,C,H,W]. */
-  x: GPUBuffer;
+  x: BufferBinding;
   /** Output gradient [N,K,OH,OW]. */
-  dy: GPUBuffer;
+  dy: BufferBinding;
   /** Filter gradient [K,C,FH,FW], overwritten. */
-  dw: GPUBuffer;
+  dw: BufferBinding;
   /** Optional bias gradient [K], overwritten. */
-  db?: GPUBuffer;
+  db?: BufferBinding;
   tile?: Partial<ConvTile>;
   /** Batch splits (default: enough threads for a many-core adapter, at most N). */
   splits?: number;
@@ -42,7 +42,7 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const pv = convParamValues(a);
   const crs = a.C * a.FH * a.FW;
   const cols = crs + (a.db ? 1 : 0);
-  const t = convTile(a.K, a.tile);
+  const t = convTile(a.K, Math.ceil(cols / 4), a.tile);
   const groupsXY: [number, number] = [Math.ceil(Math.ceil(cols / 4) / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY))];
   const threadsPerSplit = groupsXY[0] * groupsXY[1] * t.WGX * t.WGY;
   const wantSplits = a.splits ?? Math.ceil(TARGET_THREADS / threadsPerSplit);

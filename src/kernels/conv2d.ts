@@ -2,7 +2,7 @@
 // three convolution kernels (forward, grad-input, grad-weight): one place computes OH, OW and packs the
 // Params uniform they all declare.
 import source from '../../shaders/conv2d.wgsl?raw';
-import { defineKernel, KernelLimitError, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -53,15 +53,18 @@ export interface ConvTile {
   WGY: number;
 }
 
+const pow2ceil = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
 /**
  * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), 2 quads
- * (8 pixels), and a 64-thread workgroup whose y extent covers the rows it needs (no idle rows).
+ * (8 columns), and a workgroup of up to 64 threads whose extents cover only the rows and column quads
+ * there are (`quadCount`), so no thread computes only clamped, discarded values.
  */
-export function convTile(rows: number, override?: Partial<ConvTile>): ConvTile {
+export function convTile(rows: number, quadCount: number, override?: Partial<ConvTile>): ConvTile {
   const blocks = override?.blocks ?? Math.min(4, Math.ceil(rows / 4));
-  const rowThreads = Math.ceil(rows / (4 * blocks));
-  const WGY = override?.WGY ?? Math.min(8, 2 ** Math.ceil(Math.log2(rowThreads)));
-  const t = { blocks, quads: override?.quads ?? 2, WGX: override?.WGX ?? 64 / WGY, WGY };
+  const quads = override?.quads ?? 2;
+  const WGY = override?.WGY ?? Math.min(8, pow2ceil(Math.ceil(rows / (4 * blocks))));
+  const t = { blocks, quads, WGX: override?.WGX ?? Math.min(64 / WGY, pow2ceil(Math.ceil(quadCount / quads))), WGY };
   if (!(t.blocks >= 1 && t.blocks <= 4 && t.quads >= 1 && t.quads <= 2 && Number.isInteger(t.blocks) && Number.isInteger(t.quads))) {
     throw new KernelLimitError(`conv2d: register tile of ${t.blocks}×${t.quads} 4×4 blocks not written out (blocks 1–4, quads 1–2)`);
   }
@@ -84,13 +87,13 @@ export const conv2dSpec = defineKernel({
 
 export interface Conv2dArgs extends Conv2dShape {
   /** Input [N,C,H,W]. */
-  x: GPUBuffer;
+  x: BufferBinding;
   /** Filters [K,C,FH,FW]. */
-  w: GPUBuffer;
+  w: BufferBinding;
   /** Optional bias [K]. */
-  b?: GPUBuffer;
+  b?: BufferBinding;
   /** Output [N,K,OH,OW], overwritten. */
-  y: GPUBuffer;
+  y: BufferBinding;
   relu?: boolean;
   tile?: Partial<ConvTile>;
 }
@@ -99,9 +102,9 @@ export interface Conv2dArgs extends Conv2dShape {
 export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel> {
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
-  const t = convTile(a.K, a.tile);
-  const p = await gpu.prepare(conv2dSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);
+  const t = convTile(a.K, quads, a.tile);
+  const p = await gpu.prepare(conv2dSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(quads / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY)), 1];
   return gpu.bind(p, pv, [a.x, a.w, a.b ?? a.w, a.y], groups);
 }

@@ -1,6 +1,6 @@
 // Why: global average pooling backward: dy[n, c] / (H·W) broadcast over plane (n, c).
 import source from '../../shaders/global-avg-pool-grad.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 import { checkGlobalPoolShape, globalPoolParams, type GlobalPoolShape } from './global-avg-pool';
 
 export const globalAvgPoolGradSpec = defineKernel({
@@ -16,7 +16,7 @@ export const globalAvgPoolGradSpec = defineKernel({
 });
 
 /** dx[n, c, ·] = dy[n, c] / HW (dx is overwritten). */
-export async function globalAvgPoolGrad(gpu: Gpu, a: GlobalPoolShape & { dy: GPUBuffer; dx: GPUBuffer }): Promise<BoundKernel> {
+export async function globalAvgPoolGrad(gpu: Gpu, a: GlobalPoolShape & { dy: BufferBinding; dx: BufferBinding }): Promise<BoundKernel> {
   checkGlobalPoolShape(globalAvgPoolGradSpec.name, a);
   const p = await gpu.prepare(globalAvgPoolGradSpec);
   const { WG, EX } = p.overrides;

@@ -1,6 +1,6 @@
 // Why: global average pooling forward, [N, C, H, W] → [N, C]: the usual CNN head before a dense layer.
 import source from '../../shaders/global-avg-pool.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 
 /** N·C planes of HW = H·W pixels each. */
 export interface GlobalPoolShape {
@@ -30,7 +30,7 @@ export const globalAvgPoolSpec = defineKernel({
 });
 
 /** y[n, c] = mean of plane (n, c) of x. */
-export async function globalAvgPool(gpu: Gpu, a: GlobalPoolShape & { x: GPUBuffer; y: GPUBuffer }): Promise<BoundKernel> {
+export async function globalAvgPool(gpu: Gpu, a: GlobalPoolShape & { x: BufferBinding; y: BufferBinding }): Promise<BoundKernel> {
   checkGlobalPoolShape(globalAvgPoolSpec.name, a);
   const p = await gpu.prepare(globalAvgPoolSpec);
   return gpu.bind(p, { N: a.N, C: a.C, HW: a.HW }, [a.x, a.y], splitGrid(Math.ceil((a.N * a.C) / p.overrides.WG!)));

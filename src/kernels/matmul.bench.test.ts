@@ -1,35 +1,19 @@
 // Why: a quick GPU timing of the matmul kernels (GFLOP/s), for tuning tile shapes. Skipped unless
 // VITE_BENCH=1 (tests never assert timings): VITE_BENCH=1 npx vitest run src/kernels/matmul.bench.test.ts
 import { describe, it } from 'vitest';
-import type { Encodable, Gpu } from '../gpu';
 import { testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { matmul, type MatmulTile } from './matmul';
-
-/** Median-free simple timing: one warm-up, then `reps` submits each awaited; returns the best ms. */
-export async function timeKernel(gpu: Gpu, k: Encodable, reps = 3): Promise<number> {
-  gpu.run([k], 'bench');
-  await gpu.done();
-  let best = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    gpu.run([k], 'bench');
-    await gpu.done();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
+import { timeKernel } from './matmul.timing';
 
 const only = (import.meta.env.VITE_BENCH_ONLY as string | undefined) ?? '';
 
 describe.skipIf(!import.meta.env.VITE_BENCH)('matmul speed', () => {
   const n = 1024;
-  const tiles: (Partial<MatmulTile> & { MAC?: number; variant?: 'vec4' | 'scalar' })[] = [
+  const tiles: (Partial<MatmulTile> & { variant?: 'vec4' | 'scalar' })[] = [
     { RG: 2, TQ: 4, WGX: 8, WGY: 8 },
     { RG: 4, TQ: 2, WGX: 8, WGY: 8 },
     { RG: 2, TQ: 2, WGX: 8, WGY: 8 },
-    { RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 1 },
-    { RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 2 },
     { variant: 'scalar', RG: 2, TQ: 4, WGX: 8, WGY: 8 },
   ];
   for (const [i, t] of tiles.entries()) {

@@ -3,7 +3,7 @@
 // needs multiples of 4, matmul-scalar.wgsl takes any shape; matmul() picks by shape.
 import vec4Source from '../../shaders/matmul.wgsl?raw';
 import scalarSource from '../../shaders/matmul-scalar.wgsl?raw';
-import { defineKernel, KernelLimitError, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 
 const params = { M: 'u32', N: 'u32', K: 'u32' } as const;
 const bindings = [
@@ -29,7 +29,7 @@ export const matmulSpec = defineKernel({
   source: vec4Source,
   params,
   bindings,
-  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 2, TQ: 4, WGX: 8, WGY: 8, MAC: 0 },
+  overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 2, TQ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -44,13 +44,13 @@ export const matmulScalarSpec = defineKernel({
 
 export interface MatmulArgs {
   /** op(A) is [M,K]: A stored [M,K], or [K,M] when transA. */
-  a: GPUBuffer;
+  a: BufferBinding;
   /** op(B) is [K,N]: B stored [K,N], or [N,K] when transB. */
-  b: GPUBuffer;
+  b: BufferBinding;
   /** Output [M,N], overwritten. */
-  c: GPUBuffer;
+  c: BufferBinding;
   /** Optional [N], added to every row. */
-  bias?: GPUBuffer;
+  bias?: BufferBinding;
   M: number;
   N: number;
   K: number;
@@ -58,7 +58,7 @@ export interface MatmulArgs {
   transB?: boolean;
   relu?: boolean;
   /** Tiling override (benchmarks, tuning); defaults per variant. */
-  tile?: Partial<MatmulTile> & { MAC?: number };
+  tile?: Partial<MatmulTile>;
   /** Force a variant (tests); by default vec4 whenever the shape allows it. */
   variant?: 'vec4' | 'scalar';
 }
@@ -81,7 +81,7 @@ export async function matmul(gpu: Gpu, a: MatmulArgs): Promise<BoundKernel> {
   const vec4 = (a.variant ?? (matmulVec4Fits(a) ? 'vec4' : 'scalar')) === 'vec4';
   if (vec4 && !matmulVec4Fits(a)) throw new Error(`matmul: vec4 variant needs K, N${a.transA ? ', M' : ''} multiples of 4 (got M=${M} N=${N} K=${K})`);
   const spec = vec4 ? matmulSpec : matmulScalarSpec;
-  const tile: MatmulTile & { MAC?: number } = { RG: spec.overrides.RG, TQ: spec.overrides.TQ, WGX: spec.overrides.WGX, WGY: spec.overrides.WGY, ...a.tile };
+  const tile: MatmulTile = { RG: spec.overrides.RG, TQ: spec.overrides.TQ, WGX: spec.overrides.WGX, WGY: spec.overrides.WGY, ...a.tile };
   checkMatmulTile(spec.name, tile);
   const flags = { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0, HAS_BIAS: a.bias ? 1 : 0, RELU: a.relu ? 1 : 0 };
   const p = await gpu.prepare(spec, { ...flags, ...tile });

@@ -2,7 +2,7 @@
 // overlapping windows (F > S) it is a gather over the windows containing each input (no atomics,
 // deterministic); without overlap each thread owns disjoint input cells, a quarter of the reads for 2×2.
 import source from '../../shaders/max-pool-grad.wgsl?raw';
-import { defineKernel, type BoundKernel, type Gpu } from '../gpu';
+import { defineKernel, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
 import { checkPoolShape, perThread, pick, poolParams, rowGrid, type PoolShape } from './max-pool';
 
 export const maxPoolGradSpec = defineKernel({
@@ -21,7 +21,7 @@ export const maxPoolGradSpec = defineKernel({
 /** dx[i] = Σ dy[o] over the windows o containing i whose argmax is i (dx is overwritten). */
 export async function maxPoolGrad(
   gpu: Gpu,
-  a: PoolShape & { dy: GPUBuffer; argmax: GPUBuffer; dx: GPUBuffer; /** Force the gather (for tests); else chosen by overlap. */ gather?: boolean },
+  a: PoolShape & { dy: BufferBinding; argmax: BufferBinding; dx: BufferBinding; /** Force the gather (for tests); else chosen by overlap. */ gather?: boolean },
 ): Promise<BoundKernel> {
   checkPoolShape(maxPoolGradSpec.name, a);
   const cells = !a.gather && a.S >= a.FH && a.S >= a.FW;

@@ -1,7 +1,7 @@
 // Why: max pooling forward. Records the argmax (a flat u32 index into x) so the backward pass routes
 // dy without recomputing the window maxima. Also home of PoolShape, the sizes every pool kernel takes.
 import source from '../../shaders/max-pool.wgsl?raw';
-import { defineKernel, splitGrid, type BoundKernel, type Gpu, type ParamsValues } from '../gpu';
+import { defineKernel, splitGrid, type BoundKernel, type Gpu, type ParamsValues, type BufferBinding } from '../gpu';
 
 /**
  * NCHW input [N, C, H, W], FH×FW window, stride S, padding P on every side, output [N, C, OH, OW].
@@ -79,7 +79,7 @@ export const maxPoolSpec = defineKernel({
 });
 
 /** y = max over each window of x, argmax = flat index into x of the first maximum (row-major). */
-export async function maxPool(gpu: Gpu, a: PoolShape & { x: GPUBuffer; y: GPUBuffer; argmax: GPUBuffer }): Promise<BoundKernel> {
+export async function maxPool(gpu: Gpu, a: PoolShape & { x: BufferBinding; y: BufferBinding; argmax: BufferBinding }): Promise<BoundKernel> {
   checkPoolShape(maxPoolSpec.name, a);
   const p = await gpu.prepare(maxPoolSpec, { OX: perThread(a.OW) });
   const { WG, OX } = p.overrides;

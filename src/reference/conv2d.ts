@@ -23,7 +23,7 @@ export function convRefOutSize(s: ConvRefShape): { OH: number; OW: number } {
   };
 }
 
-/** Calls f(n, k, oh, ow, c, fh, fw, xIndex, wIndex, yIndex) for every product that touches x. */
+/** Calls f(xIndex, wIndex, yIndex, k) for every product x·w that lands inside x (padding contributes 0). */
 function forEachTap(s: ConvRefShape, f: (xi: number, wi: number, yi: number, k: number) => void): void {
   const { OH, OW } = convRefOutSize(s);
   const D = s.dilation;

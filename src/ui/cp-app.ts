@@ -1,12 +1,22 @@
 // Why: the mediator of the page. It owns the engine client and the design (through DesignController:
 // the NetworkSpec, the TrainConfig, undo/redo, the URL hash and the autosave); the children get
 // properties and send events up, and never talk to the engine or change the design themselves.
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { listPresets } from '../model';
+import { fmt, listPresets, type Dataset } from '../model';
 import { EngineClient } from '../worker/engine-client';
 import type { AdapterReport } from '../worker/protocol';
 import './components/cp-digit-grid';
+import './components/cp-train-controls';
+import './components/cp-loss-chart';
+import './components/cp-activation-view';
+import './components/cp-filter-view';
+import './components/cp-draw-pad';
+import './components/cp-probabilities';
+import './components/cp-confusion-matrix';
+import type { MisclassifiedImages } from './components/cp-confusion-matrix';
+import type { ButtonState } from './components/cp-train-controls';
+import { bytesLabel } from './components/cp-layer-inspector';
 import './components/cp-gpu-unavailable';
 import './components/cp-design-toolbar';
 import './components/cp-layer-palette';
@@ -16,6 +26,8 @@ import './components/cp-summary-table';
 import type { DigitSamples } from './components/cp-digit-grid';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DesignController } from './controllers/design-controller';
+import { InspectController } from './controllers/inspect-controller';
+import { TrainingController, type TrainPhase } from './controllers/training-controller';
 import type { DesignEvent } from './events';
 
 type GpuState = { kind: 'starting' } | { kind: 'ready'; adapter: AdapterReport } | { kind: 'unavailable'; message: string; help: string };
@@ -46,34 +58,42 @@ export class CpApp extends LitElement {
     .designer {
       display: grid; gap: 12px; align-items: start;
       grid-template-columns: minmax(170px, 210px) minmax(0, 1fr) minmax(260px, 340px);
-      grid-template-areas: 'toolbar toolbar toolbar' 'palette network inspector' 'summary summary summary' 'train train train';
+      grid-template-areas: 'toolbar toolbar toolbar' 'palette network inspector' 'summary summary summary';
     }
     cp-design-toolbar { grid-area: toolbar; }
-    cp-layer-palette { grid-area: palette; position: sticky; top: 8px; }
+    cp-layer-palette { grid-area: palette; }
     cp-network-editor { grid-area: network; }
     cp-layer-inspector { grid-area: inspector; position: sticky; top: 8px; }
     cp-summary-table { grid-area: summary; }
-    .train { grid-area: train; display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
-    .train button {
-      font: inherit; font-weight: 600; padding: 8px 22px; border-radius: 8px; border: none; cursor: pointer;
-      background: var(--cp-accent, #3b5bdb); color: #fff;
+    .training { display: grid; gap: 12px; margin-top: 16px; grid-template-columns: minmax(300px, 420px) minmax(0, 1fr); align-items: start; }
+    .training > h2, .inside > h2 { grid-column: 1 / -1; font-size: 1.2rem; margin: 8px 0 0; }
+    .status {
+      grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 0.85rem; color: var(--cp-muted, #5c6270);
+      border: 1px solid var(--cp-border, #e3e5ea); border-radius: 10px; padding: 6px 12px; background: #fafbfc; font-variant-numeric: tabular-nums;
     }
-    .train button:disabled { background: #c5cad6; cursor: not-allowed; }
-    .train p { margin: 0; font-size: 0.85rem; color: var(--cp-muted, #5c6270); flex: 1; min-width: 240px; }
-    .train p.blocked { color: var(--cp-error, #c92a2a); }
+    .status b { color: var(--cp-text, #1b1b1f); font-weight: 600; }
+    .progress { flex-basis: 100%; height: 4px; border-radius: 2px; background: #e9ecef; overflow: hidden; }
+    .progress span { display: block; height: 100%; background: var(--cp-accent, #3b5bdb); transition: width 0.3s; }
+    .inside { display: grid; gap: 12px; margin-top: 16px; grid-template-columns: minmax(280px, 360px) minmax(0, 1fr); align-items: start; }
+    .inside .left { display: grid; gap: 12px; }
+    .inside .right { display: grid; gap: 12px; min-width: 0; }
+    .card { background: var(--cp-surface, #fff); border: 1px solid var(--cp-border, #e3e5ea); border-radius: 12px; padding: 12px 14px; box-shadow: 0 1px 2px rgb(16 24 40 / 0.06); }
+    .card h3 { font-size: 0.95rem; margin: 0 0 8px; }
+    .pad { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
+    .pad cp-probabilities { flex: 1; min-width: 150px; }
+    .source { font-size: 0.8rem; color: var(--cp-muted, #5c6270); margin: 0 0 6px; }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-    section.data { margin-top: 20px; }
     @media (max-width: 1000px) {
+      .training, .inside { grid-template-columns: minmax(0, 1fr); }
       .designer {
         grid-template-columns: minmax(160px, 200px) minmax(0, 1fr);
-        grid-template-areas: 'toolbar toolbar' 'palette network' 'inspector inspector' 'summary summary' 'train train';
+        grid-template-areas: 'toolbar toolbar' 'palette network' 'inspector inspector' 'summary summary';
       }
       cp-layer-inspector { position: static; }
     }
     @media (max-width: 640px) {
       :host { padding: 10px; }
-      .designer { grid-template-columns: minmax(0, 1fr); grid-template-areas: 'toolbar' 'palette' 'network' 'inspector' 'summary' 'train'; }
-      cp-layer-palette { position: static; }
+      .designer { grid-template-columns: minmax(0, 1fr); grid-template-areas: 'toolbar' 'palette' 'network' 'inspector' 'summary'; }
     }
   `;
 
@@ -81,8 +101,17 @@ export class CpApp extends LitElement {
   @state() private samples?: DigitSamples;
   @state() private dataError?: string;
   @state() private announcement = '';
+  @state() private datasets: Partial<Record<Dataset, boolean>> = { mnist: true };
+  @state() private misclassified?: MisclassifiedImages;
   readonly design = new DesignController(this);
+  readonly training = new TrainingController(this, () => this.#runLabel());
+  readonly inspect = new InspectController(this, () =>
+    this.training.builtSpec && this.training.builtDataset ? { spec: this.training.builtSpec, dataset: this.training.builtDataset } : undefined,
+  );
   #client?: EngineClient;
+  #samplesDataset: Dataset = 'mnist';
+  #testImages?: Promise<{ rows: number; cols: number; images: Uint8Array }>;
+  #lastPhase: TrainPhase = 'idle';
 
   /** True when the design can be trained: it fits, takes 1×28×28, and the training settings are valid. */
   get designValid(): boolean {
@@ -93,6 +122,8 @@ export class CpApp extends LitElement {
     super.connectedCallback();
     window.addEventListener('keydown', this.#keydown);
     this.#client = new EngineClient();
+    this.training.attach(this.#client);
+    this.inspect.attach(this.#client);
     void this.#start(this.#client);
   }
 
@@ -100,6 +131,15 @@ export class CpApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.#keydown);
     this.#client?.terminate();
+    this.inspect.live(false);
+  }
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    const phase = this.training.phase;
+    this.inspect.live(phase === 'running');
+    // A run stopped (pause, step, finished, diverged): show the network as it is now.
+    if (phase !== this.#lastPhase && (this.#lastPhase === 'running' || this.#lastPhase === 'stepping') && phase !== 'building') void this.inspect.refresh();
+    this.#lastPhase = phase;
   }
 
   async #start(client: EngineClient): Promise<void> {
@@ -112,6 +152,34 @@ export class CpApp extends LitElement {
     } catch (e) {
       this.dataError = e instanceof Error ? e.message : String(e);
     }
+    // Fashion-MNIST is optional: offer it only when its files load.
+    try {
+      await client.request({ type: 'load-dataset', dataset: 'fashion-mnist' });
+      this.datasets = { ...this.datasets, 'fashion-mnist': true };
+    } catch {
+      this.datasets = { ...this.datasets, 'fashion-mnist': false };
+    }
+  }
+
+  /** The picker shows test images of the dataset being trained on. */
+  async #loadSamples(dataset: Dataset): Promise<void> {
+    const client = this.#client;
+    if (!client || dataset === this.#samplesDataset) return;
+    this.#samplesDataset = dataset;
+    this.#testImages = undefined;
+    try {
+      const loaded = await client.request({ type: 'load-dataset', dataset });
+      const s = await client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 });
+      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
+    } catch (e) {
+      this.dataError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  #runLabel(): string {
+    const t = this.design.doc.train;
+    const name = this.design.presetId || 'custom network';
+    return `${name}, ${t.optimizer.kind} lr ${t.optimizer.lr}, batch ${t.batch}${this.training.subset ? `, ${fmt(this.training.subset)} images` : ''}`;
   }
 
   readonly #keydown = (e: KeyboardEvent) => {
@@ -174,12 +242,150 @@ export class CpApp extends LitElement {
   };
   #onAnnounce = (e: DesignEvent<'cp-announce'>) => this.#announce(e.detail.message);
 
+  #onTrainConfig = (e: DesignEvent<'cp-train-config'>) => {
+    this.design.store.setTrain(e.detail.train, e.detail.key);
+    this.training.configChanged(this.design.doc);
+  };
+  #onSubset = (e: DesignEvent<'cp-train-subset'>) => {
+    this.training.subset = e.detail.subset;
+    this.requestUpdate();
+  };
+  #onAction = async (e: DesignEvent<'cp-train-action'>) => {
+    const doc = this.design.doc;
+    const t = this.training;
+    switch (e.detail.action) {
+      case 'train':
+        if (!this.#canTrain()) return;
+        void this.#loadSamples(doc.train.dataset);
+        await t.train(doc);
+        this.#announce('Training');
+        void this.inspect.refresh();
+        return;
+      case 'pause':
+        await t.pause();
+        this.#announce(`Paused at step ${t.status?.step ?? 0}`);
+        return;
+      case 'step':
+        if (!this.#canTrain()) return;
+        void this.#loadSamples(doc.train.dataset);
+        await t.step(doc);
+        void this.inspect.refresh();
+        return;
+      case 'reset':
+        await t.reset(doc);
+        this.misclassified = undefined;
+        this.#announce('Reset: step 0, fresh weights');
+        void this.inspect.refresh();
+        return;
+      default:
+        return e.detail.action satisfies never;
+    }
+  };
+  #onPick = (e: DesignEvent<'cp-inspect-pick'>) => this.inspect.setSource({ kind: 'test', index: e.detail.index });
+  #onDraw = (e: DesignEvent<'cp-inspect-draw'>) => {
+    const px = e.detail.pixels;
+    if (px) this.inspect.setSource({ kind: 'drawn', pixels: px });
+    else this.inspect.setSource({ kind: 'test', index: this.#pickedIndex() });
+  };
+  #pickedIndex(): number {
+    return this.inspect.source.kind === 'test' ? this.inspect.source.index : 0;
+  }
+  #onConfusionPick = async (e: DesignEvent<'cp-confusion-pick'>) => {
+    const { actual, predicted } = e.detail;
+    const ev = this.training.evaluation;
+    const client = this.#client;
+    if (!ev || !client) return;
+    const selected: MisclassifiedImages = { actual, predicted, indices: [], rows: 28, cols: 28 };
+    this.misclassified = selected;
+    const preds = ev.predictions;
+    const dataset = this.training.builtDataset ?? 'mnist';
+    if (!preds) return;
+    // The labels and pixels of the whole test set are fetched once (7.8 MB) and kept.
+    this.#testImages ??= client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: preds.length }).then((r) => ({ rows: r.rows, cols: r.cols, images: r.images, labels: r.labels }));
+    const all = (await this.#testImages) as { rows: number; cols: number; images: Uint8Array; labels?: Uint8Array };
+    const labels = all.labels!;
+    const indices: number[] = [];
+    for (let i = 0; i < preds.length; i++) if (labels[i] === actual && preds[i] === predicted) indices.push(i);
+    const px = all.rows * all.cols;
+    const shown = indices.slice(0, 60);
+    const images = new Uint8Array(shown.length * px);
+    shown.forEach((idx, k) => images.set(all.images.subarray(idx * px, (idx + 1) * px), k * px));
+    if (this.misclassified === selected) this.misclassified = { ...selected, indices, rows: all.rows, cols: all.cols, images };
+  };
+
+  #canTrain(): boolean {
+    return this.gpu.kind === 'ready' && this.design.store.readiness.ok;
+  }
+
+  #blockedReason(): string {
+    const r = this.design.store.readiness;
+    if (!r.ok) return r.reason;
+    if (this.gpu.kind === 'starting') return 'waiting for the GPU to start.';
+    if (this.gpu.kind === 'unavailable') return 'WebGPU is unavailable in this browser (see the message above).';
+    return '';
+  }
+
+  #buttons(): ButtonState {
+    const t = this.training;
+    const can = this.#canTrain();
+    return { train: can && !t.active, pause: t.phase === 'running', step: can && !t.active, reset: t.built && t.phase !== 'building' };
+  }
+
+  #hint(): string {
+    const t = this.training;
+    const doc = this.design.doc;
+    const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
+    switch (t.phase) {
+      case 'building':
+        return 'Building the network on the GPU…';
+      case 'running':
+        return 'Training… change the learning rate or the schedule at any time; the chart marks the change.';
+      case 'stepping':
+        return 'One step…';
+      case 'finished':
+        return `${t.message} Raise Epochs and press Train to go on, or Reset to start again.`;
+      case 'idle':
+      case 'paused':
+      case 'diverged':
+      case 'error':
+        if (t.built && t.needsBuild(doc)) return 'The design (or batch size, dataset, seed, training images) changed: Train starts a new run; this one stays on the chart.';
+        if (t.phase === 'paused') return `${t.message} Train resumes.`;
+        return t.built ? `Ready: Train runs on ${data}.` : `The design fits: ready to train on ${data}.`;
+      default:
+        return t.phase satisfies never;
+    }
+  }
+
+  #statusLine() {
+    const t = this.training;
+    const st = t.status;
+    const adapter = this.gpu.kind === 'ready' ? this.#adapterText().replace(/^GPU: /, '') : this.#adapterText();
+    const phaseText: Record<TrainPhase, string> = { idle: t.built ? 'ready' : 'not built yet', building: 'building', running: 'training', stepping: 'stepping', paused: 'paused', finished: 'finished', diverged: 'diverged', error: 'stopped by an error' };
+    const left = st && st.msPerStep > 0 && st.totalSteps > st.step ? ((st.totalSteps - st.step) * st.msPerStep) / 1000 : null;
+    const pct = st && st.totalSteps > 0 ? Math.min(100, (st.step / st.totalSteps) * 100) : 0;
+    const epochs = st && st.stepsPerEpoch > 0 ? Math.round(st.totalSteps / st.stepsPerEpoch) : this.design.doc.train.epochs;
+    return html`<div class="status" role="status" aria-label="Training status" aria-live="off">
+      <span>State: <b>${phaseText[t.phase]}</b></span>
+      <span>GPU: <b>${adapter}</b></span>
+      ${st
+        ? html`<span>Step <b>${fmt(st.step)}</b> of ${fmt(st.totalSteps)}</span>
+            <span>Epoch <b>${Math.min(epochs, st.epoch + 1)}</b> of ${epochs} (${fmt(st.stepInEpoch)}/${fmt(st.stepsPerEpoch)} steps)</span>
+            <span><b>${fmt(Math.round(st.samplesPerSecond))}</b> samples/s</span>
+            <span><b>${st.msPerStep.toFixed(1)}</b> ms/step</span>
+            <span>Time left: <b>${left === null ? '—' : formatSeconds(left)}</b></span>
+            <span>lr <b>${st.lr.toPrecision(3)}</b></span>
+            ${st.memory ? html`<span>GPU memory in use: <b>${bytesLabel(st.memory.bytesLive)}</b></span>` : nothing}
+            ${st.params !== undefined ? html`<span>${fmt(st.params)} parameters</span>` : nothing}
+            <div class="progress" aria-hidden="true"><span style=${`width:${pct.toFixed(1)}%`}></span></div>`
+        : html`<span>Press Train to build the network on the GPU.</span>`}
+    </div>`;
+  }
+
   override render() {
     const store = this.design.store;
     const analysis = store.analysis;
     const selected = store.selectedLayer;
     const selectedAnalysis = selected ? analysis.layers.find((l) => l.id === selected.id) : undefined;
-    const readiness = store.readiness;
     return html`
       <header>
         <h1>convplay</h1>
@@ -201,22 +407,64 @@ export class CpApp extends LitElement {
         <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
         <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis}></cp-layer-inspector>
         <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
-        <!-- Placeholder until the training panel exists: it will replace this section and read
-             designValid / design.doc from here. -->
-        <section class="train" aria-label="Training">
-          <button ?disabled=${!readiness.ok} aria-describedby="train-why"
-            title=${readiness.ok ? 'Train this network on MNIST' : `Training is off: ${readiness.reason}`}>Train</button>
-          <p id="train-why" class=${readiness.ok ? '' : 'blocked'}>
-            ${readiness.ok ? 'The design fits: ready to train on MNIST.' : `Training is off: ${readiness.reason}`}
-          </p>
-        </section>
       </main>
-      <section class="data" aria-label="MNIST test images">
-        <h2>MNIST test images</h2>
-        ${this.dataError ? html`<p class="error" role="alert">${this.dataError}</p>` : this.samples ? html`<cp-digit-grid .samples=${this.samples}></cp-digit-grid>` : html`<p>Loading MNIST…</p>`}
+      <section class="training" aria-label="Training"
+        @cp-train-config=${this.#onTrainConfig} @cp-train-subset=${this.#onSubset} @cp-train-action=${this.#onAction}>
+        <h2>Train</h2>
+        <cp-train-controls .config=${store.train} .buttons=${this.#buttons()} blocked=${this.#blockedReason()} hint=${this.#hint()}
+          .subset=${this.training.subset} .datasets=${this.datasets}
+          diverged=${this.training.phase === 'diverged' ? this.training.message : ''}
+          problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
+        <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
+        ${this.#statusLine()}
       </section>
+      ${this.#inside()}
     `;
   }
+
+  #inside() {
+    const ins = this.inspect;
+    const ev = this.training.evaluation;
+    const classNames = this.samples?.classNames ?? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    const kinds = new Map((this.training.builtSpec?.layers ?? []).map((l) => [l.id, l.kind]));
+    const src = ins.source;
+    return html`<section class="inside" aria-label="Look inside"
+        @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}>
+      <h2>Look inside</h2>
+      <div class="left">
+        <div class="card">
+          <h3>Test images</h3>
+          ${this.dataError
+            ? html`<p class="error" role="alert">${this.dataError}</p>`
+            : this.samples
+              ? html`<cp-digit-grid .samples=${this.samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
+              : html`<p>Loading MNIST…</p>`}
+        </div>
+        <div class="card">
+          <h3>Draw a digit</h3>
+          <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>
+          <div class="pad">
+            <cp-draw-pad></cp-draw-pad>
+            <cp-probabilities .probabilities=${ins.probabilities} .classNames=${classNames}></cp-probabilities>
+          </div>
+        </div>
+        <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified}
+          ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
+      </div>
+      <div class="right">
+        <cp-activation-view .layers=${ins.layers} .kinds=${kinds}></cp-activation-view>
+        <cp-filter-view .weights=${ins.weights}></cp-filter-view>
+      </div>
+    </section>`;
+  }
+}
+
+/** "1 min 05 s" for a time left. */
+function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
 declare global {

@@ -1,7 +1,7 @@
 // Why: the designer's children never change the design themselves; they send these typed events up to
 // <cp-app>, which applies them (with undo) and hands the new state back down as properties. One map
 // of event names to details keeps both sides honest under TypeScript strict.
-import type { Activation, InputSpec, LayerKind } from '../model';
+import type { Activation, InputSpec, LayerKind, TrainConfig } from '../model';
 
 /** A change to some of one layer's fields. `activation: null` removes a fused activation. */
 export interface LayerPatch {
@@ -36,7 +36,19 @@ export interface DesignEventDetails {
   'cp-redo': Record<string, never>;
   /** Keyboard actions tell the page what happened, for the screen-reader announcement. */
   'cp-announce': { message: string };
+  /** A new training config (already valid); `key` merges typing in one box into one undo step. */
+  'cp-train-config': { train: TrainConfig; key: string };
+  /** How many training images a run uses (null: all); UI-only, sent with build. */
+  'cp-train-subset': { subset: number | null };
+  'cp-train-action': { action: TrainAction };
+  /** Look at this test image (index into the test set). */
+  'cp-inspect-pick': { index: number };
+  /** The draw pad's 28×28 bytes (0 = background), MNIST-centred; null when cleared. */
+  'cp-inspect-draw': { pixels: Uint8Array | null };
+  /** A confusion-matrix cell: true class `actual`, predicted `predicted`. */
+  'cp-confusion-pick': { actual: number; predicted: number };
 }
+export type TrainAction = 'train' | 'pause' | 'step' | 'reset';
 export type DesignEventName = keyof DesignEventDetails;
 export type DesignEvent<K extends DesignEventName> = CustomEvent<DesignEventDetails[K]>;
 
@@ -58,5 +70,11 @@ declare global {
     'cp-undo': DesignEvent<'cp-undo'>;
     'cp-redo': DesignEvent<'cp-redo'>;
     'cp-announce': DesignEvent<'cp-announce'>;
+    'cp-train-config': DesignEvent<'cp-train-config'>;
+    'cp-train-subset': DesignEvent<'cp-train-subset'>;
+    'cp-train-action': DesignEvent<'cp-train-action'>;
+    'cp-inspect-pick': DesignEvent<'cp-inspect-pick'>;
+    'cp-inspect-draw': DesignEvent<'cp-inspect-draw'>;
+    'cp-confusion-pick': DesignEvent<'cp-confusion-pick'>;
   }
 }

@@ -71,8 +71,9 @@ export type WorkerEvent =
   /** Acknowledges a command that has no data to return (train, pause, set-config, reset). */
   | { type: 'ok'; replyTo: number }
   | { type: 'progress'; step: number; epoch: number; stepInEpoch: number; stepsPerEpoch: number; totalSteps: number; lr: number; points: StepPoint[]; samplesPerSecond: number; msPerStep: number; memory: MemoryReport }
-  | { type: 'epoch-end'; epoch: number; step: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number }
-  | { type: 'evaluated'; replyTo: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number }
+  /** `predictions` (optional): the predicted class of every test image, in test-set order. */
+  | { type: 'epoch-end'; epoch: number; step: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number; predictions?: Uint8Array }
+  | { type: 'evaluated'; replyTo: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number; predictions?: Uint8Array }
   | { type: 'paused'; reason: PauseReason; step: number; message: string }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }

@@ -1,8 +1,9 @@
 // Why: the fully-connected layer as matrix products: y = x·Wᵀ + b (W stored [out, in], PyTorch's
-// layout), dW = gᵀ·x, db = 1ᵀ·g, dx = g·W, where g is dy after the fused ReLU's derivative.
+// layout), dW = gᵀ·x, db = column sums of g, dx = g·W, where g is dy after the fused ReLU's derivative.
 import type { Encodable } from '../../gpu';
 import { activationGrad } from '../../kernels/activation';
 import { matmul } from '../../kernels/matmul';
+import { denseBiasGrad } from '../../kernels/reduce-sum-rows';
 import type { DenseNode } from '../nodes';
 import type { ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
@@ -25,7 +26,6 @@ export async function buildDense(ctx: OpContext, node: DenseNode, b: OpBuffers):
   const bias = ctx.slots.bias && store.value(ctx.slots.bias);
   const forward: Encodable[] = [await matmul(gpu, { a: b.x.buffer, b: w, c: b.y.buffer, bias, M: N, N: node.units, K: node.inFeatures, transB: true, relu: node.relu })];
   const backward: Encodable[] = [];
-  const owned: GPUBuffer[] = [];
   if (ctx.train && b.dy) {
     let g = b.dy.buffer;
     if (node.relu) {
@@ -33,12 +33,8 @@ export async function buildDense(ctx: OpContext, node: DenseNode, b: OpBuffers):
       g = b.scratch!.buffer;
     }
     backward.push(await matmul(gpu, { a: g, b: b.x.buffer, c: store.grad(ctx.slots.weight!), M: node.units, N: node.inFeatures, K: N, transA: true }));
-    if (ctx.slots.bias) {
-      const ones = gpu.upload(new Float32Array(N).fill(1), `${node.layerId}:ones`);
-      owned.push(ones);
-      backward.push(await matmul(gpu, { a: ones, b: g, c: store.grad(ctx.slots.bias), M: 1, N: node.units, K: N }));
-    }
+    if (ctx.slots.bias) backward.push(await denseBiasGrad(gpu, { dy: g, db: store.grad(ctx.slots.bias), batch: N, out: node.units }));
     if (b.dx) backward.push(await matmul(gpu, { a: g, b: w, c: b.dx.buffer, M: N, N: node.inFeatures, K: node.units }));
   }
-  return { forward, backward, dispose: disposeAll([...forward, ...backward], () => owned.forEach((o) => gpu.release(o))) };
+  return { forward, backward, dispose: disposeAll([...forward, ...backward]) };
 }

@@ -31,7 +31,9 @@ export class CpLayerPalette extends LitElement {
       }
       .hint { font-size: 0.75rem; margin: 8px 0 0; }
       @media (max-width: 640px) {
-        ul { grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); }
+        ul { grid-template-columns: repeat(auto-fill, minmax(96px, 1fr)); }
+        .blurb, .hint { display: none; }
+        h3 { margin-top: 6px; }
       }
     `,
   ];

@@ -202,14 +202,12 @@ export class CpNetworkEditor extends LitElement {
     if (to !== from) emit(this, 'cp-layer-move', { id: p.id, to });
   }
 
-  /** After a keyboard removal, focus goes to the card that took its place. */
+  /** After a removal from a focused card (Delete key, its ✕ button), focus goes to the card that took its place. */
   #removed(e: CustomEvent<{ id: string }>) {
     const spec = this.spec;
     if (!spec) return;
-    const path = e.composedPath();
-    const fromCard = path.some((n) => n instanceof HTMLElement && n.localName === 'cp-layer-card');
-    const active = fromCard && path.some((n) => n instanceof HTMLElement && n.localName === 'article' && n.matches(':focus-within'));
-    if (active) this.#focusAfter = spec.layers.findIndex((l) => l.id === e.detail.id);
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    if (active?.localName === 'cp-layer-card') this.#focusAfter = spec.layers.findIndex((l) => l.id === e.detail.id);
   }
 }
 

@@ -6,7 +6,7 @@ import type { ConvplayDocument } from '../../model';
 import { decodeHash, listPresets } from '../../model';
 import { IndexedDbDesignStorage, type DesignStorage } from './autosave';
 import { DesignStore, type ChangeKind } from './design-store';
-import { defaultDocument, hashFor, readHash } from './url-state';
+import { badLinkNotice, defaultDocument, hashFor, readHash } from './url-state';
 
 /** The bits of `window` the controller uses (a fake in tests). */
 export interface DesignWindow {
@@ -37,7 +37,7 @@ export class DesignController implements ReactiveController {
   #edited = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #resolveRestored!: () => void;
-  readonly #onHashChange = () => this.#loadFromHash(false);
+  readonly #onHashChange = () => this.#loadFromHash();
 
   constructor(host: ReactiveControllerHost, options: DesignControllerOptions = {}) {
     this.#host = host;
@@ -48,7 +48,7 @@ export class DesignController implements ReactiveController {
 
     const start = readHash(this.#window.location.hash);
     const initial = start.kind === 'ok' ? start.doc : defaultDocument();
-    if (start.kind === 'bad') this.notice = start.notice;
+    if (start.kind === 'bad') this.notice = badLinkNotice(start.error, 'default');
     this.store = new DesignStore(initial, (kind) => this.#changed(kind));
     if (start.kind !== 'ok') this.#writeHash();
     if (start.kind === 'empty' && this.#storage) void this.#restore(this.#storage);
@@ -85,7 +85,8 @@ export class DesignController implements ReactiveController {
     }
   }
 
-  #loadFromHash(initial: boolean): void {
+  /** The link changed under the page (pasted, back button): follow it as an undoable step. */
+  #loadFromHash(): void {
     const h = this.#window.location.hash;
     if (h === hashFor(this.store.doc)) return;
     const s = readHash(h);
@@ -93,8 +94,7 @@ export class DesignController implements ReactiveController {
       this.notice = null;
       this.store.load(s.doc);
     } else if (s.kind === 'bad') {
-      this.notice = s.notice;
-      if (initial) this.store.reset(defaultDocument());
+      this.notice = badLinkNotice(s.error, 'current');
       this.#writeHash();
       this.#host.requestUpdate();
     }

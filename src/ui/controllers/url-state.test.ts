@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHash, getPreset } from '../../model';
-import { defaultDocument, hashFor, readHash } from './url-state';
+import { badLinkNotice, defaultDocument, hashFor, readHash } from './url-state';
 
 describe('URL state', () => {
   it('reads back what it writes', () => {
@@ -20,7 +20,7 @@ describe('URL state', () => {
     for (const bad of ['#hello', '#v1.%%%', '#v1.eyJmb3JtYXQiOiJjb252cGxheSJ9', hashFor(defaultDocument()).slice(0, 40)]) {
       const s = readHash(bad);
       expect(s.kind).toBe('bad');
-      if (s.kind === 'bad') expect(s.notice).toMatch(/could not be opened .*default network/);
+      if (s.kind === 'bad') expect(badLinkNotice(s.error, 'default')).toMatch(/could not be opened \(.+\), so the default network/);
     }
   });
 

@@ -3,7 +3,7 @@
 // says why.
 import { decodeHash, DEFAULT_PRESET_ID, encodeHash, getPreset, type ConvplayDocument } from '../../model';
 
-export type HashState = { kind: 'empty' } | { kind: 'ok'; doc: ConvplayDocument } | { kind: 'bad'; notice: string };
+export type HashState = { kind: 'empty' } | { kind: 'ok'; doc: ConvplayDocument } | { kind: 'bad'; error: string };
 
 /** Reads `location.hash` ('' and '#' mean "no design in the link"). */
 export function readHash(hash: string): HashState {
@@ -11,7 +11,13 @@ export function readHash(hash: string): HashState {
   if (s.trim() === '') return { kind: 'empty' };
   const r = decodeHash(s);
   if (r.ok) return { kind: 'ok', doc: r.value };
-  return { kind: 'bad', notice: `This link could not be opened (${r.error}), so the default network is shown instead.` };
+  return { kind: 'bad', error: r.error };
+}
+
+/** What the page says about a link it could not read. */
+export function badLinkNotice(error: string, fallback: 'default' | 'current'): string {
+  const then = fallback === 'default' ? 'the default network is shown instead' : 'your network was left as it was';
+  return `This link could not be opened (${error}), so ${then}.`;
 }
 
 /** '#v1.…' for a document. */

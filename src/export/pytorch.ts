@@ -1,0 +1,307 @@
+// Why: what a learner designs here should keep working where they go next. This writes a readable
+// model.py: one nn.Module whose attributes are named like the checkpoint's keys (so
+// load_state_dict(strict=True) takes a convplay .safetensors file as is), layers in design order,
+// a forward that applies them one per line with the shape in a comment, and load()/save() helpers
+// that need nothing but torch (the safetensors package is used when installed). The same generator
+// exports an untrained design: the module then starts from PyTorch's own initialisation.
+//
+// Decisions:
+// - A fused activation becomes its own attribute (`conv1_act`), a dense layer on a C×H×W input gets an
+//   explicit nn.Flatten (`fc_flatten`), global-avg-pool is AdaptiveAvgPool2d(1) + Flatten: the module
+//   computes exactly what convplay computes, and only layers with weights own state-dict keys.
+// - Padding is written resolved (the engine's numbers, 'same' included), so PyTorch's own 'same'
+//   rules never come into play.
+// - The module outputs logits; convplay's softmax cross-entropy is not part of it.
+import {
+  analyzeNetwork,
+  DOCUMENT_FORMAT,
+  DOCUMENT_VERSION,
+  fmt,
+  FUSED_LEAKY_RELU_ALPHA,
+  kernelHW,
+  type Activation,
+  type ConvplayDocument,
+  type LayerAnalysis,
+  type LayerSpec,
+  type Shape,
+} from '../model';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
+import { ExportError } from './import-error';
+import { moduleNames, type NameAllocator } from './python-names';
+
+/** Pixel normalisation the app trains with ((x/255 − mean)/std, every dataset). */
+export const INPUT_MEAN = 0.1307;
+export const INPUT_STD = 0.3081;
+
+export interface PyTorchOptions {
+  /** The weights file `python model.py` loads by default. */
+  weightsFile?: string;
+  /** A line saying where it came from (e.g. the page URL); convplay by default. */
+  source?: string;
+}
+
+interface Emitted {
+  init: string[];
+  forward: string[];
+}
+
+/** model.py for a design that can be built. Throws ExportError otherwise. */
+export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): string {
+  const { spec } = doc;
+  const analysis = analyzeNetwork(spec);
+  if (!analysis.ok) throw new ExportError('spec', analysis.error?.message ?? 'the design cannot be built');
+  const weightsFile = options.weightsFile ?? 'model.safetensors';
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(weightsFile)) throw new ExportError('weightsFile', `a plain file name is needed, got ${JSON.stringify(weightsFile)}`);
+  const source = options.source?.replace(/[\r\n]+/g, ' ');
+  const names = moduleNames(spec);
+  const body: Emitted = { init: [], forward: [] };
+  spec.layers.forEach((layer, i) => emitLayer(layer, analysis.layers[i]!, names.layer.get(layer.id)!, names.extra, body));
+
+  const { C, H, W } = spec.input;
+  const specJson = JSON.stringify({ format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, spec, train: doc.train });
+  const lines = [
+    `# model.py: a PyTorch version of a network designed and trained in convplay${source ? ` (${source})` : ''}.`,
+    '# Generated code; the design it was generated from is SPEC_JSON below.',
+    '#',
+    `# Input ${C}×${H}×${W}, ${fmt(analysis.totals.params)} trainable parameters, ${fmt(analysis.totals.macs)} multiply-adds per image.`,
+    ...summaryTable(spec.layers, analysis.layers).map((l) => `#   ${l}`.trimEnd()),
+    '#',
+    `# Inputs: float32 [N, ${C}, ${H}, ${W}], pixels normalised as (x/255 - ${INPUT_MEAN})/${INPUT_STD}.`,
+    '# Outputs: [N, 10] class scores (logits); softmax turns them into probabilities.',
+    '#',
+    '# Usage:',
+    `#   python model.py [${weightsFile}]       loads the weights and prints the parameter count`,
+    `#   from model import load; model = load("${weightsFile}")     a ConvplayNet in eval mode`,
+    '#   save(model, "tuned.safetensors")      a checkpoint convplay can load again',
+    'import json',
+    'import os',
+    'import struct',
+    'import sys',
+    '',
+    'import torch',
+    'from torch import nn',
+    '',
+    `INPUT_SHAPE = (${C}, ${H}, ${W})`,
+    `INPUT_MEAN = ${pyFloat(INPUT_MEAN)}`,
+    `INPUT_STD = ${pyFloat(INPUT_STD)}`,
+    `PARAMETERS = ${analysis.totals.params}`,
+    `SPEC_JSON = ${JSON.stringify(specJson)}`,
+    '',
+    '',
+    'class ConvplayNet(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...body.init.map((l) => `        ${l}`),
+    '',
+    '    def forward(self, x):',
+    `        # x: [N, ${C}, ${H}, ${W}]`,
+    ...body.forward.map((l) => `        ${l}`),
+    '        return x',
+    '',
+    '',
+    ...helpers(weightsFile),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function emitLayer(layer: LayerSpec, a: LayerAnalysis, name: string, extra: NameAllocator, out: Emitted): void {
+  const inShape = a.inShape!;
+  const outShape = a.outShape!;
+  const add = (attr: string, ctor: string, shape: Shape) => {
+    out.init.push(`self.${attr} = ${ctor}`);
+    out.forward.push(`x = self.${attr}(x)  # ${shapeComment(shape)}`);
+  };
+  const activation = (act: Activation | undefined) => {
+    if (act) add(extra.take(`${name}_act`), activationCtor(act), outShape);
+  };
+  switch (layer.kind) {
+    case 'conv2d': {
+      const g = a.geometry!;
+      const [FH, FW] = kernelHW(layer.F);
+      const args = [`${inShape[0]}`, `${layer.K}`, `kernel_size=(${FH}, ${FW})`, `stride=${layer.S}`, `padding=(${g.PH}, ${g.PW})`];
+      if (layer.dilation !== 1) args.push(`dilation=${layer.dilation}`);
+      if (!layer.bias) args.push('bias=False');
+      add(name, `nn.Conv2d(${args.join(', ')})`, outShape);
+      activation(layer.activation);
+      return;
+    }
+    case 'max-pool':
+      add(name, `nn.MaxPool2d(kernel_size=${layer.F}, stride=${layer.S}, padding=${layer.P})`, outShape);
+      return;
+    case 'avg-pool':
+      add(name, `nn.AvgPool2d(kernel_size=${layer.F}, stride=${layer.S}, padding=${layer.P}, count_include_pad=True)`, outShape);
+      return;
+    case 'global-avg-pool':
+      add(name, 'nn.AdaptiveAvgPool2d(1)', [inShape[0], 1, 1]);
+      add(extra.take(`${name}_flatten`), 'nn.Flatten()', outShape);
+      return;
+    case 'flatten':
+      add(name, 'nn.Flatten()', outShape);
+      return;
+    case 'relu':
+    case 'sigmoid':
+    case 'tanh':
+      add(name, activationCtor(layer.kind), outShape);
+      return;
+    case 'leaky-relu':
+      add(name, `nn.LeakyReLU(negative_slope=${pyFloat(layer.alpha)})`, outShape);
+      return;
+    case 'batch-norm': {
+      const cls = inShape.length === 3 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
+      add(name, `${cls}(${inShape[0]}, eps=${pyFloat(layer.epsilon)}, momentum=${pyFloat(layer.momentum)})`, outShape);
+      return;
+    }
+    case 'dropout':
+      add(name, `nn.Dropout(p=${pyFloat(layer.rate)})`, outShape);
+      return;
+    case 'dense': {
+      const features = inShape.reduce((x, y) => x * y, 1);
+      if (inShape.length === 3) add(extra.take(`${name}_flatten`), 'nn.Flatten()', [features]);
+      add(name, `nn.Linear(${features}, ${layer.units}${layer.bias ? '' : ', bias=False'})`, outShape);
+      activation(layer.activation);
+      return;
+    }
+    default:
+      return layer satisfies never;
+  }
+}
+
+function activationCtor(act: Activation): string {
+  switch (act) {
+    case 'relu':
+      return 'nn.ReLU()';
+    case 'leaky-relu':
+      return `nn.LeakyReLU(negative_slope=${pyFloat(FUSED_LEAKY_RELU_ALPHA)})`;
+    case 'sigmoid':
+      return 'nn.Sigmoid()';
+    case 'tanh':
+      return 'nn.Tanh()';
+    default:
+      return act satisfies never;
+  }
+}
+
+/** A JS number as a Python float literal that reads back as the same double. */
+export function pyFloat(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+function shapeComment(shape: Shape): string {
+  return `[N, ${shape.join(', ')}]`;
+}
+
+function summaryTable(layers: readonly LayerSpec[], analysis: readonly LayerAnalysis[]): string[] {
+  const rows = [['layer', 'kind', 'output', 'params']];
+  layers.forEach((l, i) => {
+    const a = analysis[i]!;
+    const kind = (l.kind === 'conv2d' || l.kind === 'dense') && l.activation ? `${l.kind} + ${l.activation}` : l.kind;
+    rows.push([l.id, kind, a.outShape!.join('×'), fmt(a.params)]);
+  });
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  '));
+}
+
+/** The Python helpers after the class: read/write safetensors without the package, load, save, main. */
+function helpers(weightsFile: string): string[] {
+  return `
+_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16,
+           "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
+           "BOOL": torch.bool}
+
+
+def read_safetensors(path):
+    """{name: tensor} from a .safetensors file (the safetensors package when installed, else plain Python)."""
+    try:
+        from safetensors.torch import load_file
+    except ImportError:
+        pass
+    else:
+        return load_file(path)
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        dtype = _DTYPES[info["dtype"]]
+        if end > begin:
+            # Little-endian bytes, as every machine PyTorch runs on stores them.
+            flat = torch.frombuffer(bytearray(data[begin:end]), dtype=dtype)
+        else:
+            flat = torch.empty(0, dtype=dtype)
+        tensors[name] = flat.reshape(info["shape"])
+    return tensors
+
+
+def write_safetensors(tensors, path, metadata):
+    """Writes {name: tensor} (float32 / int64) and string metadata as .safetensors."""
+    try:
+        from safetensors.torch import save_file
+    except ImportError:
+        pass
+    else:
+        return save_file(tensors, path, metadata=metadata)
+    codes = {torch.float32: ("F32", "f"), torch.int64: ("I64", "q")}
+    header, blobs, offset = {"__metadata__": metadata}, [], 0
+    for name, t in tensors.items():
+        code, fmt = codes[t.dtype]
+        values = t.detach().cpu().reshape(-1).tolist()
+        blob = struct.pack("<%d%s" % (len(values), fmt), *values)
+        header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        blobs.append(blob)
+        offset += len(blob)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for blob in blobs:
+            f.write(blob)
+
+
+def load(path="${weightsFile}"):
+    """A ConvplayNet in eval mode with the weights of a convplay checkpoint."""
+    state = {k: v for k, v in read_safetensors(path).items() if not k.startswith("optimizer.")}
+    model = ConvplayNet()
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
+def save(model, path, step=0):
+    """Writes the model's weights as a checkpoint convplay can load (same design, no optimizer state)."""
+    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    for k, v in state.items():
+        if k.endswith("num_batches_tracked"):
+            state[k] = torch.tensor(step, dtype=torch.int64)
+    metadata = {"format": "${CHECKPOINT_FORMAT}", "version": "${CHECKPOINT_VERSION}", "spec": SPEC_JSON, "step": str(step)}
+    write_safetensors(state, path, metadata)
+
+
+def parameter_count(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+if __name__ == "__main__":
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "${weightsFile}")
+    if os.path.exists(path):
+        model = load(path)
+        print("loaded %s" % path)
+    else:
+        model = ConvplayNet().eval()
+        print("no %s: PyTorch's initial weights" % path)
+    count = parameter_count(model)
+    print("%d parameters (convplay: %d)" % (count, PARAMETERS))
+    with torch.no_grad():
+        scores = model(torch.zeros(1, *INPUT_SHAPE))
+    print("output shape:", tuple(scores.shape))
+    sys.exit(0 if count == PARAMETERS else 1)
+`
+    .trimStart()
+    .split('\n')
+    .slice(0, -1);
+}

@@ -1,0 +1,107 @@
+// Why: what the network has learned to look for. The first conv layer's filters are small images of
+// the pixels they respond to; a deeper layer's filter has one slice per input channel, drawn as a
+// mosaic (rows: filters K, columns: input channels C). A dense layer reading the 28×28 image directly
+// (the MLP) shows each unit's weights as an image too. Blue is negative, red positive, white zero.
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { paintDiverging } from '../colormap';
+import { panel } from '../styles/shared';
+
+export interface LayerWeights {
+  layerId: string;
+  /** conv: [K, C, FH, FW]; dense: [units, inputs]. */
+  shape: number[];
+  data: Float32Array;
+  /** A dense layer whose inputs are a 28×28 image. */
+  image?: { H: number; W: number };
+}
+
+const MAX_K = 64;
+const MAX_C = 32;
+
+interface Mosaic {
+  rows: number;
+  cols: number;
+  th: number;
+  tw: number;
+  tile(r: number, c: number): number;
+  caption: string;
+}
+
+function mosaic(w: LayerWeights, first: boolean): Mosaic {
+  if (w.shape.length === 4) {
+    const [K, C, FH, FW] = w.shape as [number, number, number, number];
+    if (first || C === 1) {
+      const cols = Math.min(16, K);
+      const n = Math.min(K, MAX_K);
+      return { rows: Math.ceil(n / cols), cols, th: FH, tw: FW, tile: (r, c) => (r * cols + c < n ? (r * cols + c) * C * FH * FW : -1), caption: `${K} filters of ${C}×${FH}×${FW}` };
+    }
+    return { rows: Math.min(K, MAX_K), cols: Math.min(C, MAX_C), th: FH, tw: FW, tile: (r, c) => (r * C + c) * FH * FW,
+      caption: `${K} filters × ${C} input channels of ${FH}×${FW} (rows: filters, columns: input channels${K > MAX_K || C > MAX_C ? '; first ones shown' : ''})` };
+  }
+  const [units] = w.shape as [number, number];
+  const { H, W } = w.image!;
+  const n = Math.min(units, MAX_K);
+  const cols = Math.min(16, n);
+  return { rows: Math.ceil(n / cols), cols, th: H, tw: W, tile: (r, c) => (r * cols + c < n ? (r * cols + c) * H * W : -1), caption: `${units} units, each weighing the ${H}×${W} image` };
+}
+
+@customElement('cp-filter-view')
+export class CpFilterView extends LitElement {
+  static override styles = [
+    panel,
+    css`
+      :host { display: block; }
+      .layer { margin-top: 8px; }
+      h3 { font-size: 0.82rem; margin: 0 0 4px; }
+      h3 span { font-weight: 400; color: var(--cp-muted, #5c6270); }
+      canvas { image-rendering: pixelated; max-width: 100%; background: #dee2e6; }
+    `,
+  ];
+
+  @property({ attribute: false }) weights: LayerWeights[] = [];
+
+  override render() {
+    return html`<section class="panel" aria-label="Filters">
+      <h2>Filters</h2>
+      ${this.weights.length === 0 ? html`<p class="muted">The weights of conv layers appear here once the network is built.</p>` : nothing}
+      ${this.weights.map((w, i) => {
+        const m = mosaic(w, i === 0);
+        const gw = m.cols * (m.tw + 1) + 1, gh = m.rows * (m.th + 1) + 1;
+        const scale = Math.max(1, Math.min(8, Math.floor(480 / gw)));
+        return html`<div class="layer">
+          <h3>${w.layerId} <span>${m.caption}</span></h3>
+          <canvas data-index=${i} width=${gw} height=${gh} style=${`width:${gw * scale}px`} role="img" aria-label=${`${w.layerId} filters: ${m.caption}`}></canvas>
+        </div>`;
+      })}
+    </section>`;
+  }
+
+  protected override updated(): void {
+    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-index]')) {
+      const i = Number(canvas.dataset['index']);
+      const w = this.weights[i];
+      const ctx = canvas.getContext('2d');
+      if (!w || !ctx) continue;
+      const m = mosaic(w, i === 0);
+      let absMax = 0;
+      for (const v of w.data) if (Number.isFinite(v)) absMax = Math.max(absMax, Math.abs(v));
+      const img = ctx.createImageData(canvas.width, canvas.height);
+      img.data.fill(220);
+      for (let r = 0; r < m.rows; r++) {
+        for (let c = 0; c < m.cols; c++) {
+          const start = m.tile(r, c);
+          if (start < 0) continue;
+          paintDiverging(img.data, canvas.width, 1 + c * (m.tw + 1), 1 + r * (m.th + 1), w.data, start, m.tw, m.th, absMax);
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cp-filter-view': CpFilterView;
+  }
+}
