@@ -6,7 +6,7 @@ import { chromiumArgs, chromiumExecutable } from './tools/chromium.mjs';
 
 export default defineConfig({
   worker: { format: 'es' },
-  build: { target: 'es2022', rollupOptions: { input: { main: 'index.html', harness: 'harness.html' } } },
+  build: { target: 'es2022', rollupOptions: { input: { main: 'index.html', harness: 'harness.html', bench: 'bench.html', 'bench-kernels': 'bench-kernels.html' } } },
   server: { port: 5173 },
   preview: { port: 4173 },
   test: {

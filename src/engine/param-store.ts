@@ -89,6 +89,11 @@ export class ParamStore {
   #hasCheckpoint = false;
   #gpu: Gpu;
 
+  /** The device this store lives on (a lost device makes it unusable). */
+  get gpu(): Gpu {
+    return this.#gpu;
+  }
+
   constructor(gpu: Gpu, layout: ParamLayout) {
     this.#gpu = gpu;
     this.layout = layout;

@@ -15,7 +15,7 @@ function prng(seed: number): () => number {
 }
 
 /** A file with the given header object (padded to 8) followed by `data` bytes. */
-function file(header: unknown, data = new Uint8Array(0), rawHeader?: string): Uint8Array {
+function file(header: unknown, data: Uint8Array = new Uint8Array(0), rawHeader?: string): Uint8Array {
   let json = new TextEncoder().encode(rawHeader ?? JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
   const h = new Uint8Array(padded).fill(0x20);
@@ -147,7 +147,10 @@ describe('safetensors', () => {
       const mode = i % 4;
       if (mode === 0) {
         bytes = Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256));
-        if (bytes.length >= 8 && rnd() < 0.7) new DataView(bytes.buffer).setUint32(0, Math.floor(rnd() * bytes.length), true), bytes.fill(0, 4, 8);
+        if (bytes.length >= 8 && rnd() < 0.7) {
+          new DataView(bytes.buffer).setUint32(0, Math.floor(rnd() * bytes.length), true);
+          bytes.fill(0, 4, 8);
+        }
       } else if (mode === 1) {
         // Flip bytes anywhere, mostly in the header.
         bytes = valid.slice();

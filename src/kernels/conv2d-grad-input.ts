@@ -1,7 +1,8 @@
 // Why: the convolution's input gradient (the transposed convolution) for backprop through a conv layer,
 // as an implicit GEMM over K·FH·FW with the same register tiling as the forward pass.
 import source from '../../shaders/conv2d-grad-input.wgsl?raw';
-import { defineKernel, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
+import { defineKernel, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
+import { convGemm } from './conv2d-gemm';
 import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
 
 export const conv2dGradInputSpec = defineKernel({
@@ -25,12 +26,27 @@ export interface Conv2dGradInputArgs extends Conv2dShape {
   /** Input gradient [N,C,H,W], overwritten. */
   dx: BufferBinding;
   tile?: Partial<ConvTile>;
+  /**
+   * 'gemm' (default where it applies: stride 1, padding ≤ D·(F − 1)): the forward GEMM (conv2d-gemm.wgsl)
+   * on the padded dy with flipped filters; 'direct': conv2d-grad-input.wgsl (any stride).
+   */
+  variant?: 'gemm' | 'direct';
 }
 
 /** dx = ∂L/∂x of y = conv(x, w), given dy = ∂L/∂y. */
-export async function conv2dGradInput(gpu: Gpu, a: Conv2dGradInputArgs): Promise<BoundKernel> {
+export async function conv2dGradInput(gpu: Gpu, a: Conv2dGradInputArgs): Promise<BoundKernel | KernelGroup> {
   checkConvShape('conv2d-grad-input', a);
   const pv = convParamValues(a);
+  const D = a.dilation;
+  const [PH, PW] = [D * (a.FH - 1) - a.PH, D * (a.FW - 1) - a.PW];
+  const gemmFits = a.S === 1 && PH >= 0 && PW >= 0;
+  if (a.variant === 'gemm' && !gemmFits) throw new Error('conv2d-grad-input: the gemm variant needs stride 1 and padding ≤ dilation·(filter − 1)');
+  if ((a.variant ?? 'gemm') === 'gemm' && gemmFits) {
+    return convGemm(gpu, {
+      x: a.dy, w: a.w, y: a.dx, N: a.N, C: a.K, H: pv.OH, W: pv.OW, K: a.C, FH: a.FH, FW: a.FW, S: 1, D, PH, PW, OH: a.H, OW: a.W,
+      flip: true, tile: a.tile, name: 'conv2d-grad-input',
+    });
+  }
   const quads = a.N * a.H * Math.ceil(a.W / 4);
   const t = convTile(a.C, quads, a.tile);
   const p = await gpu.prepare(conv2dGradInputSpec, { UNIT_STRIDE: a.S === 1 ? 1 : 0, RC: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });

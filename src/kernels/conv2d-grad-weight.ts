@@ -2,8 +2,10 @@
 // small, so the batch is split into partial sums (one workgroup layer per split) that a second dispatch
 // adds; both run as one KernelGroup that owns the scratch buffer.
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
-import { defineKernel, KernelGroup, type Gpu, type BufferBinding } from '../gpu';
+import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
+import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
 import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { padInput, tapTable } from './conv2d-gemm';
 import { reduceSumRows } from './reduce-sum-rows';
 
 export const conv2dGradWeightSpec = defineKernel({
@@ -19,6 +21,21 @@ export const conv2dGradWeightSpec = defineKernel({
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
+export const conv2dGemmGradWeightSpec = defineKernel({
+  name: 'conv2d-gemm-grad-weight',
+  source: gemmSource,
+  params: { N: 'u32', NB: 'u32', K: 'u32', R: 'u32', OHW: 'u32', OHW4: 'u32', IMG: 'u32' },
+  bindings: [
+    { name: 'xp', access: 'read' },
+    { name: 'dy', access: 'read' },
+    { name: 'pix', access: 'read' },
+    { name: 'tab', access: 'read' },
+    { name: 'part', access: 'read_write' },
+  ],
+  overrides: { HAS_BIAS: 0, ALIGNED: 1, RK: 4, TJ: 2, WGX: 8, WGY: 8 },
+  workgroupSize: (o) => [o.WGX, o.WGY, 1],
+});
+
 export interface Conv2dGradWeightArgs extends Conv2dShape {
   /** Forward input [N,C,H,W]. */
   x: BufferBinding;
@@ -31,6 +48,11 @@ export interface Conv2dGradWeightArgs extends Conv2dShape {
   tile?: Partial<ConvTile>;
   /** Batch splits (default: enough threads for a many-core adapter, at most N). */
   splits?: number;
+  /**
+   * 'gemm' (default): conv2d-gemm-grad-weight.wgsl on a zero-padded copy of x with tap and pixel tables
+   * (no masks in the loop); 'direct': conv2d-grad-weight.wgsl (masks in the loop, no copy).
+   */
+  variant?: 'gemm' | 'direct';
 }
 
 /** Threads wanted in flight across splits: plenty for a CPU adapter, a start for a real GPU. */
@@ -50,9 +72,28 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const splits = Math.ceil(a.N / NB);
   const L = a.K * crs + a.K;
   const part = gpu.storage(splits * L * 4, 'conv2d-grad-weight:part');
-  const p = await gpu.prepare(conv2dGradWeightSpec, { HAS_BIAS: a.db ? 1 : 0, RK: t.blocks, TJ: t.quads, WGX: t.WGX, WGY: t.WGY });
-  const main = gpu.bind(p, { ...pv, NB }, [a.x, a.dy, part], [groupsXY[0], groupsXY[1], splits]);
-  const parts = [main, await reduceSumRows(gpu, { inp: part, out: a.dw, R: splits, L: a.K * crs, stride: L })];
+  const scratch = [part];
+  const parts: Encodable[] = [];
+  if ((a.variant ?? 'gemm') === 'gemm') {
+    const pad = await padInput(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW });
+    const tab = new Uint32Array(Math.ceil((crs + 1) / 4) * 4);
+    tab.set(tapTable(a.C, a.FH, a.FW, a.dilation, pad.Hp, pad.Wp).subarray(0, crs));
+    const OHW = pv.OH * pv.OW;
+    const OHW4 = Math.ceil(OHW / 4);
+    const pix = new Uint32Array(OHW4 * 4);
+    for (let oh = 0; oh < pv.OH; oh++) for (let ow = 0; ow < pv.OW; ow++) pix[oh * pv.OW + ow] = (oh * pad.Wp + ow) * a.S;
+    const tabBuf = gpu.upload(tab, 'conv2d-grad-weight:tab');
+    const pixBuf = gpu.upload(pix, 'conv2d-grad-weight:pix');
+    scratch.push(tabBuf, pixBuf, ...pad.scratch);
+    if (pad.kernel) parts.push(pad.kernel);
+    const p = await gpu.prepare(conv2dGemmGradWeightSpec, { HAS_BIAS: a.db ? 1 : 0, ALIGNED: OHW % 4 === 0 ? 1 : 0, RK: t.blocks, TJ: t.quads, WGX: t.WGX, WGY: t.WGY });
+    const params = { N: a.N, NB, K: a.K, R: crs, OHW, OHW4, IMG: a.C * pad.Hp * pad.Wp };
+    parts.push(gpu.bind(p, params, [pad.xp, a.dy, pixBuf, tabBuf, part], [groupsXY[0], groupsXY[1], splits]));
+  } else {
+    const p = await gpu.prepare(conv2dGradWeightSpec, { HAS_BIAS: a.db ? 1 : 0, RK: t.blocks, TJ: t.quads, WGX: t.WGX, WGY: t.WGY });
+    parts.push(gpu.bind(p, { ...pv, NB }, [a.x, a.dy, part], [groupsXY[0], groupsXY[1], splits]));
+  }
+  parts.push(await reduceSumRows(gpu, { inp: part, out: a.dw, R: splits, L: a.K * crs, stride: L }));
   if (a.db) parts.push(await reduceSumRows(gpu, { inp: part, out: a.db, R: splits, L: a.K, stride: L, offset: a.K * crs }));
-  return new KernelGroup(gpu, parts, [part]);
+  return new KernelGroup(gpu, parts, scratch);
 }

@@ -47,19 +47,31 @@ describe('conv2d kernels vs reference', () => {
       const [xb, wb, bb, dyb] = [x, w, b, dy].map((d) => f32Buffer(gpu, d));
       const [yb, dxb, dwb, dbb] = [ny, nx, nw, s.K].map(garbage);
 
-      const fwd = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu });
-      expectClose(await runAndRead(gpu, [fwd], yb!, ny), conv2dRef(x, w, s, bias ? b : undefined, relu), { ...tol(s.C * s.FH * s.FW), label: 'y' });
+      const wantY = conv2dRef(x, w, s, bias ? b : undefined, relu);
+      const wantDx = conv2dGradInputRef(dy, w, s);
+      for (const variant of ['gemm', 'direct'] as const) {
+        const fwd = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
+        expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...tol(s.C * s.FH * s.FW), label: `y ${variant}` });
+        fwd.dispose();
+        gpu.clear(yb!);
+        // grad-input: the default picks gemm where it applies (stride 1), else direct.
+        const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant: variant === 'direct' ? 'direct' : undefined });
+        expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant}` });
+        gi.dispose();
+        gpu.clear(dxb!);
+      }
 
-      const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb! });
-      expectClose(await runAndRead(gpu, [gi], dxb!, nx), conv2dGradInputRef(dy, w, s), { ...tol(s.K * s.FH * s.FW), label: 'dx' });
-
-      const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb });
       const want = conv2dGradWeightRef(x, dy, s);
       const t = tol(s.N * OH * OW);
-      expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: 'dw' });
-      if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: 'db' });
+      for (const variant of ['gemm', 'direct'] as const) {
+        const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
+        expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw ${variant}` });
+        if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: `db ${variant}` });
+        gw.dispose();
+        gpu.clear(dwb!);
+        gpu.clear(dbb!);
+      }
 
-      for (const k of [fwd, gi, gw]) k.dispose();
       for (const buf of [xb, wb, bb, dyb, yb, dxb, dwb, dbb]) gpu.release(buf!);
     });
   }
@@ -79,11 +91,13 @@ describe('conv2d kernels vs reference', () => {
     const dbb = f32Buffer(gpu, new Float32Array(s.K));
     for (const splits of [1, 2, 5]) {
       for (const tile of [{ blocks: 1, quads: 1, WGX: 4, WGY: 2 }, { blocks: 3, quads: 2 }, {}]) {
-        const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile });
-        const label = `splits=${splits} tile=${JSON.stringify(tile)}`;
+        for (const variant of ['gemm', 'direct'] as const) {
+        const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
+        const label = `${variant} splits=${splits} tile=${JSON.stringify(tile)}`;
         expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...tol(s.N * OH * OW), label: `dw ${label}` });
         expectClose(await gpu.readF32(dbb, s.K), want.db, { ...tol(s.N * OH * OW), label: `db ${label}` });
         gw.dispose();
+        }
       }
     }
     for (const buf of [xb, dyb, dwb, dbb]) gpu.release(buf);

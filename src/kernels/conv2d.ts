@@ -2,7 +2,8 @@
 // three convolution kernels (forward, grad-input, grad-weight): one place computes OH, OW and packs the
 // Params uniform they all declare.
 import source from '../../shaders/conv2d.wgsl?raw';
-import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
+import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
+import { convGemm } from './conv2d-gemm';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -96,12 +97,20 @@ export interface Conv2dArgs extends Conv2dShape {
   y: BufferBinding;
   relu?: boolean;
   tile?: Partial<ConvTile>;
+  /**
+   * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest on
+   * SwiftShader); 'direct': conv2d.wgsl, masks in the loop, no scratch.
+   */
+  variant?: 'gemm' | 'direct';
 }
 
 /** y = conv(x, w) (+ b) (then ReLU). */
-export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel> {
+export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | KernelGroup> {
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
+  if ((a.variant ?? 'gemm') === 'gemm') {
+    return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d' });
+  }
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);
   const t = convTile(a.K, quads, a.tile);
   const p = await gpu.prepare(conv2dSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });

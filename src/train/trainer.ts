@@ -6,9 +6,11 @@ import type { GpuSplit } from '../data/gpu-dataset';
 import type { Network } from '../engine/network';
 import { Optimizer } from '../engine/optimizer';
 import type { Plan } from '../engine/plan';
+import type { Snapshot } from '../engine/param-store';
 import { confusionMatrix } from '../kernels/confusion-matrix';
 import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import { CLASSES, type TrainConfig } from '../model';
+import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
 import { learningRateAt } from './schedule';
 
@@ -234,12 +236,19 @@ export class Trainer {
         const stop = await flush();
         if (stop) return stop;
       }
-      if (epochDone) {
+      if (epochDone && this.#hooks.epochEnd) {
+        // Evaluation at each epoch end is for someone listening (the UI, the reference run).
         const result = await this.evaluate();
         this.#hooks.epochEnd?.(this.epoch - 1, result);
         intervalStart = performance.now();
       }
     }
+  }
+
+  /** Puts back a snapshot of this network's state (weights, optimizer, step) taken earlier. */
+  restore(snapshot: Snapshot): void {
+    this.network.store.restore(snapshot);
+    this.#step = snapshot.step;
   }
 
   /** Loss, accuracy and confusion matrix over the whole test set, on the GPU, in evaluation mode. */
@@ -280,9 +289,4 @@ export class Trainer {
     this.#confusionKernel.dispose();
     for (const b of [this.#indices, this.#evalIndices, this.#confusion]) this.#gpu.release(b);
   }
-}
-
-function largestDivisorAtMost(n: number, max: number): number {
-  for (let d = Math.min(n, max); d >= 1; d--) if (n % d === 0) return d;
-  return 1;
 }

@@ -1,5 +1,6 @@
 // Why: the page's handle on the engine worker: send a command, get a promise of its reply; listen to
-// the events that arrive on their own (progress, device lost).
+// the events that arrive on their own (progress, device lost). When the worker dies of an uncaught
+// error, pending requests fail, listeners hear `worker-crashed`, and restart() brings up a fresh one.
 import type { Command, Envelope, ReplyTo, WorkerEvent } from './protocol';
 
 export class EngineRequestError extends Error {
@@ -10,20 +11,36 @@ export class EngineRequestError extends Error {
 }
 
 type Listener = (event: WorkerEvent) => void;
+type WorkerFactory = () => Worker;
+
+const defaultFactory: WorkerFactory = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'convplay-engine' });
 
 export class EngineClient {
-  #worker: Worker;
+  #factory: WorkerFactory;
+  #worker!: Worker;
   #nextId = 1;
   #pending = new Map<number, { resolve: (e: WorkerEvent) => void; reject: (e: Error) => void }>();
   #listeners = new Set<Listener>();
 
-  constructor(worker: Worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'convplay-engine' })) {
+  constructor(factory: WorkerFactory = defaultFactory) {
+    this.#factory = factory;
+    this.#start();
+  }
+
+  #start(): void {
+    const worker = this.#factory();
     this.#worker = worker;
-    worker.addEventListener('message', (e: MessageEvent<WorkerEvent>) => this.#receive(e.data));
+    worker.addEventListener('message', (e: MessageEvent<WorkerEvent>) => {
+      if (worker === this.#worker) this.#receive(e.data);
+    });
     worker.addEventListener('error', (e) => {
-      const err = new EngineRequestError('worker-error', `The engine worker failed: ${e.message || 'unknown error'}`);
+      if (worker !== this.#worker) return;
+      e.preventDefault();
+      const message = `The engine worker crashed: ${e.message || 'unknown error'}`;
+      const err = new EngineRequestError('worker-crashed', message);
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
+      for (const l of this.#listeners) l({ type: 'worker-crashed', message });
     });
   }
 
@@ -51,6 +68,15 @@ export class EngineClient {
   listen(listener: Listener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Replaces the worker with a fresh one (after a crash); pending requests are rejected. */
+  restart(): void {
+    this.#worker.terminate();
+    const err = new EngineRequestError('worker-restarted', 'The engine worker was restarted');
+    for (const p of this.#pending.values()) p.reject(err);
+    this.#pending.clear();
+    this.#start();
   }
 
   terminate(): void {

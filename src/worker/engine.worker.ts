@@ -1,7 +1,7 @@
 // Why: the worker owns the GPU device, the datasets and the training session, so the page stays
 // responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
 // names the command); training events arrive on their own.
-import { Gpu, WebGpuUnavailableError } from '../gpu';
+import { WebGpuUnavailableError } from '../gpu';
 import type { Envelope, WorkerEvent } from './protocol';
 import { Session } from './session';
 
@@ -18,17 +18,17 @@ function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);
 }
 
-let gpu: Gpu | undefined;
 let session: Session | undefined;
 /** Datasets can be shown before (or without) a GPU: a GPU-less session only loads files. */
 let gpuError: WebGpuUnavailableError | undefined;
 
 async function ensureSession(): Promise<Session> {
-  if (session) return session;
+  if (session) {
+    await session.settled();
+    return session;
+  }
   if (gpuError) throw gpuError;
-  gpu = await Gpu.create();
-  gpu.onLost((info) => post({ type: 'device-lost', reason: info.reason, message: info.message }));
-  session = new Session(gpu, post, baseUrl);
+  session = await Session.create(post, baseUrl);
   return session;
 }
 
@@ -44,8 +44,8 @@ async function handle(cmd: Envelope): Promise<void> {
   switch (cmd.type) {
     case 'init': {
       try {
-        await ensureSession();
-        post({ type: 'ready', replyTo: id, adapter: { ...gpu!.adapter, limits: { ...gpu!.limits } } });
+        const { gpu } = await ensureSession();
+        post({ type: 'ready', replyTo: id, adapter: { ...gpu.adapter, limits: { ...gpu.limits } } });
       } catch (e) {
         if (!(e instanceof WebGpuUnavailableError)) throw e;
         gpuError = e;
@@ -73,7 +73,7 @@ async function handle(cmd: Envelope): Promise<void> {
       const s = await ensureSession();
       const t0 = performance.now();
       const r = await s.build(cmd.spec, cmd.config, cmd.subset);
-      post({ type: 'built', replyTo: id, ...r, memory: s.memory(), pipelines: gpu!.pipelines.stats.created, buildMs: performance.now() - t0 });
+      post({ type: 'built', replyTo: id, ...r, memory: s.memory(), pipelines: s.gpu.pipelines.stats.created, buildMs: performance.now() - t0 });
       return;
     }
     case 'train':
@@ -111,6 +111,29 @@ async function handle(cmd: Envelope): Promise<void> {
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);
       return;
     }
+    case 'export-checkpoint': {
+      const r = await (await ensureSession()).exportCheckpoint(cmd.includeOptimizer);
+      post({ type: 'checkpoint', replyTo: id, ...r }, [r.bytes.buffer]);
+      return;
+    }
+    case 'import-checkpoint': {
+      const r = await (await ensureSession()).importCheckpoint(cmd.bytes);
+      post({ type: 'checkpoint-loaded', replyTo: id, ...r });
+      return;
+    }
+    case 'predict-test-set': {
+      const r = await (await ensureSession()).predictTestSet();
+      post({ type: 'test-predictions', replyTo: id, ...r, classes: 10 }, [r.probabilities.buffer]);
+      return;
+    }
+    case 'debug':
+      if (cmd.action === 'lose-device') (await ensureSession()).loseDevice();
+      // An uncaught error outside any handler: what a bug in the worker looks like to the page.
+      else setTimeout(() => {
+        throw new Error('debug: simulated worker crash');
+      });
+      post({ type: 'ok', replyTo: id });
+      return;
     default:
       throw new Error(`unknown command ${(cmd satisfies never as { type: string }).type}`);
   }

@@ -1,6 +1,6 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
-import type { NetworkSpec, TrainConfig } from '../model';
+import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
 
 /** The adapter as the page shows it. */
 export interface AdapterReport {
@@ -57,7 +57,16 @@ export type Command =
   /** Class probabilities and every layer's activations for one image. */
   | { type: 'inspect'; image: ImageSource }
   /** A conv or dense layer's weights. */
-  | { type: 'weights'; layerId: string };
+  | { type: 'weights'; layerId: string }
+  /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments). */
+  | { type: 'export-checkpoint'; includeOptimizer: boolean }
+  /** Replaces the design, weights (and optimizer state when present) with a checkpoint's; a refused
+   *  file changes nothing. */
+  | { type: 'import-checkpoint'; bytes: Uint8Array }
+  /** Class probabilities for every test image, in order (evaluation mode). */
+  | { type: 'predict-test-set' }
+  /** Test hooks for the reliability tests: destroy the GPU device, or throw an uncaught error. */
+  | { type: 'debug'; action: 'lose-device' | 'crash' };
 
 /** A command as sent: every command carries an id that its reply names. */
 export type Envelope<C extends Command = Command> = C & { id: number };
@@ -77,8 +86,15 @@ export type WorkerEvent =
   | { type: 'paused'; reason: PauseReason; step: number; message: string }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
+  | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
+  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean }
+  | { type: 'test-predictions'; replyTo: number; probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
-  | { type: 'device-lost'; reason: string; message: string };
+  | { type: 'device-lost'; reason: string; message: string }
+  /** Emitted by the page's EngineClient (not the worker) when the worker died of an uncaught error. */
+  | { type: 'worker-crashed'; message: string }
+  /** After a lost device: a new one was acquired, the network re-planned and the last good state restored. */
+  | { type: 'recovered'; step: number; message: string };
 
 type ReplyMap = {
   init: 'ready' | 'gpu-unavailable';
@@ -93,6 +109,10 @@ type ReplyMap = {
   evaluate: 'evaluated';
   inspect: 'inspected';
   weights: 'weights';
+  debug: 'ok';
+  'export-checkpoint': 'checkpoint';
+  'import-checkpoint': 'checkpoint-loaded';
+  'predict-test-set': 'test-predictions';
 };
 
 export type ReplyTo<C extends Command['type']> = Extract<WorkerEvent, { type: ReplyMap[C] }>;

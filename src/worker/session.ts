@@ -5,9 +5,12 @@ import { uploadSplit, releaseSplit, type GpuSplit } from '../data/gpu-dataset';
 import { loadDataset, type Dataset } from '../data/mnist';
 import { Network } from '../engine/network';
 import type { Plan } from '../engine/plan';
-import type { Gpu } from '../gpu';
+import { Gpu } from '../gpu';
+import type { Snapshot } from '../engine/param-store';
 import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
-import type { NetworkSpec, TrainConfig } from '../model';
+import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
+import { CLASSES, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
+import { largestDivisorAtMost } from '../util/divisors';
 import { Trainer, type EvalResult } from '../train/trainer';
 import type { DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
@@ -33,11 +36,77 @@ export class Session {
   #running = false;
   #stopRequested = false;
   #loop?: Promise<void>;
+  /** The last state known to be good (kept at build, epoch ends and pauses), for device-loss recovery. */
+  #lastGood?: Snapshot;
+  #recovering?: Promise<void>;
 
-  constructor(gpu: Gpu, post: Post, baseUrl: string) {
+  private constructor(gpu: Gpu, post: Post, baseUrl: string) {
     this.#gpu = gpu;
     this.#post = post;
     this.#baseUrl = baseUrl;
+    this.#watch(gpu);
+  }
+
+  /** Acquires the GPU (throws WebGpuUnavailableError with advice when there is none). */
+  static async create(post: Post, baseUrl: string): Promise<Session> {
+    return new Session(await Gpu.create(), post, baseUrl);
+  }
+
+  get gpu(): Gpu {
+    return this.#gpu;
+  }
+
+  #watch(gpu: Gpu): void {
+    gpu.onLost((info) => {
+      if (gpu !== this.#gpu) return;
+      this.#post({ type: 'device-lost', reason: info.reason, message: info.message });
+      this.#recovering = this.#recover();
+    });
+  }
+
+  /** A lost device takes every buffer with it: acquire a new one, re-plan, restore the last good state. */
+  async #recover(): Promise<void> {
+    this.#stopRequested = true;
+    await this.#loop?.catch(() => undefined);
+    const built = this.#built;
+    this.#built = undefined;
+    this.#resident.clear();
+    let gpu: Gpu | undefined;
+    for (let attempt = 0; attempt < 3 && !gpu; attempt++) {
+      try {
+        gpu = await Gpu.create();
+      } catch (e) {
+        if (attempt === 2) {
+          this.#post({ type: 'error', kind: 'device-lost', message: `The GPU was lost and no new device could be acquired: ${e instanceof Error ? e.message : String(e)}. Reload the page.` });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.#gpu = gpu!;
+    this.#watch(this.#gpu);
+    if (!built) {
+      this.#post({ type: 'recovered', step: 0, message: 'The GPU was lost and a new device acquired.' });
+      return;
+    }
+    // Taken before build(), which records the fresh network as its own good state.
+    const good = this.#lastGood;
+    await this.build(built.spec, built.config, built.subset);
+    if (good) this.#built!.trainer.restore(good);
+    this.#lastGood = good;
+    this.#post({ type: 'paused', reason: 'device-lost', step: good?.step ?? 0, message: `The GPU device was lost; training resumed from the state saved at step ${good?.step ?? 0}. Press Train to continue.` });
+    this.#post({ type: 'recovered', step: good?.step ?? 0, message: `A new GPU device was acquired, the network re-planned and its weights and optimizer state from step ${good?.step ?? 0} restored.` });
+  }
+
+  /** Waits for a device-loss recovery in progress (commands arriving meanwhile run after it). */
+  async settled(): Promise<void> {
+    await this.#recovering;
+  }
+
+  async #keepGoodState(): Promise<void> {
+    const b = this.#built;
+    if (!b || this.#gpu.isLost) return;
+    this.#lastGood = await b.network.store.snapshot(b.trainer.step);
   }
 
   dataset(name: DatasetName): Promise<Dataset> {
@@ -79,6 +148,7 @@ export class Session {
       const trainer = await Trainer.create(this.#gpu, network, data, config, this.#hooks(), subset);
       const inspectPlan = await network.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
       this.#built = { spec, config, subset, network, trainer, inspectPlan, data };
+      await this.#keepGoodState();
       return { params: network.analysis.totals.params, stepsPerEpoch: trainer.stepsPerEpoch, totalSteps: trainer.totalSteps };
     } catch (e) {
       network.dispose();
@@ -90,7 +160,10 @@ export class Session {
     return {
       progress: (p: import('../train/trainer').Progress) =>
         this.#post({ type: 'progress', step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, stepsPerEpoch: p.stepsPerEpoch, totalSteps: p.totalSteps, lr: p.lr, points: p.steps, samplesPerSecond: p.samplesPerSecond, msPerStep: p.msPerStep, memory: this.memory() }),
-      epochEnd: (epoch: number, r: EvalResult) => this.#post({ type: 'epoch-end', epoch, step: this.#built?.trainer.step ?? 0, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms }),
+      epochEnd: (epoch: number, r: EvalResult) => {
+        void this.#keepGoodState();
+        this.#post({ type: 'epoch-end', epoch, step: this.#built?.trainer.step ?? 0, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms });
+      },
     };
   }
 
@@ -109,6 +182,7 @@ export class Session {
       try {
         const stop = await b.trainer.run({ shouldStop: () => this.#stopRequested, maxSteps });
         const step = b.trainer.step;
+        if (stop.kind !== 'diverged') await this.#keepGoodState();
         switch (stop.kind) {
           case 'diverged':
             this.#post({ type: 'paused', reason: 'diverged', step: stop.step, message: stop.message });
@@ -126,7 +200,10 @@ export class Session {
             throw new Error(`unknown stop ${(stop satisfies never as { kind: string }).kind}`);
         }
       } catch (e) {
-        this.#post({ type: 'error', kind: e instanceof Error ? e.name : 'Error', message: `Training stopped: ${e instanceof Error ? e.message : String(e)}` });
+        // A lost device fails the loop's GPU calls; recovery reports that, not this.
+        if (!this.#gpu.isLost && this.#gpu === b.network.store.gpu) {
+          this.#post({ type: 'error', kind: e instanceof Error ? e.name : 'Error', message: `Training stopped: ${e instanceof Error ? e.message : String(e)}` });
+        }
       } finally {
         this.#running = false;
       }
@@ -218,6 +295,70 @@ export class Session {
     this.#built.network.dispose();
     this.#built = undefined;
     this.#gpu.pool.trim();
+  }
+
+  /** The current state as a checkpoint file (the design and config ride along in its metadata). */
+  async exportCheckpoint(includeOptimizer: boolean): Promise<{ bytes: Uint8Array; step: number }> {
+    const b = this.#need();
+    const layout = b.network.store.layout;
+    const snap = await b.network.store.snapshot(b.trainer.step);
+    const tensors = [...gatherTensors(layout.slots, snap.params), ...gatherTensors(layout.stateSlots, snap.state)];
+    const optimizer = includeOptimizer ? { step: snap.step, m: gatherTensors(layout.slots, snap.m), v: gatherTensors(layout.slots, snap.v) } : undefined;
+    return { bytes: toSafetensors({ doc: { spec: b.spec, train: b.config }, step: snap.step, tensors, optimizer }), step: snap.step };
+  }
+
+  /**
+   * Loads a checkpoint: validates the whole file first (a refused file changes nothing), then plans its
+   * design and puts its weights (and optimizer state, when present) in place.
+   */
+  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
+    const ckpt = fromSafetensors(bytes);
+    await this.pause();
+    await this.build(ckpt.doc.spec, ckpt.doc.train, this.#built?.subset);
+    const b = this.#need();
+    const layout = b.network.store.layout;
+    const flat = (slots: Parameters<typeof scatterTensors>[0], tensors: Parameters<typeof scatterTensors>[1], size: number) => {
+      const out = new Float32Array(size);
+      scatterTensors(slots, tensors, out);
+      return out;
+    };
+    const opt = ckpt.optimizer;
+    const step = opt?.step ?? ckpt.step;
+    b.trainer.restore({
+      params: flat(layout.slots, ckpt.tensors, layout.total),
+      state: flat(layout.stateSlots, ckpt.tensors, layout.stateTotal),
+      m: opt ? flat(layout.slots, opt.m, layout.total) : new Float32Array(layout.total),
+      v: opt ? flat(layout.slots, opt.v, layout.total) : new Float32Array(layout.total),
+      step,
+    });
+    await this.#keepGoodState();
+    return { doc: ckpt.doc, step, hasOptimizer: !!opt };
+  }
+
+  /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */
+  async predictTestSet(): Promise<{ probabilities: Float32Array; count: number; step: number; dataset: DatasetName }> {
+    const b = this.#need();
+    const test = b.data.test;
+    const N = largestDivisorAtMost(test.count, 250);
+    const indices = this.#gpu.upload(Uint32Array.from({ length: test.count }, (_, i) => i), 'predict-order');
+    const plan = await b.network.plan({ N, train: false, probs: true, input: { kind: 'gather', images: test.images, labels: test.labels, indices, imageBytes: test.imageBytes } });
+    try {
+      const probabilities = new Float32Array(test.count * CLASSES);
+      for (let start = 0; start < test.count; start += N) {
+        plan.prepareStep(0, start, 0, test.imageBytes);
+        this.#gpu.run([...plan.forwardParts(), plan.loss!], 'predict');
+        probabilities.set(await this.#gpu.readF32(plan.probs!.buffer, N * CLASSES), start * CLASSES);
+      }
+      return { probabilities, count: test.count, step: b.trainer.step, dataset: b.config.dataset };
+    } finally {
+      plan.dispose();
+      this.#gpu.release(indices);
+    }
+  }
+
+  /** Test hook: destroys the device, as a driver reset or a GPU process crash would. */
+  loseDevice(): void {
+    this.#gpu.device.destroy();
   }
 
   dispose(): void {

@@ -18,6 +18,8 @@ export interface LayerWeights {
 
 const MAX_K = 64;
 const MAX_C = 32;
+/** Filters (rows) shown of a deeper layer. */
+const MAX_ROWS = 16;
 
 interface Mosaic {
   rows: number;
@@ -36,8 +38,8 @@ function mosaic(w: LayerWeights, first: boolean): Mosaic {
       const n = Math.min(K, MAX_K);
       return { rows: Math.ceil(n / cols), cols, th: FH, tw: FW, tile: (r, c) => (r * cols + c < n ? (r * cols + c) * C * FH * FW : -1), caption: `${K} filters of ${C}×${FH}×${FW}` };
     }
-    return { rows: Math.min(K, MAX_K), cols: Math.min(C, MAX_C), th: FH, tw: FW, tile: (r, c) => (r * C + c) * FH * FW,
-      caption: `${K} filters × ${C} input channels of ${FH}×${FW} (rows: filters, columns: input channels${K > MAX_K || C > MAX_C ? '; first ones shown' : ''})` };
+    return { rows: Math.min(K, MAX_ROWS), cols: Math.min(C, MAX_C), th: FH, tw: FW, tile: (r, c) => (r * C + c) * FH * FW,
+      caption: `${K} filters × ${C} input channels of ${FH}×${FW} (rows: filters, columns: input channels${K > MAX_ROWS || C > MAX_C ? `; first ${Math.min(K, MAX_ROWS)}×${Math.min(C, MAX_C)} shown` : ''})` };
   }
   const [units] = w.shape as [number, number];
   const { H, W } = w.image!;

@@ -84,7 +84,8 @@ export class CpLossChart extends LitElement {
       <h2>Learning curves</h2>
       <div class="wrap">
         <canvas role="img" aria-label=${this.#summary()} data-step=${this.#last()?.step ?? 0}
-          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}></canvas>
+          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}
+          data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
       </div>
     </section>`;
   }
@@ -97,12 +98,13 @@ export class CpLossChart extends LitElement {
   #summary(): string {
     const last = this.#last();
     const run = this.run;
-    if (!run || !last) return 'Training loss chart: step 0, no training yet';
+    const earlier = this.archive.length ? `; ${this.archive.length} earlier run${this.archive.length === 1 ? '' : 's'} shown` : '';
+    if (!run || !last) return `Training loss chart: step 0, no training yet${earlier}`;
     const first = run.points[0]!;
     const ev = run.evals[run.evals.length - 1];
     return `Training loss chart: step ${last.step}, loss ${fmtNum(last.loss)} (smoothed ${fmtNum(last.smooth)}), first loss ${fmtNum(first.loss)}` +
       (ev ? `; after epoch ${ev.epoch + 1}: test loss ${fmtNum(ev.loss)}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : '') +
-      (this.archive.length ? `; ${this.archive.length} earlier run${this.archive.length === 1 ? '' : 's'} shown` : '');
+      (run.markers.length ? `; ${run.markers.length} setting change${run.markers.length === 1 ? '' : 's'} marked` : '') + earlier;
   }
 
   protected override firstUpdated(): void {
@@ -198,7 +200,8 @@ export class CpLossChart extends LitElement {
 
   #dataset(run: RunData, what: 'raw' | 'smooth' | 'testLoss' | 'testAcc', index: number): LineSet {
     const current = run === this.run;
-    const base = { data: [] as XY[], pointRadius: 0, borderWidth: 1.5, yAxisID: 'y' };
+    // A lone point (after one Step) is drawn as a dot; a line needs no dots.
+    const base = { data: [] as XY[], pointRadius: (c: { dataset: { data: unknown[] } }) => (c.dataset.data.length < 2 ? 3 : 0), borderWidth: 1.5, yAxisID: 'y' };
     if (!current) {
       const color = OLD[index % OLD.length]!;
       return { ...base, label: `${run.label} (smoothed)`, borderColor: color, backgroundColor: color, borderDash: [5, 4] };

@@ -105,7 +105,7 @@ export class CpTrainControls extends LitElement {
     if (!c) return nothing;
     const b = this.buttons;
     return html`<div class="panel">
-      <h2 id="train-title">Train</h2>
+      <h2 id="train-title">Settings</h2>
       <div class="buttons" role="group" aria-label="Training controls">
         <button class="primary" ?disabled=${!b.train} aria-describedby="train-why" title=${this.blocked ? `Training is off: ${this.blocked}` : 'Train (build the network if it changed, then run)'}
           @click=${() => this.#act('train')}>Train</button>

@@ -1,0 +1,168 @@
+// conv2d-gemm: y[n,k,oh,ow] = b[k] + Σ_r wT[r,k] · xp[n·IMG + oh·S·Wp + ow·S + tab[r]] (then ReLU when
+// RELU): the forward convolution as an implicit GEMM with M = output pixels, N = filters, reduction
+// r = (c, fh, fw) of length Rp = 4·R4. xp is the zero-padded input (conv2d-pad.wgsl: [N,C,Hp,Wp], IMG =
+// C·Hp·Wp floats per image), tab[r] = c·Hp·Wp + fh·D·Wp + fw·D is the offset of tap r from the window's
+// corner (0 for the padding taps r ≥ R, whose weights are 0), wT [Rp, 4·K4] the rearranged, zero-padded
+// filters (conv2d-transpose-weights.wgsl). Also runs the stride-1 grad-input as a forward convolution
+// of the padded dy with flipped filters. f32, NCHW. Bindings: 0 params, 1 xp, 2 wT (vec4), 3 tab (vec4u),
+// 4 b (read; any buffer when HAS_BIAS is false), 5 y [N,K,OH,OW] (read_write, overwritten).
+// One thread computes RK blocks of 4 filters × TP blocks of 4 output pixels (consecutive in the flat
+// pixel order n·OH·OW + oh·OW + ow, so no padding of rows; a thread's pixel blocks are interleaved across
+// the workgroup row). Each loop iteration takes 4 reduction steps: one vec4u of tab, 16 xp values per
+// pixel block, 4 vec4 weights per filter block, and 64 FMAs into each mat4x4f accumulator (column i =
+// pixel i, vec4 over 4 filters).
+// Why: on SwiftShader (a CPU) every loaded component is a gather and every loop iteration moves the
+// (spilled) accumulators, so the kernel loads no masks (the padded copy needs none), reads the filters
+// as vec4, and does 4 reduction steps per iteration; loops are not unrolled and function arrays live in
+// memory, so the tile is written out as named accumulators switched by the overrides RK (1–4), TP (1–2).
+
+struct Params {
+  NPIX: u32,
+  OHW: u32,
+  OW: u32,
+  K: u32,
+  K4: u32,
+  R4: u32,
+  S: u32,
+  Wp: u32,
+  IMG: u32,
+}
+
+override HAS_BIAS: bool = false;
+override RELU: bool = false;
+override RK: u32 = 4;
+override TP: u32 = 2;
+override WGX: u32 = 16;
+override WGY: u32 = 4;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> xp: array<f32>;
+@group(0) @binding(2) var<storage, read> wT: array<vec4f>;
+@group(0) @binding(3) var<storage, read> tab: array<vec4u>;
+@group(0) @binding(4) var<storage, read> b: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+
+// Where pixel p (clamped to the last) reads xp (window corner) and writes y (filter 0).
+fn pixelAt(p: u32) -> vec2u {
+  let q = params;
+  let pc = min(p, q.NPIX - 1u);
+  let n = pc / q.OHW;
+  let rem = pc - n * q.OHW;
+  let oh = rem / q.OW;
+  let ow = rem - oh * q.OW;
+  return vec2u(n * q.IMG + (oh * q.Wp + ow) * q.S, n * q.K * q.OHW + rem);
+}
+
+// Column i = pixel i's 4 taps t.
+fn loadX(base: vec4u, t: vec4u) -> mat4x4f {
+  return mat4x4f(
+    vec4f(xp[base.x + t.x], xp[base.x + t.y], xp[base.x + t.z], xp[base.x + t.w]),
+    vec4f(xp[base.y + t.x], xp[base.y + t.y], xp[base.y + t.z], xp[base.y + t.w]),
+    vec4f(xp[base.z + t.x], xp[base.z + t.y], xp[base.z + t.z], xp[base.z + t.w]),
+    vec4f(xp[base.w + t.x], xp[base.w + t.y], xp[base.w + t.z], xp[base.w + t.w]),
+  );
+}
+
+// Column kk = the 4 filters of a block at reduction step 4·r4 + kk.
+fn loadW(o: u32, r4: u32) -> mat4x4f {
+  let K4 = params.K4;
+  let i = 4u * r4 * K4 + o;
+  return mat4x4f(wT[i], wT[i + K4], wT[i + 2u * K4], wT[i + 3u * K4]);
+}
+
+// acc + w·x for 4×4 blocks as 64 FMAs: column i (pixel i) gains Σ_kk w[kk]·x[i][kk].
+fn mac(acc: mat4x4f, w: mat4x4f, a: mat4x4f) -> mat4x4f {
+  var r = acc;
+  r[0] = fma(w[0], vec4f(a[0].x), r[0]); r[0] = fma(w[1], vec4f(a[0].y), r[0]);
+  r[0] = fma(w[2], vec4f(a[0].z), r[0]); r[0] = fma(w[3], vec4f(a[0].w), r[0]);
+  r[1] = fma(w[0], vec4f(a[1].x), r[1]); r[1] = fma(w[1], vec4f(a[1].y), r[1]);
+  r[1] = fma(w[2], vec4f(a[1].z), r[1]); r[1] = fma(w[3], vec4f(a[1].w), r[1]);
+  r[2] = fma(w[0], vec4f(a[2].x), r[2]); r[2] = fma(w[1], vec4f(a[2].y), r[2]);
+  r[2] = fma(w[2], vec4f(a[2].z), r[2]); r[2] = fma(w[3], vec4f(a[2].w), r[2]);
+  r[3] = fma(w[0], vec4f(a[3].x), r[3]); r[3] = fma(w[1], vec4f(a[3].y), r[3]);
+  r[3] = fma(w[2], vec4f(a[3].z), r[3]); r[3] = fma(w[3], vec4f(a[3].w), r[3]);
+  return r;
+}
+
+// Writes pixel p's 4 filters k0 .. k0+3 (bias + ReLU), skipping filters past K; written out without
+// loops or dynamic indexing, which SwiftShader would route through memory.
+fn storePixel(v0: vec4f, k0: u32, p: u32, yo: u32) {
+  let q = params;
+  if (p >= q.NPIX) {
+    return;
+  }
+  var v = v0;
+  if (HAS_BIAS) {
+    v += vec4f(b[min(k0, q.K - 1u)], b[min(k0 + 1u, q.K - 1u)], b[min(k0 + 2u, q.K - 1u)], b[min(k0 + 3u, q.K - 1u)]);
+  }
+  if (RELU) {
+    v = max(v, vec4f(0.0));
+  }
+  let o = yo + k0 * q.OHW;
+  let left = q.K - k0;
+  y[o] = v.x;
+  if (left > 1u) { y[o + q.OHW] = v.y; }
+  if (left > 2u) { y[o + 2u * q.OHW] = v.z; }
+  if (left > 3u) { y[o + 3u * q.OHW] = v.w; }
+}
+
+fn store(acc: mat4x4f, k0: u32, p0: u32, yo: vec4u) {
+  if (k0 >= params.K) {
+    return;
+  }
+  storePixel(acc[0], k0, p0, yo.x);
+  storePixel(acc[1], k0, p0 + 1u, yo.y);
+  storePixel(acc[2], k0, p0 + 2u, yo.z);
+  storePixel(acc[3], k0, p0 + 3u, yo.w);
+}
+
+@compute @workgroup_size(WGX, WGY)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let q = params;
+  let kb = (wg.y * WGY + lid.y) * RK;
+  let pa = 4u * (wg.x * WGX * TP + lid.x);
+  let pb = pa + 4u * WGX;
+  let a0 = pixelAt(pa); let a1 = pixelAt(pa + 1u); let a2 = pixelAt(pa + 2u); let a3 = pixelAt(pa + 3u);
+  let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
+  let xa = vec4u(a0.x, a1.x, a2.x, a3.x);
+  let xb = vec4u(b0.x, b1.x, b2.x, b3.x);
+  let lastBlock = q.K4 - 1u;
+  let wo0 = min(kb, lastBlock);
+  let wo1 = min(kb + 1u, lastBlock);
+  let wo2 = min(kb + 2u, lastBlock);
+  let wo3 = min(kb + 3u, lastBlock);
+
+  // acc<r><q>: filter block kb + r, pixel block q.
+  var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
+  var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
+  for (var r4 = 0u; r4 < q.R4; r4++) {
+    let t = tab[r4];
+    let va = loadX(xa, t);
+    let w0 = loadW(wo0, r4);
+    acc0a = mac(acc0a, w0, va);
+    var w1 = mat4x4f(); var w2 = mat4x4f(); var w3 = mat4x4f();
+    if (RK > 1u) { w1 = loadW(wo1, r4); acc1a = mac(acc1a, w1, va); }
+    if (RK > 2u) { w2 = loadW(wo2, r4); acc2a = mac(acc2a, w2, va); }
+    if (RK > 3u) { w3 = loadW(wo3, r4); acc3a = mac(acc3a, w3, va); }
+    if (TP > 1u) {
+      let vb = loadX(xb, t);
+      acc0b = mac(acc0b, w0, vb);
+      if (RK > 1u) { acc1b = mac(acc1b, w1, vb); }
+      if (RK > 2u) { acc2b = mac(acc2b, w2, vb); }
+      if (RK > 3u) { acc3b = mac(acc3b, w3, vb); }
+    }
+  }
+
+  let ya = vec4u(a0.y, a1.y, a2.y, a3.y);
+  let yb = vec4u(b0.y, b1.y, b2.y, b3.y);
+  store(acc0a, 4u * kb, pa, ya);
+  if (RK > 1u) { store(acc1a, 4u * kb + 4u, pa, ya); }
+  if (RK > 2u) { store(acc2a, 4u * kb + 8u, pa, ya); }
+  if (RK > 3u) { store(acc3a, 4u * kb + 12u, pa, ya); }
+  if (TP > 1u) {
+    store(acc0b, 4u * kb, pb, yb);
+    if (RK > 1u) { store(acc1b, 4u * kb + 4u, pb, yb); }
+    if (RK > 2u) { store(acc2b, 4u * kb + 8u, pb, yb); }
+    if (RK > 3u) { store(acc3b, 4u * kb + 12u, pb, yb); }
+  }
+}
