@@ -45,6 +45,10 @@ export interface EvalResult {
   count: number;
   /** Row = true class, column = predicted, CLASSES × CLASSES. */
   confusion: Uint32Array;
+  /** Softmax output for every test image, in order ([count, CLASSES]). */
+  probabilities: Float32Array;
+  /** The predicted class of every test image (argmax, ties → lowest class). */
+  predictions: Uint8Array;
   ms: number;
 }
 
@@ -68,11 +72,13 @@ export class Trainer {
   #evalIndices: GPUBuffer;
   #confusion: GPUBuffer;
   #confusionKernel: BoundKernel;
+  /** [test count, CLASSES] probabilities, filled batch by batch during evaluation. */
+  #testProbs: GPUBuffer;
   #step = 0;
   #hooks: TrainerHooks;
   #subset: number;
 
-  private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; hooks: TrainerHooks; subset: number }) {
+  private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; testProbs: GPUBuffer; hooks: TrainerHooks; subset: number }) {
     this.#gpu = gpu;
     this.network = network;
     this.#config = f.config;
@@ -85,6 +91,7 @@ export class Trainer {
     this.#evalIndices = f.evalIndices;
     this.#confusion = f.confusion;
     this.#confusionKernel = f.confusionKernel;
+    this.#testProbs = f.testProbs;
     this.#hooks = f.hooks;
     this.#subset = f.subset;
   }
@@ -101,12 +108,13 @@ export class Trainer {
     const evalN = largestDivisorAtMost(data.test.count, 250);
     const [trainPlan, evalPlan] = [
       await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes }, statsSlots: STATS_SLOTS, seed: config.seed }),
-      await network.plan({ N: evalN, train: false, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes } }),
+      await network.plan({ N: evalN, train: false, probs: true, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes } }),
     ];
     const optimizer = await Optimizer.create(gpu, network.store, config.optimizer);
     const confusion = gpu.storage(CLASSES * CLASSES * 4, 'confusion');
     const confusionKernel = await confusionMatrix(gpu, { logits: evalPlan.logits.buffer, labels: evalPlan.labels, matrix: confusion, N: evalN, classes: CLASSES });
-    return new Trainer(gpu, network, { config, train: data.train, test: data.test, trainPlan, evalPlan, optimizer, indices, evalIndices, confusion, confusionKernel, hooks, subset: trainCount });
+    const testProbs = gpu.storage(data.test.count * CLASSES * 4, 'test-probabilities');
+    return new Trainer(gpu, network, { config, train: data.train, test: data.test, trainPlan, evalPlan, optimizer, indices, evalIndices, confusion, confusionKernel, testProbs, hooks, subset: trainCount });
   }
 
   get step(): number {
@@ -259,13 +267,16 @@ export class Trainer {
     this.#gpu.clear(plan.stats, STATS_SLOT_BYTES);
     this.#gpu.clear(this.#confusion);
     const parts = [...plan.forwardParts(), plan.loss!, this.#confusionKernel];
+    const rowBytes = CLASSES * 4;
     for (let b = 0; b < batches; b++) {
       plan.prepareStep(0, b * plan.N, 0, this.#test.imageBytes, true);
       this.#gpu.run(parts, 'evaluate');
+      this.#gpu.submit((enc) => enc.copyBufferToBuffer(plan.probs!.buffer, 0, this.#testProbs, b * plan.N * rowBytes, plan.N * rowBytes), 'keep-probabilities');
     }
     const [stats] = decodeStats(await this.#gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
     const confusion = await this.#gpu.readU32(this.#confusion, CLASSES * CLASSES);
-    return { loss: stats!.lossSum / stats!.rows, accuracy: stats!.correct / stats!.rows, count: stats!.rows, confusion, ms: performance.now() - t0 };
+    const probabilities = await this.#gpu.readF32(this.#testProbs, this.#test.count * CLASSES);
+    return { loss: stats!.lossSum / stats!.rows, accuracy: stats!.correct / stats!.rows, count: stats!.rows, confusion, probabilities, predictions: argmaxRows(probabilities, CLASSES), ms: performance.now() - t0 };
   }
 
   /** After a non-finite loss: which layer's output (of the last step) first holds NaN or ∞. */
@@ -287,6 +298,17 @@ export class Trainer {
     this.#evalPlan.dispose();
     this.#optimizer.dispose();
     this.#confusionKernel.dispose();
-    for (const b of [this.#indices, this.#evalIndices, this.#confusion]) this.#gpu.release(b);
+    for (const b of [this.#indices, this.#evalIndices, this.#confusion, this.#testProbs]) this.#gpu.release(b);
   }
+}
+
+/** Index of each row's largest value (ties → the lowest index, as the GPU's accuracy count does). */
+function argmaxRows(values: Float32Array, width: number): Uint8Array {
+  const out = new Uint8Array(values.length / width);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let k = 1; k < width; k++) if (values[r * width + k]! > values[r * width + best]!) best = k;
+    out[r] = best;
+  }
+  return out;
 }

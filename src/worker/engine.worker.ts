@@ -98,7 +98,7 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     case 'evaluate': {
       const r = await (await ensureSession()).evaluate();
-      post({ type: 'evaluated', replyTo: id, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms }, [r.confusion.buffer]);
+      post({ type: 'evaluated', replyTo: id, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms, predictions: r.predictions }, [r.confusion.buffer, r.predictions.buffer]);
       return;
     }
     case 'inspect': {

@@ -9,8 +9,7 @@ import { Gpu } from '../gpu';
 import type { Snapshot } from '../engine/param-store';
 import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
-import { CLASSES, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
-import { largestDivisorAtMost } from '../util/divisors';
+import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult } from '../train/trainer';
 import type { DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
@@ -162,7 +161,7 @@ export class Session {
         this.#post({ type: 'progress', step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, stepsPerEpoch: p.stepsPerEpoch, totalSteps: p.totalSteps, lr: p.lr, points: p.steps, samplesPerSecond: p.samplesPerSecond, msPerStep: p.msPerStep, memory: this.memory() }),
       epochEnd: (epoch: number, r: EvalResult) => {
         void this.#keepGoodState();
-        this.#post({ type: 'epoch-end', epoch, step: this.#built?.trainer.step ?? 0, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms });
+        this.#post({ type: 'epoch-end', epoch, step: this.#built?.trainer.step ?? 0, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms, predictions: r.predictions }, [r.confusion.buffer, r.predictions.buffer]);
       },
     };
   }
@@ -185,7 +184,8 @@ export class Session {
         if (stop.kind !== 'diverged') await this.#keepGoodState();
         switch (stop.kind) {
           case 'diverged':
-            this.#post({ type: 'paused', reason: 'diverged', step: stop.step, message: stop.message });
+            // The step reported is where training now stands (the restored checkpoint); the message names the step that broke.
+            this.#post({ type: 'paused', reason: 'diverged', step, message: stop.message });
             break;
           case 'finished':
             this.#post({ type: 'paused', reason: 'finished', step, message: `Finished ${b.trainer.config.epochs} epoch(s).` });
@@ -338,22 +338,8 @@ export class Session {
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */
   async predictTestSet(): Promise<{ probabilities: Float32Array; count: number; step: number; dataset: DatasetName }> {
     const b = this.#need();
-    const test = b.data.test;
-    const N = largestDivisorAtMost(test.count, 250);
-    const indices = this.#gpu.upload(Uint32Array.from({ length: test.count }, (_, i) => i), 'predict-order');
-    const plan = await b.network.plan({ N, train: false, probs: true, input: { kind: 'gather', images: test.images, labels: test.labels, indices, imageBytes: test.imageBytes } });
-    try {
-      const probabilities = new Float32Array(test.count * CLASSES);
-      for (let start = 0; start < test.count; start += N) {
-        plan.prepareStep(0, start, 0, test.imageBytes);
-        this.#gpu.run([...plan.forwardParts(), plan.loss!], 'predict');
-        probabilities.set(await this.#gpu.readF32(plan.probs!.buffer, N * CLASSES), start * CLASSES);
-      }
-      return { probabilities, count: test.count, step: b.trainer.step, dataset: b.config.dataset };
-    } finally {
-      plan.dispose();
-      this.#gpu.release(indices);
-    }
+    const r = await b.trainer.evaluate();
+    return { probabilities: r.probabilities, count: r.count, step: b.trainer.step, dataset: b.config.dataset };
   }
 
   /** Test hook: destroys the device, as a driver reset or a GPU process crash would. */
