@@ -35,5 +35,5 @@ describe('training the reference CNN on MNIST', () => {
     expect(trace / 10_000).toBeCloseTo(result.accuracy, 6);
     trainer.dispose();
     net.dispose();
-  }, 900_000);
+  }, 1_800_000);
 });
