@@ -7,7 +7,8 @@
 // (overwritten): row s holds split s's dW (layout of w) then its dB (left untouched when HAS_BIAS is
 // false); reduce-sum-rows.wgsl adds the rows. Bindings: 0 params, 1 xp, 2 dy, 3 pix (vec4u), 4 tab,
 // 5 part (read_write).
-// One thread computes RK blocks of 4 filters × TJ blocks of 4 taps; workgroup z is the split. Each loop
+// One thread computes RK (1–4) blocks of 4 filters × TJ (1–4) blocks of 4 taps (interleaved across the
+// workgroup row); workgroup z is the split. Each loop
 // iteration takes 4 pixels: one vec4u of pix, 16 dy values per filter block (contiguous in p), 16 xp
 // values per tap block, and 64 FMAs into each mat4x4f accumulator (column i = filter i, vec4 over taps).
 // ALIGNED (OHW % 4 = 0) compiles out the mask of the last, partial pixel quad of an image.
@@ -28,7 +29,7 @@ struct Params {
 override HAS_BIAS: bool = false;
 override ALIGNED: bool = true;
 override RK: u32 = 4;
-override TJ: u32 = 2;
+override TJ: u32 = 4;
 override WGX: u32 = 8;
 override WGY: u32 = 8;
 
@@ -133,8 +134,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let p = params;
   let s = wg.z;
   let k0 = (wg.y * WGY + lid.y) * RK * 4u;
-  let ta = tapsAt(wg.x * WGX * TJ + lid.x);
-  let tb = tapsAt(wg.x * WGX * TJ + WGX + lid.x);
+  let j0 = wg.x * WGX * TJ + lid.x;
+  let ta = tapsAt(j0);
+  let tb = tapsAt(j0 + WGX);
+  let tc = tapsAt(j0 + 2u * WGX);
+  let td = tapsAt(j0 + 3u * WGX);
   let do0 = dyOffsets(k0);
   let do1 = dyOffsets(k0 + 4u);
   let do2 = dyOffsets(k0 + 8u);
@@ -142,8 +146,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let n0 = s * p.NB;
   let n1 = min(p.N, n0 + p.NB);
 
+  // acc<r><j>: filter block r, tap block j.
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
+  var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
+  var acc0d = mat4x4f(); var acc1d = mat4x4f(); var acc2d = mat4x4f(); var acc3d = mat4x4f();
   // One flat loop over the split's pixel quads (n, p4), indices carried by additions and selects.
   let steps = (n1 - min(n0, n1)) * p.OHW4;
   let dyImage = p.K * p.OHW;
@@ -156,19 +163,36 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (!ALIGNED) {
       ok = vec4u(4u * p4) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.OHW);
     }
-    let xa = loadX(b, ta);
     let d0 = loadDy(do0, dyPix, ok);
-    acc0a = mac(acc0a, xa, d0);
     var d1 = mat4x4f(); var d2 = mat4x4f(); var d3 = mat4x4f();
-    if (RK > 1u) { d1 = loadDy(do1, dyPix, ok); acc1a = mac(acc1a, xa, d1); }
-    if (RK > 2u) { d2 = loadDy(do2, dyPix, ok); acc2a = mac(acc2a, xa, d2); }
-    if (RK > 3u) { d3 = loadDy(do3, dyPix, ok); acc3a = mac(acc3a, xa, d3); }
+    if (RK > 1u) { d1 = loadDy(do1, dyPix, ok); }
+    if (RK > 2u) { d2 = loadDy(do2, dyPix, ok); }
+    if (RK > 3u) { d3 = loadDy(do3, dyPix, ok); }
+    let xa = loadX(b, ta);
+    acc0a = mac(acc0a, xa, d0);
+    if (RK > 1u) { acc1a = mac(acc1a, xa, d1); }
+    if (RK > 2u) { acc2a = mac(acc2a, xa, d2); }
+    if (RK > 3u) { acc3a = mac(acc3a, xa, d3); }
     if (TJ > 1u) {
       let xb = loadX(b, tb);
       acc0b = mac(acc0b, xb, d0);
       if (RK > 1u) { acc1b = mac(acc1b, xb, d1); }
       if (RK > 2u) { acc2b = mac(acc2b, xb, d2); }
       if (RK > 3u) { acc3b = mac(acc3b, xb, d3); }
+    }
+    if (TJ > 2u) {
+      let xc = loadX(b, tc);
+      acc0c = mac(acc0c, xc, d0);
+      if (RK > 1u) { acc1c = mac(acc1c, xc, d1); }
+      if (RK > 2u) { acc2c = mac(acc2c, xc, d2); }
+      if (RK > 3u) { acc3c = mac(acc3c, xc, d3); }
+    }
+    if (TJ > 3u) {
+      let xd = loadX(b, td);
+      acc0d = mac(acc0d, xd, d0);
+      if (RK > 1u) { acc1d = mac(acc1d, xd, d1); }
+      if (RK > 2u) { acc2d = mac(acc2d, xd, d2); }
+      if (RK > 3u) { acc3d = mac(acc3d, xd, d3); }
     }
     // advance (n, p4)
     p4++;
@@ -188,5 +212,17 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { store(acc1b, k0 + 4u, tb, s); }
     if (RK > 2u) { store(acc2b, k0 + 8u, tb, s); }
     if (RK > 3u) { store(acc3b, k0 + 12u, tb, s); }
+  }
+  if (TJ > 2u) {
+    store(acc0c, k0, tc, s);
+    if (RK > 1u) { store(acc1c, k0 + 4u, tc, s); }
+    if (RK > 2u) { store(acc2c, k0 + 8u, tc, s); }
+    if (RK > 3u) { store(acc3c, k0 + 12u, tc, s); }
+  }
+  if (TJ > 3u) {
+    store(acc0d, k0, td, s);
+    if (RK > 1u) { store(acc1d, k0 + 4u, td, s); }
+    if (RK > 2u) { store(acc2d, k0 + 8u, td, s); }
+    if (RK > 3u) { store(acc3d, k0 + 12u, td, s); }
   }
 }

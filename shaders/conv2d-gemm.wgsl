@@ -14,7 +14,7 @@
 // Why: on SwiftShader (a CPU) every loaded component is a gather and every loop iteration moves the
 // (spilled) accumulators, so the kernel loads no masks (the padded copy needs none), reads the filters
 // as vec4, and does 4 reduction steps per iteration; loops are not unrolled and function arrays live in
-// memory, so the tile is written out as named accumulators switched by the overrides RK (1–4), TP (1–2).
+// memory, so the tile is written out as named accumulators switched by the overrides RK (1–4), TP (1–4).
 
 struct Params {
   NPIX: u32,
@@ -31,7 +31,7 @@ struct Params {
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override RK: u32 = 4;
-override TP: u32 = 2;
+override TP: u32 = 4;
 override WGX: u32 = 16;
 override WGY: u32 = 4;
 
@@ -120,30 +120,43 @@ fn store(acc: mat4x4f, k0: u32, p0: u32, yo: vec4u) {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let q = params;
   let kb = (wg.y * WGY + lid.y) * RK;
+  // Pixel blocks a, b, c, d of this thread start at pa + 4·WGX·j.
   let pa = 4u * (wg.x * WGX * TP + lid.x);
-  let pb = pa + 4u * WGX;
+  let step = 4u * WGX;
+  let pb = pa + step;
+  let pc = pb + step;
+  let pd = pc + step;
   let a0 = pixelAt(pa); let a1 = pixelAt(pa + 1u); let a2 = pixelAt(pa + 2u); let a3 = pixelAt(pa + 3u);
   let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
+  let c0 = pixelAt(pc); let c1 = pixelAt(pc + 1u); let c2 = pixelAt(pc + 2u); let c3 = pixelAt(pc + 3u);
+  let d0 = pixelAt(pd); let d1 = pixelAt(pd + 1u); let d2 = pixelAt(pd + 2u); let d3 = pixelAt(pd + 3u);
   let xa = vec4u(a0.x, a1.x, a2.x, a3.x);
   let xb = vec4u(b0.x, b1.x, b2.x, b3.x);
+  let xc = vec4u(c0.x, c1.x, c2.x, c3.x);
+  let xd = vec4u(d0.x, d1.x, d2.x, d3.x);
   let lastBlock = q.K4 - 1u;
   let wo0 = min(kb, lastBlock);
   let wo1 = min(kb + 1u, lastBlock);
   let wo2 = min(kb + 2u, lastBlock);
   let wo3 = min(kb + 3u, lastBlock);
 
-  // acc<r><q>: filter block kb + r, pixel block q.
+  // acc<r><j>: filter block kb + r, pixel block j.
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
+  var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
+  var acc0d = mat4x4f(); var acc1d = mat4x4f(); var acc2d = mat4x4f(); var acc3d = mat4x4f();
   for (var r4 = 0u; r4 < q.R4; r4++) {
     let t = tab[r4];
-    let va = loadX(xa, t);
     let w0 = loadW(wo0, r4);
-    acc0a = mac(acc0a, w0, va);
     var w1 = mat4x4f(); var w2 = mat4x4f(); var w3 = mat4x4f();
-    if (RK > 1u) { w1 = loadW(wo1, r4); acc1a = mac(acc1a, w1, va); }
-    if (RK > 2u) { w2 = loadW(wo2, r4); acc2a = mac(acc2a, w2, va); }
-    if (RK > 3u) { w3 = loadW(wo3, r4); acc3a = mac(acc3a, w3, va); }
+    if (RK > 1u) { w1 = loadW(wo1, r4); }
+    if (RK > 2u) { w2 = loadW(wo2, r4); }
+    if (RK > 3u) { w3 = loadW(wo3, r4); }
+    let va = loadX(xa, t);
+    acc0a = mac(acc0a, w0, va);
+    if (RK > 1u) { acc1a = mac(acc1a, w1, va); }
+    if (RK > 2u) { acc2a = mac(acc2a, w2, va); }
+    if (RK > 3u) { acc3a = mac(acc3a, w3, va); }
     if (TP > 1u) {
       let vb = loadX(xb, t);
       acc0b = mac(acc0b, w0, vb);
@@ -151,18 +164,47 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (RK > 2u) { acc2b = mac(acc2b, w2, vb); }
       if (RK > 3u) { acc3b = mac(acc3b, w3, vb); }
     }
+    if (TP > 2u) {
+      let vc = loadX(xc, t);
+      acc0c = mac(acc0c, w0, vc);
+      if (RK > 1u) { acc1c = mac(acc1c, w1, vc); }
+      if (RK > 2u) { acc2c = mac(acc2c, w2, vc); }
+      if (RK > 3u) { acc3c = mac(acc3c, w3, vc); }
+    }
+    if (TP > 3u) {
+      let vd = loadX(xd, t);
+      acc0d = mac(acc0d, w0, vd);
+      if (RK > 1u) { acc1d = mac(acc1d, w1, vd); }
+      if (RK > 2u) { acc2d = mac(acc2d, w2, vd); }
+      if (RK > 3u) { acc3d = mac(acc3d, w3, vd); }
+    }
   }
 
+  let k0 = 4u * kb;
   let ya = vec4u(a0.y, a1.y, a2.y, a3.y);
-  let yb = vec4u(b0.y, b1.y, b2.y, b3.y);
-  store(acc0a, 4u * kb, pa, ya);
-  if (RK > 1u) { store(acc1a, 4u * kb + 4u, pa, ya); }
-  if (RK > 2u) { store(acc2a, 4u * kb + 8u, pa, ya); }
-  if (RK > 3u) { store(acc3a, 4u * kb + 12u, pa, ya); }
+  store(acc0a, k0, pa, ya);
+  if (RK > 1u) { store(acc1a, k0 + 4u, pa, ya); }
+  if (RK > 2u) { store(acc2a, k0 + 8u, pa, ya); }
+  if (RK > 3u) { store(acc3a, k0 + 12u, pa, ya); }
   if (TP > 1u) {
-    store(acc0b, 4u * kb, pb, yb);
-    if (RK > 1u) { store(acc1b, 4u * kb + 4u, pb, yb); }
-    if (RK > 2u) { store(acc2b, 4u * kb + 8u, pb, yb); }
-    if (RK > 3u) { store(acc3b, 4u * kb + 12u, pb, yb); }
+    let yb = vec4u(b0.y, b1.y, b2.y, b3.y);
+    store(acc0b, k0, pb, yb);
+    if (RK > 1u) { store(acc1b, k0 + 4u, pb, yb); }
+    if (RK > 2u) { store(acc2b, k0 + 8u, pb, yb); }
+    if (RK > 3u) { store(acc3b, k0 + 12u, pb, yb); }
+  }
+  if (TP > 2u) {
+    let yc = vec4u(c0.y, c1.y, c2.y, c3.y);
+    store(acc0c, k0, pc, yc);
+    if (RK > 1u) { store(acc1c, k0 + 4u, pc, yc); }
+    if (RK > 2u) { store(acc2c, k0 + 8u, pc, yc); }
+    if (RK > 3u) { store(acc3c, k0 + 12u, pc, yc); }
+  }
+  if (TP > 3u) {
+    let yd = vec4u(d0.y, d1.y, d2.y, d3.y);
+    store(acc0d, k0, pd, yd);
+    if (RK > 1u) { store(acc1d, k0 + 4u, pd, yd); }
+    if (RK > 2u) { store(acc2d, k0 + 8u, pd, yd); }
+    if (RK > 3u) { store(acc3d, k0 + 12u, pd, yd); }
   }
 }

@@ -8,6 +8,7 @@
 //   options: --batch 100,32,256  --repeats 3  --only convplay,tfjs-wasm,tfjs-webgpu,tfjs-webgl[,tfjs-cpu]
 //            --steps N | --steps convplay=60,tfjs-webgpu=3   --warmup N | --warmup tfjs-webgpu=1
 //            --full-epoch / --no-full-epoch   --quick   --timeout SECONDS (per run)   --out FILE
+//            --epoch-subset N (development only: the "full epoch" run trains on N images)
 //            --skip-build (or SKIP_BUILD=1)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,18 +20,22 @@ import { preview } from 'vite';
 import { chromiumLaunchOptions } from './chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The benchmarks build into their own folder, so a `vite build` of dist/ running beside them (tests,
+ *  another tool) cannot pull the pages from under a run. Inside node_modules/: ignored by git. */
+export const BENCH_DIST = path.join(ROOT, 'node_modules', '.convplay-bench-dist');
 
 // ---------- shared with tools/bench-kernels.mjs ----------
 
 /** Builds the app (unless told not to) and makes sure MNIST is in public/data. */
 export function prepare({ skipBuild = !!process.env.SKIP_BUILD } = {}) {
-  if (!skipBuild) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: ROOT });
+  // Data first: the build copies public/ (with data/) into the output folder.
   execFileSync(process.execPath, ['tools/fetch-data.mjs', '--if-missing'], { stdio: 'inherit', cwd: ROOT });
+  if (!skipBuild) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', BENCH_DIST, '--emptyOutDir'], { stdio: 'inherit', cwd: ROOT });
 }
 
-/** Serves dist/ on localhost (a secure context for WebGPU). */
+/** Serves the benchmark build on localhost (a secure context for WebGPU). */
 export async function startServer() {
-  const server = await preview({ root: ROOT, preview: { port: 4190, strictPort: false }, logLevel: 'warn' });
+  const server = await preview({ root: ROOT, build: { outDir: BENCH_DIST }, preview: { port: 4190, strictPort: false }, logLevel: 'warn' });
   const url = server.resolvedUrls?.local[0] ?? 'http://localhost:4190/';
   return { url, close: () => new Promise((resolve) => server.httpServer.close(resolve)) };
 }
@@ -63,7 +68,14 @@ export async function runInFreshBrowser({ url, page: pageName, fn, arg, timeoutM
       await page.waitForFunction((f) => typeof window[f] === 'function', fn);
       return page.evaluate(([f, a]) => window[f](a), [fn, arg]);
     })();
-    const result = await Promise.race([work, pageError, timeout]);
+    let result;
+    try {
+      result = await Promise.race([work, pageError, timeout]);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      err.chromium = version;
+      throw err;
+    }
     return { result, chromium: version };
   } finally {
     clearTimeout(timer);
@@ -130,7 +142,7 @@ const QUICK_STEPS = { convplay: 20, 'tfjs-webgpu': 2, 'tfjs-wasm': 5, 'tfjs-webg
 const WARMUP = { convplay: 5, 'tfjs-webgpu': 1, 'tfjs-wasm': 2, 'tfjs-webgl': 2, 'tfjs-cpu': 1 };
 
 function usage(msg) {
-  console.error(`${msg}\nusage: npm run bench -- [--batch 100,32,256] [--repeats 3] [--only ${PEERS.join(',')}] [--steps N|peer=N,...] [--warmup N|peer=N,...] [--full-epoch|--no-full-epoch] [--quick] [--timeout SECONDS] [--out FILE] [--skip-build]`);
+  console.error(`${msg}\nusage: npm run bench -- [--batch 100,32,256] [--repeats 3] [--only ${PEERS.join(',')}] [--steps N|peer=N,...] [--warmup N|peer=N,...] [--full-epoch|--no-full-epoch] [--epoch-subset N] [--quick] [--timeout SECONDS] [--out FILE] [--skip-build]`);
   process.exit(2);
 }
 
@@ -163,6 +175,7 @@ function parseArgs(argv) {
       case '--full-epoch': o.fullEpoch = true; break;
       case '--no-full-epoch': o.fullEpoch = false; break;
       case '--quick': o.quick = true; break;
+      case '--epoch-subset': o.epochSubset = Number(val()); if (!(Number.isInteger(o.epochSubset) && o.epochSubset > 0)) usage('--epoch-subset: images'); break;
       case '--timeout': o.timeoutS = Number(val()); if (!(o.timeoutS > 0)) usage('--timeout: seconds'); break;
       case '--out': o.out = path.resolve(val()); break;
       case '--skip-build': o.skipBuild = true; break;
@@ -181,8 +194,19 @@ function parseArgs(argv) {
 /** Per-run time limit: setup + compile + warm-up + timed steps at a pessimistic rate, in seconds. */
 function runTimeoutS(peer, batch, o) {
   if (o.timeoutS) return o.timeoutS;
-  const sPerSample = { convplay: 0.02, 'tfjs-webgpu': 0.3, 'tfjs-wasm': 0.02, 'tfjs-webgl': 0.15, 'tfjs-cpu': 0.5 }[peer];
-  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample);
+  // Pessimistic seconds per sample (several times the rates in PERFORMANCE-NOTES.md, for a busy machine).
+  const sPerSample = { convplay: 0.05, 'tfjs-webgpu': 0.3, 'tfjs-wasm': 0.03, 'tfjs-webgl': 0.15, 'tfjs-cpu': 0.5 }[peer];
+  const evaluation = peer === 'convplay' ? evalRepeats(o) * 150 : 0;
+  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample + evaluation);
+}
+
+/** Test-set evaluations timed per convplay run. */
+const evalRepeats = (o) => (o.quick ? 1 : 2);
+
+/** The first line of an error, without Playwright's "page.evaluate: Error: " wrapping. */
+export function errorLine(e) {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0].replace(/^page\.evaluate: (Error: )?/, '');
 }
 
 function stats(xs) {
@@ -205,14 +229,15 @@ async function main() {
         for (const peer of o.only) {
           const timeoutS = runTimeoutS(peer, batch, o);
           console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] ${peer} batch ${batch} repeat ${repeat}/${o.repeats} (${o.warmup[peer]} warm-up + ${o.steps[peer]} timed steps, limit ${timeoutS} s)`);
-          const arg = { peer, batch, warmupSteps: o.warmup[peer], steps: o.steps[peer], evalRepeats: peer === 'convplay' ? 2 : 0 };
+          const arg = { peer, batch, warmupSteps: o.warmup[peer], steps: o.steps[peer], evalRepeats: peer === 'convplay' ? evalRepeats(o) : 0 };
           try {
             const { result, chromium } = await runInFreshBrowser({ url: server.url, page: 'bench.html', fn: 'benchTraining', arg, timeoutMs: timeoutS * 1000 });
             chromiumVersion = chromium;
             runs.push({ peer, batch, repeat, ok: true, result });
             console.log(`  → ${fmt(result.samplesPerSecond)} samples/s, ${fmt(result.msPerStep)} ms/step`);
           } catch (e) {
-            runs.push({ peer, batch, repeat, ok: false, error: e instanceof Error ? e.message : String(e) });
+            chromiumVersion ??= e?.chromium;
+            runs.push({ peer, batch, repeat, ok: false, error: errorLine(e) });
             console.log(`  → FAILED: ${runs.at(-1).error}`);
           }
         }
@@ -221,14 +246,14 @@ async function main() {
     let fullEpoch;
     if (o.fullEpoch && o.only.includes('convplay')) {
       const batch = o.batches.includes(100) ? 100 : o.batches[0];
-      const timeoutS = o.timeoutS ?? 1800;
-      console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] convplay full epoch (60,000 images) at batch ${batch} (limit ${timeoutS} s)`);
+      const timeoutS = o.timeoutS ?? 3600;
+      console.log(`[${((Date.now() - t0) / 1000).toFixed(0)} s] convplay full epoch (${o.epochSubset ? `DEVELOPMENT: first ${o.epochSubset}` : '60,000'} images) at batch ${batch} (limit ${timeoutS} s)`);
       try {
-        const { result } = await runInFreshBrowser({ url: server.url, page: 'bench.html', fn: 'benchTraining', arg: { peer: 'convplay', batch, warmupSteps: 2, steps: 5, evalRepeats: 3, fullEpoch: true }, timeoutMs: timeoutS * 1000 });
-        fullEpoch = { ok: true, batch, ...result.fullEpoch, evalMsRepeats: result.evalMs, peakBytesLive: result.memory?.peakBytesLive };
+        const { result } = await runInFreshBrowser({ url: server.url, page: 'bench.html', fn: 'benchTraining', arg: { peer: 'convplay', batch, warmupSteps: 1, steps: 2, evalRepeats: 1, fullEpoch: true, ...(o.epochSubset && { subset: o.epochSubset }) }, timeoutMs: timeoutS * 1000 });
+        fullEpoch = { ok: true, batch, ...(o.epochSubset && { development_subset: o.epochSubset }), ...result.fullEpoch, evalMsRepeats: result.evalMs, peakBytesLive: result.memory?.peakBytesLive };
         console.log(`  → ${fmt(result.fullEpoch.trainMs / 1000)} s training + ${fmt(result.fullEpoch.evalMs, 0)} ms evaluation, test accuracy ${result.fullEpoch.testAccuracy.toFixed(4)}`);
       } catch (e) {
-        fullEpoch = { ok: false, batch, error: e instanceof Error ? e.message : String(e) };
+        fullEpoch = { ok: false, batch, error: errorLine(e) };
         console.log(`  → FAILED: ${fullEpoch.error}`);
       }
     }
@@ -301,7 +326,7 @@ function report(o, env, chromiumVersion, runs, fullEpoch) {
   const cp = configurations.filter((c) => c.peer === 'convplay' && c.samples_per_s);
   if (cp.length) {
     console.log('convplay extras:\n');
-    const rows = cp.map((c) => [String(c.batch), c.evaluate_ms ? `${fmt(c.evaluate_ms.median, 0)} (${fmt(c.evaluate_ms.min, 0)}–${fmt(c.evaluate_ms.max, 0)})` : '—', c.peak_gpu_bytes_live ? `${fmt(c.peak_gpu_bytes_live / 2 ** 20)} MiB` : '—', c.full_epoch?.ok ? `${fmt(c.full_epoch.trainMs / 1000)} s (+ ${fmt(c.full_epoch.evalMs / 1000)} s eval), ${fmt(c.full_epoch.samplesPerSecond)} samples/s, test acc ${c.full_epoch.testAccuracy.toFixed(4)}` : c.full_epoch ? `failed: ${c.full_epoch.error}` : 'not run']);
+    const rows = cp.map((c) => [String(c.batch), c.evaluate_ms ? `${fmt(c.evaluate_ms.median, 0)} (${fmt(c.evaluate_ms.min, 0)}–${fmt(c.evaluate_ms.max, 0)})` : '—', c.peak_gpu_bytes_live ? `${fmt(c.peak_gpu_bytes_live / 2 ** 20)} MiB` : '—', c.full_epoch?.ok ? `${c.full_epoch.development_subset ? `DEVELOPMENT (${c.full_epoch.images} images): ` : ''}${fmt(c.full_epoch.trainMs / 1000)} s (+ ${fmt(c.full_epoch.evalMs / 1000)} s eval), ${fmt(c.full_epoch.samplesPerSecond)} samples/s, test acc ${c.full_epoch.testAccuracy.toFixed(4)}` : c.full_epoch ? `failed: ${c.full_epoch.error}` : 'not run']);
     console.log(markdownTable(['batch', 'evaluate 10,000 test images, ms', 'peak GPU memory (pool)', 'full epoch, 60,000 images'], rows, ['r', 'r', 'r', 'l']));
     const a = cp[0].adapter;
     if (a) console.log(`\nadapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software)' : ''}`);

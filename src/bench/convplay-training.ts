@@ -46,7 +46,8 @@ export async function benchConvplay(o: TrainingOptions, log: Log): Promise<Train
     log(`convplay adapter: ${init.adapter.vendor} ${init.adapter.architecture} ${init.adapter.description}`);
     const preset = getPreset('reference-cnn');
     const config: TrainConfig = newTrainConfig({ ...preset.train, batch: o.batch, epochs: 1 });
-    const built = await client.request({ type: 'build', spec: preset.spec, config });
+    const built = await client.request({ type: 'build', spec: preset.spec, config, ...(o.subset && { subset: o.subset }) });
+    if (o.subset) notes.push(`development run: trained on the first ${o.subset} images only`);
     log(`convplay built: ${built.params} params, ${built.pipelines} pipelines, ${built.buildMs.toFixed(0)} ms`);
     let steps = o.steps;
     if (o.warmupSteps + steps > built.stepsPerEpoch) {
@@ -95,6 +96,7 @@ export async function benchConvplay(o: TrainingOptions, log: Log): Promise<Train
       if (p.reason !== 'finished') throw new Error(`full epoch stopped (${p.reason}): ${p.message}`);
       const trainMs = totalMs - e.evalMs;
       fullEpoch = {
+        images: built.stepsPerEpoch * o.batch,
         steps: built.stepsPerEpoch,
         trainMs,
         totalMs,
@@ -102,7 +104,7 @@ export async function benchConvplay(o: TrainingOptions, log: Log): Promise<Train
         testAccuracy: e.testAccuracy,
         samplesPerSecond: (built.stepsPerEpoch * o.batch * 1000) / trainMs,
       };
-      log(`convplay full epoch: ${built.stepsPerEpoch} steps, ${(trainMs / 1000).toFixed(1)} s training + ${e.evalMs.toFixed(0)} ms evaluation, test accuracy ${e.testAccuracy.toFixed(4)}`);
+      log(`convplay full epoch: ${built.stepsPerEpoch} steps of ${o.batch}, ${(trainMs / 1000).toFixed(1)} s training + ${e.evalMs.toFixed(0)} ms evaluation, test accuracy ${e.testAccuracy.toFixed(4)}`);
     }
 
     return {

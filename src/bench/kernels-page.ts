@@ -43,7 +43,7 @@ function agreement(ours: Float32Array, theirs: Float32Array): number {
     maxAbs = Math.max(maxAbs, Math.abs(theirs[i]!));
     maxDiff = Math.max(maxDiff, Math.abs(ours[i]! - theirs[i]!));
   }
-  return maxDiff / Math.max(1e-30, maxAbs);
+  return maxAbs === 0 ? (maxDiff === 0 ? NaN : Infinity) : maxDiff / maxAbs;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

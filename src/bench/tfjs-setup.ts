@@ -3,6 +3,8 @@
 // Conv2DBackpropFilter kernel it lacks (built from wasm's own ops: im2col by strided slices + one
 // matMul), checked against the `cpu` backend before anything is timed.
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients (the @tensorflow/tfjs bundle imports this for you).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';

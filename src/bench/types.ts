@@ -11,6 +11,8 @@ export interface TrainingOptions {
   steps: number;
   /** convplay only: also train one whole epoch of 60,000 images and time it. */
   fullEpoch?: boolean;
+  /** convplay only, development: train on the first `subset` images (the "epoch" is then that long). */
+  subset?: number;
   /** convplay only: time the test-set evaluation this many times. */
   evalRepeats?: number;
 }
@@ -41,7 +43,7 @@ export interface TrainingResult {
   evalMs?: number[];
   testAccuracy?: number;
   /** convplay --full-epoch: one real epoch of 60,000 images (training only, and with its evaluation). */
-  fullEpoch?: { steps: number; trainMs: number; totalMs: number; evalMs: number; testAccuracy: number; samplesPerSecond: number };
+  fullEpoch?: { images: number; steps: number; trainMs: number; totalMs: number; evalMs: number; testAccuracy: number; samplesPerSecond: number };
   /** TF.js: tf.memory() after the run. */
   tfMemory?: { numBytes: number; numTensors: number; numBytesInGPU?: number };
 }

@@ -5,6 +5,7 @@ import type { BoundKernel, Encodable, Gpu } from '../gpu';
 import { batchGather, batchGatherParams } from '../kernels/batch-gather';
 import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import { CLASSES } from '../model';
+import { checkPlanFits, estimatePlanMemory } from './memory';
 import type { Node } from './nodes';
 import { buildActivation } from './ops/activation';
 import { buildBatchNorm } from './ops/batch-norm';
@@ -74,6 +75,8 @@ export class Plan {
 
   static async build(gpu: Gpu, nodes: Node[], store: ParamStore, o: PlanOptions): Promise<Plan> {
     const { N } = o;
+    const inputSize = o.inputShape[0] * o.inputShape[1] * o.inputShape[2];
+    checkPlanFits(estimatePlanMemory(nodes, N, inputSize, store.layout.total, o.train), N, gpu.limits);
     const owned: Tensor[] = [];
     const ownedBuffers: GPUBuffer[] = [];
     const alloc = (shape: readonly number[], label: string) => {

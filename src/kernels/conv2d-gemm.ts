@@ -7,7 +7,7 @@ import gemmSource from '../../shaders/conv2d-gemm.wgsl?raw';
 import padSource from '../../shaders/conv2d-pad.wgsl?raw';
 import transposeSource from '../../shaders/conv2d-transpose-weights.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Encodable, type Gpu } from '../gpu';
-import { convTile, type ConvTile } from './conv2d';
+import { convTile, GEMM_TILE, type ConvTile } from './conv2d';
 
 const WG = 64;
 
@@ -46,7 +46,7 @@ export const conv2dGemmSpec = defineKernel({
     { name: 'b', access: 'read' },
     { name: 'y', access: 'read_write' },
   ],
-  overrides: { HAS_BIAS: 0, RELU: 0, RK: 4, TP: 2, WGX: 16, WGY: 4 },
+  overrides: { HAS_BIAS: 0, RELU: 0, RK: 4, TP: 4, WGX: 16, WGY: 4 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -128,7 +128,7 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const tab = gpu.upload(tapTable(a.C, a.FH, a.FW, a.D, pad.Hp, pad.Wp), `${a.name}:tab`);
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
-  const t = convTile(a.K, blocks, a.tile);
+  const t = convTile(a.K, blocks, a.tile, GEMM_TILE);
   const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];
   const params = { NPIX, OHW: a.OH * a.OW, OW: a.OW, K: a.K, K4: KOp / 4, R4: Rp / 4, S: a.S, Wp: pad.Wp, IMG: a.C * pad.Hp * pad.Wp };

@@ -4,7 +4,7 @@
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
 import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
-import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { checkConvShape, convParams, convParamValues, convTile, GEMM_TILE, type Conv2dShape, type ConvTile } from './conv2d';
 import { padInput, tapTable } from './conv2d-gemm';
 import { reduceSumRows } from './reduce-sum-rows';
 
@@ -32,7 +32,7 @@ export const conv2dGemmGradWeightSpec = defineKernel({
     { name: 'tab', access: 'read' },
     { name: 'part', access: 'read_write' },
   ],
-  overrides: { HAS_BIAS: 0, ALIGNED: 1, RK: 4, TJ: 2, WGX: 8, WGY: 8 },
+  overrides: { HAS_BIAS: 0, ALIGNED: 1, RK: 4, TJ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -64,7 +64,8 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const pv = convParamValues(a);
   const crs = a.C * a.FH * a.FW;
   const cols = crs + (a.db ? 1 : 0);
-  const t = convTile(a.K, Math.ceil(cols / 4), a.tile);
+  const gemm = (a.variant ?? 'gemm') === 'gemm';
+  const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? GEMM_TILE : undefined);
   const groupsXY: [number, number] = [Math.ceil(Math.ceil(cols / 4) / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY))];
   const threadsPerSplit = groupsXY[0] * groupsXY[1] * t.WGX * t.WGY;
   const wantSplits = a.splits ?? Math.ceil(TARGET_THREADS / threadsPerSplit);
@@ -74,7 +75,7 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const part = gpu.storage(splits * L * 4, 'conv2d-grad-weight:part');
   const scratch = [part];
   const parts: Encodable[] = [];
-  if ((a.variant ?? 'gemm') === 'gemm') {
+  if (gemm) {
     const pad = await padInput(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW });
     const tab = new Uint32Array(Math.ceil((crs + 1) / 4) * 4);
     tab.set(tapTable(a.C, a.FH, a.FW, a.dilation, pad.Hp, pad.Wp).subarray(0, crs));

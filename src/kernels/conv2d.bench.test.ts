@@ -11,6 +11,7 @@ import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dShape, type ConvTile } from './conv2d';
 import { conv2dGradInput } from './conv2d-grad-input';
 import { conv2dGradWeight } from './conv2d-grad-weight';
+import { padInput } from './conv2d-gemm';
 import { timeInterleaved } from './matmul.timing';
 
 const env = import.meta.env as Record<string, string | undefined>;
@@ -39,6 +40,15 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       const dw = gpu.storage(s.K * s.C * s.FH * s.FW * 4, 'dw');
       const db = gpu.storage(s.K * 4, 'db');
       buffers.push(x, w, b, y, dx, dw, db);
+      if (ops.includes(`${name}pad`)) {
+        // The zero-padded copy of dy that the stride-1 grad-input GEMM reads.
+        const pad = await padInput(gpu, { x: y, N: s.N, C: s.K, H: OH, W: OW, OH: s.H, OW: s.W, FH: s.FH, FW: s.FW, S: 1, D: 1, PH: s.FH - 1 - s.PH, PW: s.FW - 1 - s.PW });
+        buffers.push(...pad.scratch);
+        if (pad.kernel) {
+          kernels.push([`${name}pad`, pad.kernel]);
+          flops.set(`${name}pad`, 0);
+        }
+      }
       for (const tile of tiles) {
         for (const variant of variants) {
           const make: [string, () => Promise<Encodable>][] = [

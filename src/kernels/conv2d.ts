@@ -57,20 +57,47 @@ export interface ConvTile {
 const pow2ceil = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
 /**
- * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), 2 quads
- * (8 columns), and a workgroup of up to 64 threads whose extents cover only the rows and column quads
- * there are (`quadCount`), so no thread computes only clamped, discarded values.
+ * The workgroup width for `threads` threads along x: a power of 2 of at most 64/WGY threads per workgroup
+ * (and at least 16 in all) that leaves the fewest idle threads past the end, the widest on ties.
  */
-export function convTile(rows: number, quadCount: number, override?: Partial<ConvTile>): ConvTile {
+function pickWGX(threads: number, WGY: number): number {
+  let best = Math.min(64 / WGY, pow2ceil(threads));
+  for (let w = best / 2; w >= 1 && w * WGY >= 16; w /= 2) {
+    if (Math.ceil(threads / w) * w < Math.ceil(threads / best) * best) best = w;
+  }
+  return best;
+}
+
+/**
+ * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), `limits.quads`
+ * column quads (2 for the direct kernels, 4 for the GEMM kernels), and a workgroup of up to 64 threads
+ * whose extents cover only the rows and column quads there are (`quadCount`; GEMM: with as few threads
+ * past the end as a power-of-2 width allows).
+ */
+export function convTile(rows: number, quadCount: number, override?: Partial<ConvTile>, limits: TileLimits = DIRECT_TILE): ConvTile {
   const blocks = override?.blocks ?? Math.min(4, Math.ceil(rows / 4));
-  const quads = override?.quads ?? 2;
+  const quads = override?.quads ?? (limits.fitWidth ? Math.min(limits.quads, Math.ceil(quadCount / 2)) : limits.quads);
   const WGY = override?.WGY ?? Math.min(8, pow2ceil(Math.ceil(rows / (4 * blocks))));
-  const t = { blocks, quads, WGX: override?.WGX ?? Math.min(64 / WGY, pow2ceil(Math.ceil(quadCount / quads))), WGY };
-  if (!(t.blocks >= 1 && t.blocks <= 4 && t.quads >= 1 && t.quads <= 2 && Number.isInteger(t.blocks) && Number.isInteger(t.quads))) {
-    throw new KernelLimitError(`conv2d: register tile of ${t.blocks}×${t.quads} 4×4 blocks not written out (blocks 1–4, quads 1–2)`);
+  const threads = Math.ceil(quadCount / quads);
+  const t = { blocks, quads, WGX: override?.WGX ?? (limits.fitWidth ? pickWGX(threads, WGY) : Math.min(64 / WGY, pow2ceil(threads))), WGY };
+  if (!(t.blocks >= 1 && t.blocks <= 4 && t.quads >= 1 && t.quads <= limits.maxQuads && Number.isInteger(t.blocks) && Number.isInteger(t.quads))) {
+    throw new KernelLimitError(`conv2d: register tile of ${t.blocks}×${t.quads} 4×4 blocks not written out (blocks 1–4, quads 1–${limits.maxQuads})`);
   }
   return t;
 }
+
+/** Default and most column quads per thread; fitWidth: fewer quads for small outputs, workgroup width by pickWGX. */
+export interface TileLimits {
+  quads: number;
+  maxQuads: number;
+  fitWidth: boolean;
+}
+
+/** The direct kernels (conv2d.wgsl, conv2d-grad-input.wgsl, conv2d-grad-weight.wgsl): 2 quads at most. */
+export const DIRECT_TILE: TileLimits = { quads: 2, maxQuads: 2, fitWidth: false };
+
+/** The GEMM kernels (conv2d-gemm.wgsl, conv2d-gemm-grad-weight.wgsl): up to 4×4 blocks (16×16 per thread). */
+export const GEMM_TILE: TileLimits = { quads: 4, maxQuads: 4, fitWidth: true };
 
 export const conv2dSpec = defineKernel({
   name: 'conv2d',

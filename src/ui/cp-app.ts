@@ -3,6 +3,7 @@
 // properties and send events up, and never talk to the engine or change the design themselves.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { ExportError, predictionsToSafetensors, toPyTorch } from '../export';
 import { fmt, listPresets, type Dataset } from '../model';
 import { EngineClient } from '../worker/engine-client';
 import type { AdapterReport } from '../worker/protocol';
@@ -23,12 +24,23 @@ import './components/cp-layer-palette';
 import './components/cp-network-editor';
 import './components/cp-layer-inspector';
 import './components/cp-summary-table';
+import './components/cp-file-panel';
+import type { FileActionState } from './components/cp-file-panel';
+import { download, fileStem } from './download';
 import type { DigitSamples } from './components/cp-digit-grid';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DesignController } from './controllers/design-controller';
 import { InspectController } from './controllers/inspect-controller';
 import { TrainingController, type TrainPhase } from './controllers/training-controller';
 import type { DesignEvent } from './events';
+
+/** Test hooks, installed on `window.__convplayDebug` only when the page URL has `?debug=1`. */
+export interface ConvplayDebug {
+  /** Destroys the worker's GPUDevice (as a driver reset would); the worker recovers. */
+  loseDevice(): Promise<void>;
+  /** Makes the worker throw an uncaught error (it dies; the page restarts it). */
+  crashWorker(): Promise<void>;
+}
 
 type GpuState = { kind: 'starting' } | { kind: 'ready'; adapter: AdapterReport } | { kind: 'unavailable'; message: string; help: string };
 
@@ -54,6 +66,8 @@ export class CpApp extends LitElement {
       display: flex; gap: 12px; align-items: center; justify-content: space-between; margin: 0 0 12px;
       border: 1px solid #e0b000; background: #fff8e0; border-radius: 8px; padding: 8px 12px; font-size: 0.9rem;
     }
+    .notice.bad { border-color: #f0a0a0; background: #fff5f5; }
+    .notice .actions { display: flex; gap: 8px; flex-shrink: 0; }
     .notice button { font: inherit; font-size: 0.85rem; border: 1px solid #d0b060; background: #fff; border-radius: 6px; padding: 2px 10px; cursor: pointer; }
     .designer {
       display: grid; gap: 12px; align-items: start;
@@ -82,6 +96,12 @@ export class CpApp extends LitElement {
     .pad { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
     .pad cp-probabilities { flex: 1; min-width: 150px; }
     .source { font-size: 0.8rem; color: var(--cp-muted, #5c6270); margin: 0 0 6px; }
+    cp-file-panel { grid-column: 1 / -1; }
+    .drop {
+      position: fixed; inset: 0; z-index: 10; display: flex; align-items: center; justify-content: center; pointer-events: none;
+      background: rgb(59 91 219 / 0.12); border: 3px dashed var(--cp-accent, #3b5bdb); font-size: 1.3rem; font-weight: 600; color: #243b80;
+    }
+    .drop span { background: #fff; padding: 16px 24px; border-radius: 12px; box-shadow: 0 4px 16px rgb(16 24 40 / 0.15); }
     .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     @media (max-width: 1000px) {
       .training, .inside { grid-template-columns: minmax(0, 1fr); }
@@ -103,6 +123,14 @@ export class CpApp extends LitElement {
   @state() private announcement = '';
   @state() private datasets: Partial<Record<Dataset, boolean>> = { mnist: true };
   @state() private misclassified?: MisclassifiedImages;
+  @state() private includeOptimizer = true;
+  @state() private fileBusy = '';
+  @state() private fileError = '';
+  @state() private fileDone = '';
+  @state() private dropping = false;
+  /** The worker crashed and was restarted: why, and whether the restart is done. */
+  @state() private crash?: { message: string; restarted: boolean };
+  #dragDepth = 0;
   readonly design = new DesignController(this);
   readonly training = new TrainingController(this, () => this.#runLabel());
   readonly inspect = new InspectController(this, () =>
@@ -121,15 +149,34 @@ export class CpApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.#keydown);
-    this.#client = new EngineClient();
-    this.training.attach(this.#client);
-    this.inspect.attach(this.#client);
-    void this.#start(this.#client);
+    window.addEventListener('dragenter', this.#dragEnter);
+    window.addEventListener('dragover', this.#dragOver);
+    window.addEventListener('dragleave', this.#dragLeave);
+    window.addEventListener('drop', this.#drop);
+    const client = new EngineClient();
+    this.#client = client;
+    this.training.attach(client);
+    this.inspect.attach(client);
+    client.listen((e) => {
+      if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
+    });
+    if (new URLSearchParams(window.location.search).get('debug') === '1') {
+      const hooks: ConvplayDebug = {
+        loseDevice: async () => void (await client.request({ type: 'debug', action: 'lose-device' })),
+        crashWorker: async () => void (await client.request({ type: 'debug', action: 'crash' })),
+      };
+      window.__convplayDebug = hooks;
+    }
+    void this.#start(client);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.#keydown);
+    window.removeEventListener('dragenter', this.#dragEnter);
+    window.removeEventListener('dragover', this.#dragOver);
+    window.removeEventListener('dragleave', this.#dragLeave);
+    window.removeEventListener('drop', this.#drop);
     this.#client?.terminate();
     this.inspect.live(false);
   }
@@ -174,6 +221,232 @@ export class CpApp extends LitElement {
     } catch (e) {
       this.dataError = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** The worker died: bring up a fresh one, init it, keep the design; the kept weights can be restored. */
+  async #restartWorker(client: EngineClient, message: string): Promise<void> {
+    this.crash = { message, restarted: false };
+    this.inspect.live(false);
+    client.restart();
+    this.training.workerRestarted();
+    this.inspect.clear();
+    this.#samplesDataset = 'mnist';
+    this.#testImages = undefined;
+    this.gpu = { kind: 'starting' };
+    await this.#start(client);
+    if (this.crash?.message === message) this.crash = { message, restarted: true };
+  }
+
+  #designName(): string {
+    return fileStem(this.design.presetId || 'convplay-network');
+  }
+
+  #fileBlocked(): FileActionState {
+    const t = this.training;
+    const noGpu = this.gpu.kind === 'ready' ? '' : this.gpu.kind === 'starting' ? 'waiting for the GPU to start.' : 'WebGPU is unavailable in this browser.';
+    const notBuilt = t.built ? '' : 'no network is built yet (press Train or Step first).';
+    const running = t.active ? 'wait for training to pause.' : '';
+    let pytorch = '';
+    try {
+      toPyTorch(this.design.doc);
+    } catch (e) {
+      pytorch = `the design does not fit (${e instanceof Error ? e.message : String(e)}).`;
+    }
+    return {
+      save: noGpu || notBuilt,
+      load: noGpu || (t.phase === 'building' ? 'wait for the network to be built.' : ''),
+      pytorch,
+      predictions: noGpu || notBuilt || running,
+    };
+  }
+
+  #fileStart(what: string): void {
+    this.fileBusy = what;
+    this.fileError = '';
+    this.fileDone = '';
+  }
+
+  #fileFail(e: unknown): void {
+    this.fileError = e instanceof Error ? e.message : String(e);
+  }
+
+  #onFileOption = (e: DesignEvent<'cp-file-option'>) => {
+    this.includeOptimizer = e.detail.includeOptimizer;
+  };
+
+  #onFileAction = async (e: DesignEvent<'cp-file-action'>) => {
+    if (this.fileBusy) return;
+    switch (e.detail.action) {
+      case 'save':
+        return this.#saveWeights();
+      case 'export-pytorch':
+        return this.#exportPyTorch();
+      case 'export-predictions':
+        return this.#exportPredictions();
+      default:
+        return e.detail.action satisfies never;
+    }
+  };
+
+  async #saveWeights(): Promise<void> {
+    this.#fileStart('Saving the weights…');
+    try {
+      const k = await this.training.exportCheckpoint(this.includeOptimizer);
+      const name = `${this.#designName()}.safetensors`;
+      download(k.bytes, name);
+      this.fileDone = `Saved ${name} (step ${fmt(k.step)}, ${bytesLabel(k.bytes.length)}${this.includeOptimizer ? ', with optimizer state' : ''}).`;
+    } catch (err) {
+      this.#fileFail(err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  async #exportPyTorch(): Promise<void> {
+    this.#fileStart('Writing model.py…');
+    const stem = this.#designName();
+    const weightsFile = `${stem}.safetensors`;
+    try {
+      const py = toPyTorch(this.design.doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` });
+      download(py, 'model.py', 'text/x-python');
+      const t = this.training;
+      if (t.built && !t.needsBuild(this.design.doc)) {
+        const k = await t.exportCheckpoint(false);
+        download(k.bytes, weightsFile);
+        this.fileDone = `Downloaded model.py and ${weightsFile} (weights at step ${fmt(k.step)}): python model.py loads them.`;
+      } else {
+        this.fileDone = t.built
+          ? 'Downloaded model.py. The design changed since the network was built, so its weights are not included (Train, then export again).'
+          : 'Downloaded model.py (untrained: PyTorch initialises the weights; train here and export again to include them).';
+      }
+    } catch (err) {
+      this.#fileFail(err instanceof ExportError ? new Error(`Export PyTorch: ${err.message}`) : err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  async #exportPredictions(): Promise<void> {
+    this.#fileStart('Predicting the 10,000 test images…');
+    try {
+      const r = await this.training.predictTestSet();
+      const bytes = predictionsToSafetensors({ probabilities: r.probabilities, count: r.count, dataset: r.dataset, split: 'test', step: r.step });
+      download(bytes, 'predictions.safetensors');
+      this.fileDone = `Downloaded predictions.safetensors (${fmt(r.count)} test images, step ${fmt(r.step)}). Compare with PyTorch: python3 tools/check-pytorch-export.py --model model.py --weights ${this.#designName()}.safetensors --predictions predictions.safetensors`;
+    } catch (err) {
+      this.#fileFail(err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  #onFileLoad = (e: DesignEvent<'cp-file-load'>) => void this.#loadFile(e.detail.file);
+
+  async #loadFile(file: File): Promise<void> {
+    if (this.fileBusy) return;
+    if (!/\.safetensors$/i.test(file.name)) {
+      this.fileError = `cannot load ${file.name}: convplay loads .safetensors checkpoints (saved with Save weights).`;
+      this.fileDone = '';
+      return;
+    }
+    this.#fileStart(`Loading ${file.name}…`);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const step = await this.#importCheckpoint(bytes);
+      this.fileDone = `Loaded ${file.name}: the network, its training settings and its weights at step ${fmt(step)}. Train continues from there (Undo brings the previous design back).`;
+    } catch (err) {
+      this.#fileFail(err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  /** Loads checkpoint bytes into the worker and puts their design in the store (undoably). */
+  async #importCheckpoint(bytes: Uint8Array): Promise<number> {
+    const r = await this.training.importCheckpoint(bytes);
+    if (JSON.stringify(r.doc) !== JSON.stringify(this.design.doc)) this.design.store.load(r.doc);
+    this.misclassified = undefined;
+    void this.#loadSamples(r.doc.train.dataset);
+    await this.inspect.refresh();
+    this.#announce(`Loaded weights at step ${r.step}`);
+    return r.step;
+  }
+
+  /** Loads the checkpoint kept in memory (after a worker crash). */
+  async #restoreKept(): Promise<void> {
+    const kept = this.training.kept;
+    if (!kept || this.fileBusy) return;
+    this.#fileStart(`Restoring the weights from step ${kept.step}…`);
+    try {
+      const step = await this.#importCheckpoint(kept.bytes);
+      this.crash = undefined;
+      this.fileDone = `Restored the weights kept at step ${fmt(step)}. Press Train to continue.`;
+    } catch (err) {
+      this.#fileFail(err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  #isFileDrag(e: DragEvent): boolean {
+    return !!e.dataTransfer && [...e.dataTransfer.types].includes('Files');
+  }
+
+  readonly #dragEnter = (e: DragEvent) => {
+    if (!this.#isFileDrag(e)) return;
+    e.preventDefault();
+    this.#dragDepth++;
+    this.dropping = true;
+  };
+
+  readonly #dragOver = (e: DragEvent) => {
+    if (!this.#isFileDrag(e)) return;
+    e.preventDefault();
+    e.dataTransfer!.dropEffect = 'copy';
+    this.dropping = true;
+  };
+
+  readonly #dragLeave = (e: DragEvent) => {
+    if (!this.#isFileDrag(e)) return;
+    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
+    if (this.#dragDepth === 0) this.dropping = false;
+  };
+
+  readonly #drop = (e: DragEvent) => {
+    if (!this.#isFileDrag(e)) return;
+    e.preventDefault();
+    this.#dragDepth = 0;
+    this.dropping = false;
+    const file = e.dataTransfer?.files[0];
+    if (file) void this.#loadFile(file);
+  };
+
+  #notices() {
+    const crash = this.crash;
+    const rec = this.training.recovery;
+    const kept = this.training.kept;
+    return html`${crash
+      ? html`<div class="notice bad" role="alert" aria-label="Engine crashed">
+          <span>${crash.message}. ${crash.restarted
+            ? html`A fresh engine was started; your design is kept.${kept ? ` The weights kept in memory at step ${fmt(kept.step)} can be restored.` : ' No weights were kept (none had been saved yet): press Train to start again.'}`
+            : 'Restarting the engine…'}</span>
+          <span class="actions">
+            ${kept ? html`<button ?disabled=${!crash.restarted || !!this.fileBusy || this.gpu.kind !== 'ready'} @click=${() => void this.#restoreKept()}>Restore last saved weights</button>` : nothing}
+            <button @click=${() => (this.crash = undefined)}>Dismiss</button>
+          </span>
+        </div>`
+      : nothing}
+    ${rec
+      ? html`<div class="notice" role="alert" aria-label="GPU device lost">
+          <span>The GPU device was lost${rec.reason ? ` (${rec.reason})` : ''}; the engine recovered at step ${fmt(rec.step)}: ${rec.message} Press Train to continue.</span>
+          <button @click=${() => this.#dismissRecovery()}>Dismiss</button>
+        </div>`
+      : nothing}`;
+  }
+
+  #dismissRecovery() {
+    this.training.recovery = undefined;
+    this.requestUpdate();
   }
 
   #runLabel(): string {
@@ -396,6 +669,8 @@ export class CpApp extends LitElement {
         ? html`<div class="notice" role="alert" aria-label="Link problem"><span>${this.design.notice}</span>
             <button @click=${() => this.design.dismissNotice()}>Dismiss</button></div>`
         : ''}
+      ${this.#notices()}
+      ${this.dropping ? html`<div class="drop" role="status" aria-label="Drop a file"><span>Drop a .safetensors file to load its network and weights</span></div>` : nothing}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
       <main class="designer"
         @cp-layer-add=${this.#onAdd} @cp-layer-move=${this.#onMove} @cp-layer-remove=${this.#onRemove}
@@ -417,6 +692,9 @@ export class CpApp extends LitElement {
           problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
         <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
         ${this.#statusLine()}
+        <cp-file-panel .blocked=${this.#fileBlocked()} ?includeOptimizer=${this.includeOptimizer} busy=${this.fileBusy}
+          error=${this.fileError} done=${this.fileDone} .keptStep=${this.training.kept?.step ?? null}
+          @cp-file-action=${this.#onFileAction} @cp-file-load=${this.#onFileLoad} @cp-file-option=${this.#onFileOption}></cp-file-panel>
       </section>
       ${this.#inside()}
     `;
@@ -470,5 +748,9 @@ function formatSeconds(s: number): string {
 declare global {
   interface HTMLElementTagNameMap {
     'cp-app': CpApp;
+  }
+  interface Window {
+    /** Test hooks (only with ?debug=1); see ConvplayDebug. */
+    __convplayDebug?: ConvplayDebug;
   }
 }

@@ -47,7 +47,14 @@ export interface DesignEventDetails {
   'cp-inspect-draw': { pixels: Uint8Array | null };
   /** A confusion-matrix cell: true class `actual`, predicted `predicted`. */
   'cp-confusion-pick': { actual: number; predicted: number };
+  /** Save weights, export model.py, export the test-set predictions. */
+  'cp-file-action': { action: FileAction };
+  /** A .safetensors file chosen (file picker or dropped on the page) to load. */
+  'cp-file-load': { file: File };
+  /** Whether Save weights includes the optimizer's moments. */
+  'cp-file-option': { includeOptimizer: boolean };
 }
+export type FileAction = 'save' | 'export-pytorch' | 'export-predictions';
 export type TrainAction = 'train' | 'pause' | 'step' | 'reset';
 export type DesignEventName = keyof DesignEventDetails;
 export type DesignEvent<K extends DesignEventName> = CustomEvent<DesignEventDetails[K]>;
@@ -76,5 +83,8 @@ declare global {
     'cp-inspect-pick': DesignEvent<'cp-inspect-pick'>;
     'cp-inspect-draw': DesignEvent<'cp-inspect-draw'>;
     'cp-confusion-pick': DesignEvent<'cp-confusion-pick'>;
+    'cp-file-action': DesignEvent<'cp-file-action'>;
+    'cp-file-load': DesignEvent<'cp-file-load'>;
+    'cp-file-option': DesignEvent<'cp-file-option'>;
   }
 }

@@ -2,7 +2,10 @@
 // when the design or batch/dataset/seed changed, set-config for settings that can change mid-run),
 // keeps the curves of this run and of the runs before it, and the numbers the status line shows.
 // Commands are queued one after another, so a quick Train–Pause–Step never races in the worker.
+// It also keeps the last checkpoint in memory (fetched at epoch ends and pauses), so that a crashed
+// worker can be restarted and the weights restored, and it loads checkpoint files.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
 import type { MemoryReport, WorkerEvent } from '../../worker/protocol';
@@ -51,6 +54,27 @@ export interface TrainStatus {
   params?: number;
 }
 
+/** A checkpoint file held in memory (the worker's state at `step`). */
+export interface KeptCheckpoint {
+  bytes: Uint8Array;
+  step: number;
+}
+
+/** After a lost GPU device: the step whose weights the worker restored. */
+export interface Recovery {
+  step: number;
+  /** Why the device was lost, as the browser said. */
+  reason: string;
+  /** The worker's account of the recovery. */
+  message: string;
+}
+
+/** How often (at most) an epoch end refreshes the in-memory checkpoint; pauses always do. */
+export const KEEP_CHECKPOINT_MS = 5000;
+
+/** Training images of a run: the subset, or the whole training set (60,000 for both datasets). */
+const TRAIN_IMAGES = 60_000;
+
 export interface Evaluation {
   epoch: number | null;
   loss: number;
@@ -95,12 +119,22 @@ export class TrainingController implements ReactiveController {
   /** The network the worker has built (inspect and weights name its layers). */
   builtSpec?: NetworkSpec;
   builtDataset?: TrainConfig['dataset'];
+  /** The last checkpoint fetched from the worker (for "Restore last saved weights"). */
+  kept?: KeptCheckpoint;
+  /** Set when the worker recovered from a lost GPU device (cleared by the page). */
+  recovery?: Recovery;
 
   readonly #host: ReactiveControllerHost;
   #client?: EngineClient;
   #unlisten?: () => void;
   #queue: Promise<void> = Promise.resolve();
   #builtKey?: string;
+  /** The subset the worker's network was built with. */
+  #builtSubset: number | null = null;
+  #lostReason = '';
+  #keeping = false;
+  #keepAgain = false;
+  #keptAt = 0;
   /** The config the worker has now. */
   #sent?: TrainConfig;
   #ema = new Ema(0.9);
@@ -197,6 +231,115 @@ export class TrainingController implements ReactiveController {
     }, 350);
   }
 
+  /** The worker's state as a .safetensors file (runs in turn with the other commands). */
+  exportCheckpoint(includeOptimizer: boolean): Promise<KeptCheckpoint> {
+    return this.#exclusive(async (c) => {
+      if (!this.built) throw new Error('nothing to save yet: press Train or Step first, so that the network is built');
+      const r = await c.request({ type: 'export-checkpoint', includeOptimizer });
+      return { bytes: r.bytes, step: r.step };
+    });
+  }
+
+  /** Class probabilities of every test image from the built network. */
+  predictTestSet() {
+    return this.#exclusive(async (c) => {
+      if (!this.built) throw new Error('nothing to predict with yet: press Train or Step first, so that the network is built');
+      return c.request({ type: 'predict-test-set' });
+    });
+  }
+
+  /**
+   * Loads a checkpoint file: its design, config, weights (and optimizer state) replace the built ones,
+   * and training goes on from its step. A refused file rejects with the reason and changes nothing.
+   */
+  importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
+    return this.#exclusive(async (c) => {
+      if (!this.built) {
+        // Nothing is built (a fresh page, a restarted worker): build the file's design first, so the
+        // network uses this page's training-image subset. Checked here first, so a bad file builds nothing.
+        const ckpt = fromSafetensors(bytes);
+        await this.#build(c, ckpt.doc);
+      }
+      const r = await c.request({ type: 'import-checkpoint', bytes: bytes.slice() });
+      const subset = this.#builtSubset;
+      this.subset = subset;
+      this.#builtKey = buildKey(r.doc, subset);
+      this.builtSpec = r.doc.spec;
+      this.builtDataset = r.doc.train.dataset;
+      this.#sent = r.doc.train;
+      this.#startRun();
+      const stepsPerEpoch = Math.max(1, Math.floor((subset ?? TRAIN_IMAGES) / r.doc.train.batch));
+      const step = r.step;
+      this.status = {
+        ...(this.status ?? { samplesPerSecond: 0, msPerStep: 0 }),
+        step, epoch: Math.floor(step / stepsPerEpoch), stepInEpoch: step % stepsPerEpoch, stepsPerEpoch,
+        totalSteps: stepsPerEpoch * r.doc.train.epochs, lr: r.doc.train.optimizer.lr,
+      };
+      if (step > 0) this.run.markers.push({ step, label: `loaded from a file at step ${step}` });
+      this.phase = step > 0 ? 'paused' : 'idle';
+      this.message = `Loaded a checkpoint at step ${step}${r.hasOptimizer ? ' (with optimizer state)' : ''}.`;
+      this.kept = { bytes: bytes.slice(), step };
+      this.#keptAt = Date.now();
+      this.revision++;
+      this.#changed();
+      return r;
+    });
+  }
+
+  /** The worker was restarted (after a crash): nothing is built any more; the curves stay. */
+  workerRestarted(): void {
+    this.#builtKey = undefined;
+    this.builtSpec = undefined;
+    this.builtDataset = undefined;
+    this.#sent = undefined;
+    this.status = undefined;
+    this.phase = 'idle';
+    this.message = '';
+    this.#changed();
+  }
+
+  /** Fetches a checkpoint into memory; `force`: even if one was fetched a moment ago. */
+  #keep(force: boolean): void {
+    if (!this.built) return;
+    if (!force && Date.now() - this.#keptAt < KEEP_CHECKPOINT_MS) return;
+    if (this.#keeping) {
+      this.#keepAgain = true;
+      return;
+    }
+    this.#keeping = true;
+    this.#keptAt = Date.now();
+    const key = this.#builtKey;
+    this.exportCheckpoint(true)
+      .then((k) => {
+        // A rebuild meanwhile made this checkpoint stale only if it came from another network; the
+        // file names its own design, so it is still a faithful save of what was trained.
+        if (key !== undefined) {
+          this.kept = k;
+          this.#changed();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.#keeping = false;
+        if (this.#keepAgain) {
+          this.#keepAgain = false;
+          this.#keep(true);
+        }
+      });
+  }
+
+  /** Runs after the queued commands; rejects with the error (the training phase is left alone). */
+  #exclusive<T>(work: (c: EngineClient) => Promise<T>): Promise<T> {
+    const client = this.#client;
+    if (!client) return Promise.reject(new Error('the engine is not running'));
+    const result = this.#queue.then(() => work(client));
+    this.#queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
   #enqueue(work: (c: EngineClient) => Promise<void>): Promise<void> {
     const client = this.#client;
     if (!client) return Promise.resolve();
@@ -221,6 +364,7 @@ export class TrainingController implements ReactiveController {
     this.#builtKey = undefined;
     const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) });
     this.#builtKey = key;
+    this.#builtSubset = this.subset;
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
     this.#sent = doc.train;
@@ -275,19 +419,40 @@ export class TrainingController implements ReactiveController {
         this.run.evals.push({ epoch: e.epoch, step: e.step, loss: e.testLoss, accuracy: e.testAccuracy });
         this.evaluation = { epoch: e.epoch, loss: e.testLoss, accuracy: e.testAccuracy, confusion: e.confusion, ...(e.predictions && { predictions: e.predictions }) };
         this.revision++;
+        this.#keep(false);
         this.#changed();
         return;
       case 'paused':
-        this.phase = e.reason === 'finished' ? 'finished' : e.reason === 'diverged' ? 'diverged' : e.reason === 'device-lost' ? 'error' : 'paused';
+        this.phase = e.reason === 'finished' ? 'finished' : e.reason === 'diverged' ? 'diverged' : 'paused';
         this.message = e.message;
         // After a divergence the worker restored an earlier step's weights; e.step is where it broke.
         if (this.status && e.reason !== 'diverged') this.status = { ...this.status, step: e.step };
+        if (e.reason === 'device-lost') this.#rewind(e.step);
+        this.#keep(true);
         this.#changed();
         return;
       case 'device-lost':
+        // The worker acquires a new device, re-plans the same network and restores the last good
+        // weights ('paused' then 'recovered' follow); until then nothing runs.
+        this.#lostReason = [e.reason, e.message].filter(Boolean).join(': ');
         this.phase = 'error';
-        this.message = `The GPU was lost (${e.reason}): ${e.message}. Reload the page to start again.`;
+        this.message = `The GPU device was lost (${e.reason || 'unknown reason'}${e.message ? `: ${e.message}` : ''}). Recovering…`;
+        this.#changed();
+        return;
+      case 'recovered':
+        this.recovery = { step: e.step, reason: this.#lostReason, message: e.message };
+        if (this.phase === 'error') {
+          this.phase = this.built ? 'paused' : 'idle';
+          this.message = this.built ? `Recovered at step ${e.step}. Press Train to continue.` : '';
+        }
+        this.#changed();
+        return;
+      case 'worker-crashed':
+        this.phase = 'error';
+        this.message = e.message;
         this.#builtKey = undefined;
+        this.builtSpec = undefined;
+        this.builtDataset = undefined;
         this.#changed();
         return;
       case 'error':
@@ -300,6 +465,19 @@ export class TrainingController implements ReactiveController {
       default:
         return;
     }
+  }
+
+  /** The worker went back to `step` (a lost device): drop the curve beyond it and mark the spot. */
+  #rewind(step: number): void {
+    const r = this.run;
+    const keep = <T extends { step: number }>(list: T[]) => list.splice(0, list.length, ...list.filter((p) => p.step <= step));
+    keep(r.points);
+    keep(r.evals);
+    keep(r.markers);
+    r.markers.push({ step, label: `GPU device lost: restored step ${step}` });
+    this.#ema = new Ema(0.9);
+    for (const p of r.points) this.#ema.push(p.loss);
+    this.revision++;
   }
 
   #changed(): void {
