@@ -1,6 +1,7 @@
 // Why: the worker owns the GPU device, the datasets and the training session, so the page stays
 // responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
 // names the command); training events arrive on their own.
+import { loadDataset } from '../data/mnist';
 import { WebGpuUnavailableError } from '../gpu';
 import type { Envelope, WorkerEvent } from './protocol';
 import { Session } from './session';
@@ -33,9 +34,8 @@ async function ensureSession(): Promise<Session> {
 }
 
 /** Dataset files need no GPU: load them through a session if there is one, else directly. */
-async function dataset(name: Parameters<Session['dataset']>[0]) {
+function dataset(name: Parameters<Session['dataset']>[0]): ReturnType<Session['dataset']> {
   if (session) return session.dataset(name);
-  const { loadDataset } = await import('../data/mnist');
   return loadDataset(name, { base: baseUrl }) as ReturnType<Session['dataset']>;
 }
 
