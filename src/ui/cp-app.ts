@@ -4,7 +4,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { ExportError, predictionsToSafetensors, toPyTorch } from '../export';
-import { fmt, listPresets, type Dataset } from '../model';
+import { fmt, listPresets, type ConvplayDocument, type Dataset } from '../model';
 import { EngineClient } from '../worker/engine-client';
 import type { AdapterReport } from '../worker/protocol';
 import './components/cp-digit-grid';
@@ -131,6 +131,8 @@ export class CpApp extends LitElement {
   /** The worker crashed and was restarted: why, and whether the restart is done. */
   @state() private crash?: { message: string; restarted: boolean };
   #dragDepth = 0;
+  /** Whether model.py can be written for a document (computed once per document). */
+  #pytorchFor?: { doc: ConvplayDocument; why: string };
   readonly design = new DesignController(this);
   readonly training = new TrainingController(this, () => this.#runLabel());
   readonly inspect = new InspectController(this, () =>
@@ -246,12 +248,17 @@ export class CpApp extends LitElement {
     const noGpu = this.gpu.kind === 'ready' ? '' : this.gpu.kind === 'starting' ? 'waiting for the GPU to start.' : 'WebGPU is unavailable in this browser.';
     const notBuilt = t.built ? '' : 'no network is built yet (press Train or Step first).';
     const running = t.active ? 'wait for training to pause.' : '';
-    let pytorch = '';
-    try {
-      toPyTorch(this.design.doc);
-    } catch (e) {
-      pytorch = `the design does not fit (${e instanceof Error ? e.message : String(e)}).`;
+    const doc = this.design.doc;
+    if (this.#pytorchFor?.doc !== doc) {
+      let why = '';
+      try {
+        toPyTorch(doc);
+      } catch (e) {
+        why = `the design does not fit (${(e instanceof Error ? e.message : String(e)).replace(/^spec: /, '')}).`;
+      }
+      this.#pytorchFor = { doc, why };
     }
+    const pytorch = this.#pytorchFor.why;
     return {
       save: noGpu || notBuilt,
       load: noGpu || (t.phase === 'building' ? 'wait for the network to be built.' : ''),

@@ -308,15 +308,12 @@ export class TrainingController implements ReactiveController {
     }
     this.#keeping = true;
     this.#keptAt = Date.now();
-    const key = this.#builtKey;
+    // The file names its own design, so even if the network is rebuilt meanwhile it stays a faithful
+    // copy of what was trained.
     this.exportCheckpoint(true)
       .then((k) => {
-        // A rebuild meanwhile made this checkpoint stale only if it came from another network; the
-        // file names its own design, so it is still a faithful save of what was trained.
-        if (key !== undefined) {
-          this.kept = k;
-          this.#changed();
-        }
+        this.kept = k;
+        this.#changed();
       })
       .catch(() => undefined)
       .finally(() => {
