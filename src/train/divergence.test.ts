@@ -4,19 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { uploadSplit } from '../data/gpu-dataset';
 import { loadDataset } from '../data/mnist';
 import { Network } from '../engine/network';
-import { newLayer, newTrainConfig, type NetworkSpec } from '../model';
+import { newTrainConfig } from '../model';
+import { tinyMnistConvNet } from '../testing/tiny-nets';
 import { testGpu } from '../testing/gpu';
 import { Trainer } from './trainer';
 
-const small: NetworkSpec = {
-  version: 1,
-  input: { C: 1, H: 28, W: 28 },
-  layers: [
-    { ...newLayer('conv2d', 'c1'), K: 4, F: 4, S: 2, P: 1, activation: 'relu' },
-    { ...newLayer('max-pool', 'p1'), F: 2, S: 2, P: 0 },
-    { ...newLayer('dense', 'fc'), units: 10 },
-  ],
-};
+const small = tinyMnistConvNet;
 
 describe('divergence guard', () => {
   it('a learning rate of 10 pauses with the step named, restores the weights, and training resumes at a lower rate', async () => {

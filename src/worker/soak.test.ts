@@ -1,18 +1,11 @@
 // Long-run hygiene: building, training a few steps and resetting a hundred times leaks no GPU memory
 // and creates no pipeline twice.
 import { describe, expect, it } from 'vitest';
-import { newLayer, newTrainConfig, type NetworkSpec } from '../model';
+import { newTrainConfig } from '../model';
+import { tinyMnistConvNet } from '../testing/tiny-nets';
 import { EngineClient } from './engine-client';
 
-const spec: NetworkSpec = {
-  version: 1,
-  input: { C: 1, H: 28, W: 28 },
-  layers: [
-    { ...newLayer('conv2d', 'c1'), K: 4, F: 4, S: 2, P: 1, activation: 'relu' },
-    { ...newLayer('max-pool', 'p1'), F: 2, S: 2, P: 0 },
-    { ...newLayer('dense', 'fc'), units: 10 },
-  ],
-};
+const spec = tinyMnistConvNet;
 
 describe('soak', () => {
   it('100 × (build, 2 steps, reset): GPU memory returns to the same figure and pipelines are reused', async () => {
