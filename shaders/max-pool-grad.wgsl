@@ -1,6 +1,8 @@
 // max-pool-grad: dx[i] = Σ dy[o] over every output window o that contains input pixel i AND whose
 // argmax (from max-pool.wgsl) is i. NCHW, f32; argmax u32 flat input indices. dx is overwritten.
-// Bindings: 0 params, 1 dy (read), 2 argmax (read), 3 dx (read_write).
+// Bindings: 0 params, 1 dy (read), 2 argmax (read), 3 x (read), 4 dx (read_write).
+// RELU_MASK (override): when the pool's input x is a ReLU's output, also apply the ReLU's derivative
+// (x > 0) here, so the layer before needs no separate element-wise pass (x is then the forward input).
 // Two formulations, chosen by the host with the CELLS override; both are race-free and deterministic:
 // - CELLS = false (any F, S; needed when windows overlap, F > S): a gather. One thread does IX
 //   consecutive inputs of one input row; the output rows whose windows contain that row are found once
@@ -31,11 +33,13 @@ override WG: u32 = 64;
 override IX: u32 = 7;
 override OX: u32 = 7;
 override CELLS: bool = false;
+override RELU_MASK: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -69,7 +73,10 @@ fn cells(t: u32) {
   for (var ow = ow0; ow < owEnd; ow++) {
     let c1 = select(min((ow + 1u) * S - P, W), W, ow == params.OW - 1u);
     let at = argmax[o];
-    let g = dy[o];
+    var g = dy[o];
+    if (RELU_MASK) {
+      g = select(0.0, g, x[at] > 0.0);
+    }
     var i0 = rowBase + c0;
     for (var r = r0; r < r1; r++) {
       for (var i = i0; i < i0 + (c1 - c0); i++) {
@@ -119,6 +126,9 @@ fn gather(t: u32) {
           acc += select(0.0, dy[o], argmax[o] == i);
         }
       }
+    }
+    if (RELU_MASK) {
+      acc = select(0.0, acc, x[i] > 0.0);
     }
     dx[i] = acc;
     i++;

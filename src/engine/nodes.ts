@@ -21,6 +21,8 @@ export interface ConvNode extends NodeBase {
   bias: boolean;
   /** ReLU fused into the epilogue (the output is after the ReLU). */
   relu: boolean;
+  /** The next node (a max-pool) applies the fused ReLU's derivative in its backward. */
+  reluGradByNext?: boolean;
   /** Followed by a ReLU-like activation: He initialisation, else Glorot. */
   heInit: boolean;
 }
@@ -31,12 +33,15 @@ export interface DenseNode extends NodeBase {
   units: number;
   bias: boolean;
   relu: boolean;
+  reluGradByNext?: boolean;
   heInit: boolean;
 }
 
 export interface PoolNode extends NodeBase {
   op: 'max-pool' | 'avg-pool';
   C: number; H: number; W: number; F: number; S: number; P: number; OH: number; OW: number;
+  /** Max-pool only: its input is a fused ReLU's output, whose derivative its backward applies. */
+  maskRelu?: boolean;
 }
 
 export interface GlobalPoolNode extends NodeBase {
@@ -132,7 +137,21 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
         throw new PlanError(`unknown layer kind ${(layer satisfies never as { kind: string }).kind}`);
     }
   });
-  return fuse ? fuseRelu(nodes) : nodes;
+  return fuse ? maskReluInPool(fuseRelu(nodes)) : nodes;
+}
+
+/**
+ * conv/dense + ReLU followed by max-pool: the pool's backward multiplies by (x > 0) as it routes the
+ * gradient, which saves the ReLU derivative's own pass over the (large) pre-pool tensor.
+ */
+function maskReluInPool(nodes: Node[]): Node[] {
+  return nodes.map((n, i) => {
+    const next = nodes[i + 1];
+    const prev = nodes[i - 1];
+    if ((n.op === 'conv2d' || n.op === 'dense') && n.relu && next?.op === 'max-pool') return { ...n, reluGradByNext: true };
+    if (n.op === 'max-pool' && prev && (prev.op === 'conv2d' || prev.op === 'dense') && prev.relu) return { ...n, maskRelu: true };
+    return n;
+  });
 }
 
 /** conv/dense followed by a plain ReLU node: one node with a ReLU epilogue. */

@@ -12,21 +12,32 @@ export const maxPoolGradSpec = defineKernel({
   bindings: [
     { name: 'dy', access: 'read' },
     { name: 'argmax', access: 'read' },
+    { name: 'x', access: 'read' },
     { name: 'dx', access: 'read_write' },
   ],
-  overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0 },
+  overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0, RELU_MASK: 0 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
 /** dx[i] = Σ dy[o] over the windows o containing i whose argmax is i (dx is overwritten). */
 export async function maxPoolGrad(
   gpu: Gpu,
-  a: PoolShape & { dy: BufferBinding; argmax: BufferBinding; dx: BufferBinding; /** Force the gather (for tests); else chosen by overlap. */ gather?: boolean },
+  a: PoolShape & {
+    dy: BufferBinding;
+    argmax: BufferBinding;
+    dx: BufferBinding;
+    /** The forward's input when it is a ReLU's output: dx is then also multiplied by (x > 0). */
+    reluMaskFrom?: BufferBinding;
+    /** Force the gather (for tests); else chosen by overlap. */
+    gather?: boolean;
+  },
 ): Promise<BoundKernel> {
   checkPoolShape(maxPoolGradSpec.name, a);
   const cells = !a.gather && a.S >= a.FH && a.S >= a.FW;
-  const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, OX: perThread(a.OW) } : { CELLS: 0, IX: perThread(a.W) });
+  const mask = { RELU_MASK: a.reluMaskFrom ? 1 : 0 };
+  const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, OX: perThread(a.OW), ...mask } : { CELLS: 0, IX: perThread(a.W), ...mask });
   const { WG, IX, OX } = p.overrides;
   const grid = cells ? rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!) : rowGrid(a.N * a.C * a.H, a.W, IX!, WG!);
-  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.dx], grid);
+  // Without the mask, x is never read: dy stands in for it (both are read-only here).
+  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.reluMaskFrom ?? a.dy, a.dx], grid);
 }

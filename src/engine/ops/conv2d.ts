@@ -32,7 +32,8 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   const backward: Encodable[] = [];
   if (ctx.train && b.dy) {
     let g = b.dy.buffer;
-    if (node.relu) {
+    // The ReLU's derivative, unless the max-pool after this layer already applied it.
+    if (node.relu && !node.reluGradByNext) {
       backward.push(await activationGrad(gpu, { kind: 'relu', n: N * node.outSize, y: b.y.buffer, dy: b.dy.buffer, dx: b.scratch!.buffer }));
       g = b.scratch!.buffer;
     }

@@ -28,7 +28,8 @@ export async function buildDense(ctx: OpContext, node: DenseNode, b: OpBuffers):
   const backward: Encodable[] = [];
   if (ctx.train && b.dy) {
     let g = b.dy.buffer;
-    if (node.relu) {
+    // The ReLU's derivative, unless the max-pool after this layer already applied it.
+    if (node.relu && !node.reluGradByNext) {
       backward.push(await activationGrad(gpu, { kind: 'relu', n: N * node.units, y: b.y.buffer, dy: b.dy.buffer, dx: b.scratch!.buffer }));
       g = b.scratch!.buffer;
     }
