@@ -1,6 +1,6 @@
 // Why: a GPU-resident tensor is a pooled buffer plus its shape; it is freed explicitly (dispose), never
 // by the garbage collector, so the buffer pool's byte count is always the truth.
-import type { BufferBinding, Gpu } from '../gpu';
+import type { Gpu } from '../gpu';
 
 export interface Tensor {
   readonly buffer: GPUBuffer;
@@ -22,9 +22,4 @@ export function allocTensor(gpu: Gpu, shape: readonly number[], label: string): 
 
 export function disposeTensor(gpu: Gpu, t: Tensor): void {
   gpu.release(t.buffer);
-}
-
-/** A tensor's elements as a binding (exact size, offset 0). */
-export function whole(t: Tensor): BufferBinding {
-  return { buffer: t.buffer, offset: 0, size: Math.ceil(t.size / 4) * 16 };
 }

@@ -1,9 +1,9 @@
 // Why: the worker owns the GPU device, the datasets and the training session, so the page stays
 // responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
 // names the command); training events arrive on their own.
-import { loadDataset } from '../data/mnist';
 import { WebGpuUnavailableError } from '../gpu';
-import type { Envelope, WorkerEvent } from './protocol';
+import { DatasetCache } from './dataset-cache';
+import type { DatasetName, Envelope, WorkerEvent } from './protocol';
 import { Session } from './session';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the WebWorker lib clashes with the DOM lib). */
@@ -29,15 +29,13 @@ async function ensureSession(): Promise<Session> {
     return session;
   }
   if (gpuError) throw gpuError;
-  session = await Session.create(post, baseUrl);
+  session = await Session.create(post, datasets);
   return session;
 }
 
-/** Dataset files need no GPU: load them through a session if there is one, else directly. */
-function dataset(name: Parameters<Session['dataset']>[0]): ReturnType<Session['dataset']> {
-  if (session) return session.dataset(name);
-  return loadDataset(name, { base: baseUrl }) as ReturnType<Session['dataset']>;
-}
+/** Dataset files need no GPU: the same cache serves commands with or without a session. */
+const datasets = new DatasetCache(baseUrl);
+const dataset = (name: DatasetName) => datasets.get(name);
 
 async function handle(cmd: Envelope): Promise<void> {
   const id = cmd.id;

@@ -2,7 +2,8 @@
 // Each command of the protocol is one method here; the training loop runs between commands and yields
 // to them at every step, so pause, inspect and set-config are answered while training runs.
 import { uploadSplit, releaseSplit, type GpuSplit } from '../data/gpu-dataset';
-import { loadDataset, type Dataset } from '../data/mnist';
+import type { Dataset } from '../data/mnist';
+import type { DatasetCache } from './dataset-cache';
 import { Network } from '../engine/network';
 import type { Plan } from '../engine/plan';
 import { Gpu } from '../gpu';
@@ -10,7 +11,7 @@ import type { Snapshot } from '../engine/param-store';
 import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
 import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
-import { Trainer, type EvalResult } from '../train/trainer';
+import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import type { DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -28,8 +29,7 @@ interface Built {
 export class Session {
   #gpu: Gpu;
   #post: Post;
-  #baseUrl: string;
-  #datasets = new Map<DatasetName, Promise<Dataset>>();
+  #datasets: DatasetCache;
   #resident = new Map<DatasetName, { train: GpuSplit; test: GpuSplit }>();
   #built?: Built;
   #running = false;
@@ -39,16 +39,16 @@ export class Session {
   #lastGood?: Snapshot;
   #recovering?: Promise<void>;
 
-  private constructor(gpu: Gpu, post: Post, baseUrl: string) {
+  private constructor(gpu: Gpu, post: Post, datasets: DatasetCache) {
     this.#gpu = gpu;
     this.#post = post;
-    this.#baseUrl = baseUrl;
+    this.#datasets = datasets;
     this.#watch(gpu);
   }
 
   /** Acquires the GPU (throws WebGpuUnavailableError with advice when there is none). */
-  static async create(post: Post, baseUrl: string): Promise<Session> {
-    return new Session(await Gpu.create(), post, baseUrl);
+  static async create(post: Post, datasets: DatasetCache): Promise<Session> {
+    return new Session(await Gpu.create(), post, datasets);
   }
 
   get gpu(): Gpu {
@@ -109,13 +109,7 @@ export class Session {
   }
 
   dataset(name: DatasetName): Promise<Dataset> {
-    let d = this.#datasets.get(name);
-    if (!d) {
-      d = loadDataset(name, { base: this.#baseUrl }) as Promise<Dataset>;
-      d.catch(() => this.#datasets.delete(name));
-      this.#datasets.set(name, d);
-    }
-    return d;
+    return this.#datasets.get(name);
   }
 
   async #residentData(name: DatasetName): Promise<{ train: GpuSplit; test: GpuSplit }> {
@@ -131,10 +125,6 @@ export class Session {
   memory(): MemoryReport {
     const s = this.#gpu.pool.stats;
     return { bytesLive: s.bytesLive, bytesPooled: s.bytesPooled, peakBytesLive: s.peakBytesLive };
-  }
-
-  get isRunning(): boolean {
-    return this.#running;
   }
 
   /** Plans the network for the config; replaces (and frees) any earlier one. */
@@ -157,7 +147,7 @@ export class Session {
 
   #hooks() {
     return {
-      progress: (p: import('../train/trainer').Progress) =>
+      progress: (p: Progress) =>
         this.#post({ type: 'progress', step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, stepsPerEpoch: p.stepsPerEpoch, totalSteps: p.totalSteps, lr: p.lr, points: p.steps, samplesPerSecond: p.samplesPerSecond, msPerStep: p.msPerStep, memory: this.memory() }),
       epochEnd: (epoch: number, r: EvalResult) => {
         void this.#keepGoodState();
