@@ -113,6 +113,8 @@ export interface ConvGemmArgs {
   relu?: boolean;
   tile?: Partial<ConvTile>;
   name: string;
+  /** A padded copy of x made elsewhere (padInput with these sizes), shared rather than made here. */
+  padded?: PaddedInput;
 }
 
 /** Transposes the filters, pads the input and runs conv2d-gemm.wgsl, as one KernelGroup. */
@@ -124,7 +126,8 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const tp = await gpu.prepare(conv2dTransposeWeightsSpec, { FLIP: a.flip ? 1 : 0 });
   const [K0, C0] = a.flip ? [a.C, a.K] : [a.K, a.C];
   const transpose = gpu.bind(tp, { K: K0, C: C0, FH: a.FH, FW: a.FW, KOp, Rp }, [a.w, wT], splitGrid(Math.ceil((Rp * KOp) / WG)));
-  const pad = await padInput(gpu, { x: a.x, N: a.N, C: a.C, H: a.H, W: a.W, OH: a.OH, OW: a.OW, FH: a.FH, FW: a.FW, S: a.S, D: a.D, PH: a.PH, PW: a.PW });
+  const pad = a.padded ?? (await padInput(gpu, { x: a.x, N: a.N, C: a.C, H: a.H, W: a.W, OH: a.OH, OW: a.OW, FH: a.FH, FW: a.FW, S: a.S, D: a.D, PH: a.PH, PW: a.PW }));
+  const own = !a.padded;
   const tab = gpu.upload(tapTable(a.C, a.FH, a.FW, a.D, pad.Hp, pad.Wp), `${a.name}:tab`);
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
@@ -133,6 +136,6 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];
   const params = { NPIX, OHW: a.OH * a.OW, OW: a.OW, K: a.K, K4: KOp / 4, R4: Rp / 4, S: a.S, Wp: pad.Wp, IMG: a.C * pad.Hp * pad.Wp };
   const gemm = gpu.bind(p, params, [pad.xp, wT, tab, a.b ?? wT, a.y], groups);
-  const parts: Encodable[] = [transpose, ...(pad.kernel ? [pad.kernel] : []), gemm];
-  return new KernelGroup(gpu, parts, [wT, tab, ...pad.scratch]);
+  const parts: Encodable[] = [transpose, ...(own && pad.kernel ? [pad.kernel] : []), gemm];
+  return new KernelGroup(gpu, parts, [wT, tab, ...(own ? pad.scratch : [])]);
 }

@@ -3,7 +3,7 @@
 // Params uniform they all declare.
 import source from '../../shaders/conv2d.wgsl?raw';
 import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
-import { convGemm } from './conv2d-gemm';
+import { convGemm, type PaddedInput } from './conv2d-gemm';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -129,6 +129,8 @@ export interface Conv2dArgs extends Conv2dShape {
    * SwiftShader); 'direct': conv2d.wgsl, masks in the loop, no scratch.
    */
   variant?: 'gemm' | 'direct';
+  /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
+  padded?: PaddedInput;
 }
 
 /** y = conv(x, w) (+ b) (then ReLU). */
@@ -136,7 +138,7 @@ export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | Ker
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
   if ((a.variant ?? 'gemm') === 'gemm') {
-    return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d' });
+    return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded });
   }
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);
   const t = convTile(a.K, quads, a.tile);

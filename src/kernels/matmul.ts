@@ -74,6 +74,40 @@ export function checkMatmulTile(name: string, t: MatmulTile): void {
   if (!ok) throw new KernelLimitError(`${name}: register tile of ${t.RG}×${t.TQ} 4×4 blocks not written out (RG, TQ in 1–4; RG > 2 needs TQ ≤ 2 here)`);
 }
 
+/** Workgroups wanted at least: enough to keep every core of a CPU adapter busy. */
+const MIN_WORKGROUPS = 4;
+/** Workgroup widths, nearest a square workgroup first (ties go to the square: 8×8). */
+const WIDTHS_SQUARE_FIRST = [8, 4, 16, 2, 32, 1, 64];
+
+/**
+ * The default tiling for an M×N output: the candidate with the least estimated work, counting the rows
+ * and columns computed past the ends of M and N (a dense layer with 10 outputs on a 128-column tile
+ * wastes 92%), the loads per FMA of the register tile (a 4×4 block per thread loads 16·(RG + TQ) values
+ * for 64·RG·TQ FMAs per 4 reduction steps; a load costs about 4 FMAs on a CPU adapter), and too few
+ * workgroups to fill the cores. Large products get the full 16×16-per-thread tile on 8×8 threads.
+ */
+export function matmulTileFor(name: string, M: number, N: number): MatmulTile {
+  let best: MatmulTile | undefined;
+  let bestCost = Infinity;
+  for (const RG of [4, 2, 1]) {
+    for (const TQ of [4, 2, 1]) {
+      if (name !== matmulSpec.name && RG > 2 && TQ > 2) continue;
+      for (const threads of [64, 32, 16]) {
+        for (const WGX of WIDTHS_SQUARE_FIRST.filter((w) => w <= threads)) {
+          const WGY = threads / WGX;
+          const [rowsPerGroup, colsPerGroup] = [4 * RG * WGY, 4 * TQ * WGX];
+          const groups = Math.ceil(M / rowsPerGroup) * Math.ceil(N / colsPerGroup);
+          const computed = groups * rowsPerGroup * colsPerGroup;
+          const perElement = 4 + (4 * (RG + TQ)) / (RG * TQ);
+          const cost = computed * perElement * Math.max(1, MIN_WORKGROUPS / groups);
+          if (cost < bestCost * 0.999) [best, bestCost] = [{ RG, TQ, WGX, WGY }, cost];
+        }
+      }
+    }
+  }
+  return best!;
+}
+
 /** C = op(A)·op(B) (+ bias) (then ReLU). */
 export async function matmul(gpu: Gpu, a: MatmulArgs): Promise<BoundKernel> {
   const { M, N, K } = a;
@@ -81,7 +115,7 @@ export async function matmul(gpu: Gpu, a: MatmulArgs): Promise<BoundKernel> {
   const vec4 = (a.variant ?? (matmulVec4Fits(a) ? 'vec4' : 'scalar')) === 'vec4';
   if (vec4 && !matmulVec4Fits(a)) throw new Error(`matmul: vec4 variant needs K, N${a.transA ? ', M' : ''} multiples of 4 (got M=${M} N=${N} K=${K})`);
   const spec = vec4 ? matmulSpec : matmulScalarSpec;
-  const tile: MatmulTile = { RG: spec.overrides.RG, TQ: spec.overrides.TQ, WGX: spec.overrides.WGX, WGY: spec.overrides.WGY, ...a.tile };
+  const tile: MatmulTile = { ...matmulTileFor(spec.name, M, N), ...a.tile };
   checkMatmulTile(spec.name, tile);
   const flags = { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0, HAS_BIAS: a.bias ? 1 : 0, RELU: a.relu ? 1 : 0 };
   const p = await gpu.prepare(spec, { ...flags, ...tile });

@@ -179,7 +179,9 @@ export class Trainer {
     let pending: StepStats[] = [];
     let intervalStart = performance.now();
     let intervalFirstStep = this.#step;
+    // Completion of the last step submitted, and of the one before it.
     let inFlight: Promise<void> | undefined;
+    let beforeLast: Promise<void> | undefined;
     let slot = 0;
     this.network.store.saveCheckpoint();
 
@@ -233,8 +235,10 @@ export class Trainer {
       plan.prepareStep(this.#step, stepInEpoch * this.#config.batch, slot, this.#train.imageBytes);
       this.#optimizer.prepareStep(this.#step + 1, this.currentLearningRate());
       // At most two steps in flight: wait for the one before last, then submit this one.
-      await inFlight;
+      // (The GPU starts this step the moment the last one ends, never waiting on this loop.)
+      await beforeLast;
       this.#gpu.run(parts, 'train-step');
+      beforeLast = inFlight;
       inFlight = this.#gpu.done();
       this.#step++;
       slot++;

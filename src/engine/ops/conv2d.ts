@@ -1,10 +1,11 @@
 // Why: the convolution layer: forward as an implicit GEMM with bias and fused ReLU; backward gives
 // dW and db (grad-weight) and dx (grad-input, a transposed convolution) from g, which is dy after the
 // fused ReLU's derivative.
-import type { Encodable } from '../../gpu';
+import { KernelGroup, type Encodable } from '../../gpu';
 import { activationGrad } from '../../kernels/activation';
 import { conv2d } from '../../kernels/conv2d';
 import { conv2dGradInput } from '../../kernels/conv2d-grad-input';
+import { padInput } from '../../kernels/conv2d-gemm';
 import { conv2dGradWeight } from '../../kernels/conv2d-grad-weight';
 import type { ConvNode } from '../nodes';
 import type { ParamLayout } from '../param-store';
@@ -28,7 +29,10 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   const shape = { N, C: node.C, H: node.H, W: node.W, K: node.K, FH: node.FH, FW: node.FW, S: node.S, PH: node.PH, PW: node.PW, dilation: node.dilation, OH: node.OH, OW: node.OW };
   const w = store.value(ctx.slots.weight!);
   const bias = ctx.slots.bias && store.value(ctx.slots.bias);
-  const forward: Encodable[] = [await conv2d(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu })];
+  // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient.
+  const pad = await padInput(gpu, { ...shape, x: b.x.buffer, D: node.dilation });
+  const padding = new KernelGroup(gpu, pad.kernel ? [pad.kernel] : [], pad.scratch);
+  const forward: Encodable[] = [padding, await conv2d(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu, padded: pad })];
   const backward: Encodable[] = [];
   if (ctx.train && b.dy) {
     let g = b.dy.buffer;
@@ -37,7 +41,7 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
       backward.push(await activationGrad(gpu, { kind: 'relu', n: N * node.outSize, y: b.y.buffer, dy: b.dy.buffer, dx: b.scratch!.buffer }));
       g = b.scratch!.buffer;
     }
-    backward.push(await conv2dGradWeight(gpu, { ...shape, x: b.x.buffer, dy: g, dw: store.grad(ctx.slots.weight!), db: ctx.slots.bias && store.grad(ctx.slots.bias) }));
+    backward.push(await conv2dGradWeight(gpu, { ...shape, x: b.x.buffer, dy: g, dw: store.grad(ctx.slots.weight!), db: ctx.slots.bias && store.grad(ctx.slots.bias), padded: pad }));
     if (b.dx) backward.push(await conv2dGradInput(gpu, { ...shape, dy: g, w, dx: b.dx.buffer }));
   }
   return { forward, backward, dispose: disposeAll([...forward, ...backward]) };
