@@ -104,3 +104,31 @@ test('train a tiny conv net: the loss falls, feature maps appear; pause, resume,
   expect(shot.length).toBeGreaterThan(3000);
   expect(errors).toEqual([]);
 });
+
+// Headless Chromium never reports a page hidden (minimising its window over CDP, background targets and
+// a second tab in front all leave visibilityState 'visible'), so this test plays the page's side of it:
+// the document says it is hidden and fires visibilitychange, as a switched-away tab does. Training lives
+// in the worker, so nothing should stop; the test proves the app does not pause itself when hidden and
+// goes on when shown again.
+test('training keeps going while the tab is hidden', async ({ page }) => {
+  await tinyConvNet(page);
+  await button(page, 'Train').click();
+  await expect.poll(() => chartStep(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  const atHide = await chartStep(page);
+  // While hidden, steps keep arriving (a paused app would hold the step still).
+  await expect.poll(() => chartStep(page), { timeout: 30_000 }).toBeGreaterThan(atHide + 5);
+  await expect(status(page)).toContainText(/State: training/);
+  await setHidden(false);
+  const atShow = await chartStep(page);
+  await expect.poll(() => chartStep(page), { timeout: 30_000 }).toBeGreaterThan(atShow);
+  await expect(status(page)).toContainText(/State: training/);
+  await button(page, 'Pause').click();
+  await expect(status(page)).toContainText('State: paused');
+});
