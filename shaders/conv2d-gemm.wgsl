@@ -5,7 +5,13 @@
 // corner (0 for the padding taps r ≥ R, whose weights are 0), wT [Rp, 4·K4] the rearranged, zero-padded
 // filters (conv2d-transpose-weights.wgsl). Also runs the stride-1 grad-input as a forward convolution
 // of the padded dy with flipped filters. f32, NCHW. Bindings: 0 params, 1 xp, 2 wT (vec4), 3 tab (vec4u),
-// 4 b (read; any buffer when HAS_BIAS is false), 5 y [N,K,OH,OW] (read_write, overwritten).
+// 4 b (read; any buffer when HAS_BIAS is false), 5 y [N,K,OH,OW] (read_write, overwritten), 6 argmax
+// (read_write; only written when POOL).
+// POOL (override): a 2×2, stride-2 max-pool fused into the epilogue (OH, OW even). Pixels are then
+// numbered window by window (pixel p is corner p % 4, row-major, of pool window p / 4), so each 4-pixel
+// block of a thread is one window: its maximum (the first one in row-major order on ties, as
+// max-pool.wgsl) goes to y [N,K,OH/2,OW/2] and the flat index of the winner in the unpooled
+// [N,K,OH,OW] output to argmax, for max-pool-grad.wgsl. The unpooled output is never written.
 // One thread computes RK blocks of 4 filters × TP blocks of 4 output pixels (consecutive in the flat
 // pixel order n·OH·OW + oh·OW + ow, so no padding of rows; a thread's pixel blocks are interleaved across
 // the workgroup row). Each loop iteration takes 4 reduction steps: one vec4u of tab, 16 xp values per
@@ -26,10 +32,13 @@ struct Params {
   S: u32,
   Wp: u32,
   IMG: u32,
+  POW: u32,
+  POHW: u32,
 }
 
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
+override POOL: bool = false;
 override RK: u32 = 4;
 override TP: u32 = 4;
 override WGX: u32 = 16;
@@ -41,16 +50,29 @@ override WGY: u32 = 4;
 @group(0) @binding(3) var<storage, read> tab: array<vec4u>;
 @group(0) @binding(4) var<storage, read> b: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> argmax: array<u32>;
 
-// Where pixel p (clamped to the last) reads xp (window corner) and writes y (filter 0).
-fn pixelAt(p: u32) -> vec2u {
+// Where pixel p (clamped to the last) reads xp (window corner), writes y, and sits in the unpooled
+// output (filter 0); y and the unpooled index differ only when POOL.
+fn pixelAt(p: u32) -> vec3u {
   let q = params;
   let pc = min(p, q.NPIX - 1u);
+  if (POOL) {
+    let w = pc / 4u;
+    let corner = pc - 4u * w;
+    let n = w / q.POHW;
+    let rem = w - n * q.POHW;
+    let ph = rem / q.POW;
+    let oh = 2u * ph + corner / 2u;
+    let ow = 2u * (rem - ph * q.POW) + corner % 2u;
+    return vec3u(n * q.IMG + (oh * q.Wp + ow) * q.S, n * q.K * q.POHW + rem, n * q.K * q.OHW + oh * q.OW + ow);
+  }
   let n = pc / q.OHW;
   let rem = pc - n * q.OHW;
   let oh = rem / q.OW;
   let ow = rem - oh * q.OW;
-  return vec2u(n * q.IMG + (oh * q.Wp + ow) * q.S, n * q.K * q.OHW + rem);
+  let yo = n * q.K * q.OHW + rem;
+  return vec3u(n * q.IMG + (oh * q.Wp + ow) * q.S, yo, yo);
 }
 
 // Column i = pixel i's 4 taps t.
@@ -106,8 +128,51 @@ fn storePixel(v0: vec4f, k0: u32, p: u32, yo: u32) {
   if (left > 3u) { y[o + 3u * q.OHW] = v.w; }
 }
 
-fn store(acc: mat4x4f, k0: u32, p0: u32, yo: vec4u) {
+// POOL: the 4 pixels of the block are one pool window; writes its maximum and argmax per filter.
+fn storeWindow(acc: mat4x4f, k0: u32, p0: u32, yo: u32, at: vec4u) {
+  let q = params;
+  if (p0 >= q.NPIX) {
+    return;
+  }
+  var bv = vec4f(0.0);
+  if (HAS_BIAS) {
+    bv = vec4f(b[min(k0, q.K - 1u)], b[min(k0 + 1u, q.K - 1u)], b[min(k0 + 2u, q.K - 1u)], b[min(k0 + 3u, q.K - 1u)]);
+  }
+  var v = acc[0] + bv;
+  var v1 = acc[1] + bv;
+  var v2 = acc[2] + bv;
+  var v3 = acc[3] + bv;
+  if (RELU) {
+    v = max(v, vec4f(0.0));
+    v1 = max(v1, vec4f(0.0));
+    v2 = max(v2, vec4f(0.0));
+    v3 = max(v3, vec4f(0.0));
+  }
+  var win = vec4u(at.x);
+  win = select(win, vec4u(at.y), v1 > v);
+  v = select(v, v1, v1 > v);
+  win = select(win, vec4u(at.z), v2 > v);
+  v = select(v, v2, v2 > v);
+  win = select(win, vec4u(at.w), v3 > v);
+  v = select(v, v3, v3 > v);
+  win += (vec4u(k0) + vec4u(0u, 1u, 2u, 3u)) * q.OHW;
+  let o = yo + k0 * q.POHW;
+  let left = q.K - k0;
+  y[o] = v.x;
+  argmax[o] = win.x;
+  if (left > 1u) { y[o + q.POHW] = v.y; argmax[o + q.POHW] = win.y; }
+  if (left > 2u) { y[o + 2u * q.POHW] = v.z; argmax[o + 2u * q.POHW] = win.z; }
+  if (left > 3u) { y[o + 3u * q.POHW] = v.w; argmax[o + 3u * q.POHW] = win.w; }
+}
+
+// Writes a 4×4 block: filters k0 .. k0+3 of pixels p0 .. p0+3 (yo: their y offsets, at: their unpooled
+// offsets; POOL: one window, yo.x its pooled offset).
+fn store(acc: mat4x4f, k0: u32, p0: u32, yo: vec4u, at: vec4u) {
   if (k0 >= params.K) {
+    return;
+  }
+  if (POOL) {
+    storeWindow(acc, k0, p0, yo.x, at);
     return;
   }
   storePixel(acc[0], k0, p0, yo.x);
@@ -182,29 +247,33 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 
   let k0 = 4u * kb;
   let ya = vec4u(a0.y, a1.y, a2.y, a3.y);
-  store(acc0a, k0, pa, ya);
-  if (RK > 1u) { store(acc1a, k0 + 4u, pa, ya); }
-  if (RK > 2u) { store(acc2a, k0 + 8u, pa, ya); }
-  if (RK > 3u) { store(acc3a, k0 + 12u, pa, ya); }
+  let ua = vec4u(a0.z, a1.z, a2.z, a3.z);
+  store(acc0a, k0, pa, ya, ua);
+  if (RK > 1u) { store(acc1a, k0 + 4u, pa, ya, ua); }
+  if (RK > 2u) { store(acc2a, k0 + 8u, pa, ya, ua); }
+  if (RK > 3u) { store(acc3a, k0 + 12u, pa, ya, ua); }
   if (TP > 1u) {
     let yb = vec4u(b0.y, b1.y, b2.y, b3.y);
-    store(acc0b, k0, pb, yb);
-    if (RK > 1u) { store(acc1b, k0 + 4u, pb, yb); }
-    if (RK > 2u) { store(acc2b, k0 + 8u, pb, yb); }
-    if (RK > 3u) { store(acc3b, k0 + 12u, pb, yb); }
+    let ub = vec4u(b0.z, b1.z, b2.z, b3.z);
+    store(acc0b, k0, pb, yb, ub);
+    if (RK > 1u) { store(acc1b, k0 + 4u, pb, yb, ub); }
+    if (RK > 2u) { store(acc2b, k0 + 8u, pb, yb, ub); }
+    if (RK > 3u) { store(acc3b, k0 + 12u, pb, yb, ub); }
   }
   if (TP > 2u) {
     let yc = vec4u(c0.y, c1.y, c2.y, c3.y);
-    store(acc0c, k0, pc, yc);
-    if (RK > 1u) { store(acc1c, k0 + 4u, pc, yc); }
-    if (RK > 2u) { store(acc2c, k0 + 8u, pc, yc); }
-    if (RK > 3u) { store(acc3c, k0 + 12u, pc, yc); }
+    let uc = vec4u(c0.z, c1.z, c2.z, c3.z);
+    store(acc0c, k0, pc, yc, uc);
+    if (RK > 1u) { store(acc1c, k0 + 4u, pc, yc, uc); }
+    if (RK > 2u) { store(acc2c, k0 + 8u, pc, yc, uc); }
+    if (RK > 3u) { store(acc3c, k0 + 12u, pc, yc, uc); }
   }
   if (TP > 3u) {
     let yd = vec4u(d0.y, d1.y, d2.y, d3.y);
-    store(acc0d, k0, pd, yd);
-    if (RK > 1u) { store(acc1d, k0 + 4u, pd, yd); }
-    if (RK > 2u) { store(acc2d, k0 + 8u, pd, yd); }
-    if (RK > 3u) { store(acc3d, k0 + 12u, pd, yd); }
+    let ud = vec4u(d0.z, d1.z, d2.z, d3.z);
+    store(acc0d, k0, pd, yd, ud);
+    if (RK > 1u) { store(acc1d, k0 + 4u, pd, yd, ud); }
+    if (RK > 2u) { store(acc2d, k0 + 8u, pd, yd, ud); }
+    if (RK > 3u) { store(acc3d, k0 + 12u, pd, yd, ud); }
   }
 }

@@ -1,8 +1,10 @@
 // max-pool-grad: dx[i] = Σ dy[o] over every output window o that contains input pixel i AND whose
 // argmax (from max-pool.wgsl) is i. NCHW, f32; argmax u32 flat input indices. dx is overwritten.
-// Bindings: 0 params, 1 dy (read), 2 argmax (read), 3 x (read), 4 dx (read_write).
+// Bindings: 0 params, 1 dy (read), 2 argmax (read), 3 y (read), 4 dx (read_write).
 // RELU_MASK (override): when the pool's input x is a ReLU's output, also apply the ReLU's derivative
-// (x > 0) here, so the layer before needs no separate element-wise pass (x is then the forward input).
+// (x > 0) here, so the layer before needs no separate element-wise pass. It is read from the pool's own
+// output: a window routes its gradient only to its argmax, where x = y[o], so x > 0 ⇔ y[o] > 0 (and the
+// pre-pool tensor need not exist: a conv with the pool fused into its epilogue never writes it).
 // Two formulations, chosen by the host with the CELLS override; both are race-free and deterministic:
 // - CELLS = false (any F, S; needed when windows overlap, F > S): a gather. One thread does IX
 //   consecutive inputs of one input row; the output rows whose windows contain that row are found once
@@ -38,7 +40,7 @@ override RELU_MASK: bool = false;
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> argmax: array<u32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dx: array<f32>;
 
 @compute @workgroup_size(WG)
@@ -75,7 +77,7 @@ fn cells(t: u32) {
     let at = argmax[o];
     var g = dy[o];
     if (RELU_MASK) {
-      g = select(0.0, g, x[at] > 0.0);
+      g = select(0.0, g, y[o] > 0.0);
     }
     var i0 = rowBase + c0;
     for (var r = r0; r < r1; r++) {
@@ -123,12 +125,9 @@ fn gather(t: u32) {
         let ow = qx - jx;
         if (ow < params.OW) {
           let o = oRow + ow;
-          acc += select(0.0, dy[o], argmax[o] == i);
+          acc += select(0.0, dy[o], argmax[o] == i && (!RELU_MASK || y[o] > 0.0));
         }
       }
-    }
-    if (RELU_MASK) {
-      acc = select(0.0, acc, x[i] > 0.0);
     }
     dx[i] = acc;
     i++;

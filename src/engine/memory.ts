@@ -2,7 +2,7 @@
 // the numbers, not crash the device halfway through planning.
 import type { GpuLimits } from '../gpu';
 import type { Node } from './nodes';
-import { PlanError } from './nodes';
+import { innerSize, PlanError } from './nodes';
 
 /** Beyond this a browser tab risks being killed, whatever the adapter claims. */
 export const MEMORY_BUDGET_BYTES = 2 * 1024 ** 3;
@@ -27,9 +27,12 @@ export function estimatePlanMemory(nodes: readonly Node[], N: number, inputSize:
   for (const node of nodes) {
     if (node.op === 'flatten' || (node.op === 'dropout' && !train)) continue;
     const bytes = N * node.outSize * 4;
-    total += bytes * (node.op === 'max-pool' ? 2 : 1);
-    maxActivation = Math.max(maxActivation, bytes);
-    if (bytes > largest.bytes) largest = { layerId: node.layerId, bytes };
+    const argmax = node.op === 'max-pool' || (node.op === 'conv2d' && node.pool);
+    total += bytes * (argmax ? 2 : 1);
+    // A conv with a fused pool needs its unpooled size as a gradient buffer in training.
+    const inner = train ? N * innerSize(node) * 4 : 0;
+    maxActivation = Math.max(maxActivation, bytes, inner);
+    if (Math.max(bytes, inner) > largest.bytes) largest = { layerId: node.layerId, bytes: Math.max(bytes, inner) };
   }
   // Two gradient buffers and a scratch as large as the largest activation; parameters, gradients,
   // optimizer moments and their checkpoint copies.

@@ -25,6 +25,11 @@ export interface ConvNode extends NodeBase {
   reluGradByNext?: boolean;
   /** Followed by a ReLU-like activation: He initialisation, else Glorot. */
   heInit: boolean;
+  /**
+   * A 2×2 stride-2 max-pool fused into the forward epilogue: the node's output is the pooled
+   * [K, OH/2, OW/2] (outShape) and the unpooled [K, OH, OW] exists only as a gradient in backward.
+   */
+  pool?: boolean;
 }
 
 export interface DenseNode extends NodeBase {
@@ -137,7 +142,29 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
         throw new PlanError(`unknown layer kind ${(layer satisfies never as { kind: string }).kind}`);
     }
   });
-  return fuse ? maskReluInPool(fuseRelu(nodes)) : nodes;
+  return fuse ? maskReluInPool(fusePool(fuseRelu(nodes))) : nodes;
+}
+
+/** Per-sample elements of the largest tensor a node's backward needs besides its input and output. */
+export function innerSize(node: Node): number {
+  return node.op === 'conv2d' && node.pool ? node.K * node.OH * node.OW : 0;
+}
+
+/**
+ * conv (+ ReLU) followed by a 2×2 stride-2 unpadded max-pool that tiles its output exactly (even OH and
+ * OW): one node whose GEMM epilogue pools, so the large unpooled output is never written nor read back.
+ */
+function fusePool(nodes: Node[]): Node[] {
+  const out: Node[] = [];
+  for (const n of nodes) {
+    const prev = out[out.length - 1];
+    if (n.op === 'max-pool' && prev?.op === 'conv2d' && !prev.pool && n.F === 2 && n.S === 2 && n.P === 0 && prev.OH % 2 === 0 && prev.OW % 2 === 0 && n.OH === prev.OH / 2 && n.OW === prev.OW / 2) {
+      out[out.length - 1] = { ...prev, pool: true, outShape: n.outShape, outSize: n.outSize, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
+      continue;
+    }
+    out.push(n);
+  }
+  return out;
 }
 
 /**

@@ -6,7 +6,7 @@ import { batchGather, batchGatherParams } from '../kernels/batch-gather';
 import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import { CLASSES } from '../model';
 import { checkPlanFits, estimatePlanMemory } from './memory';
-import type { Node } from './nodes';
+import { innerSize, type Node } from './nodes';
 import { buildActivation } from './ops/activation';
 import { buildBatchNorm } from './ops/batch-norm';
 import { buildConv } from './ops/conv2d';
@@ -109,7 +109,7 @@ export class Plan {
 
     // Backward: two ping-pong gradient buffers (only dy and dx of one op are alive at a time) and a
     // scratch for fused epilogues.
-    const maxSize = Math.max(...ys.map((t) => t.size), input.size);
+    const maxSize = Math.max(...ys.map((t) => t.size), input.size, ...nodes.map((n) => N * innerSize(n)));
     const grads = o.train ? [alloc([maxSize], 'grad-a'), alloc([maxSize], 'grad-b')] : [];
     const scratch = o.train ? alloc([maxSize], 'grad-scratch') : undefined;
 

@@ -38,15 +38,16 @@ export const conv2dTransposeWeightsSpec = defineKernel({
 export const conv2dGemmSpec = defineKernel({
   name: 'conv2d-gemm',
   source: gemmSource,
-  params: { NPIX: 'u32', OHW: 'u32', OW: 'u32', K: 'u32', K4: 'u32', R4: 'u32', S: 'u32', Wp: 'u32', IMG: 'u32' },
+  params: { NPIX: 'u32', OHW: 'u32', OW: 'u32', K: 'u32', K4: 'u32', R4: 'u32', S: 'u32', Wp: 'u32', IMG: 'u32', POW: 'u32', POHW: 'u32' },
   bindings: [
     { name: 'xp', access: 'read' },
     { name: 'wT', access: 'read' },
     { name: 'tab', access: 'read' },
     { name: 'b', access: 'read' },
     { name: 'y', access: 'read_write' },
+    { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { HAS_BIAS: 0, RELU: 0, RK: 4, TP: 4, WGX: 16, WGY: 4 },
+  overrides: { HAS_BIAS: 0, RELU: 0, POOL: 0, RK: 4, TP: 4, WGX: 16, WGY: 4 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
 });
 
@@ -115,6 +116,9 @@ export interface ConvGemmArgs {
   name: string;
   /** A padded copy of x made elsewhere (padInput with these sizes), shared rather than made here. */
   padded?: PaddedInput;
+  /** A 2×2 stride-2 max-pool in the epilogue: y is then [N,K,OH/2,OW/2] and argmax [same] receives
+   *  the flat index of each window's winner in the unpooled [N,K,OH,OW] output. */
+  pool?: { argmax: BufferBinding };
 }
 
 /** Transposes the filters, pads the input and runs conv2d-gemm.wgsl, as one KernelGroup. */
@@ -132,10 +136,14 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
   const t = convTile(a.K, blocks, a.tile, GEMM_TILE);
-  const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
+  if (a.pool && (a.OH % 2 !== 0 || a.OW % 2 !== 0)) throw new Error(`${a.name}: a fused 2×2 max-pool needs an even output size, got ${a.OH}×${a.OW}`);
+  const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, POOL: a.pool ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];
-  const params = { NPIX, OHW: a.OH * a.OW, OW: a.OW, K: a.K, K4: KOp / 4, R4: Rp / 4, S: a.S, Wp: pad.Wp, IMG: a.C * pad.Hp * pad.Wp };
-  const gemm = gpu.bind(p, params, [pad.xp, wT, tab, a.b ?? wT, a.y], groups);
+  const params = { NPIX, OHW: a.OH * a.OW, OW: a.OW, K: a.K, K4: KOp / 4, R4: Rp / 4, S: a.S, Wp: pad.Wp, IMG: a.C * pad.Hp * pad.Wp, POW: a.OW >> 1, POHW: (a.OH >> 1) * (a.OW >> 1) };
+  // Without the pool, argmax is never written: a tiny buffer of its own stands in (a writable binding
+  // may not alias another binding of the dispatch).
+  const unusedArgmax = a.pool ? undefined : gpu.storage(16, `${a.name}:no-argmax`);
+  const gemm = gpu.bind(p, params, [pad.xp, wT, tab, a.b ?? wT, a.y, a.pool?.argmax ?? unusedArgmax!], groups);
   const parts: Encodable[] = [transpose, ...(own && pad.kernel ? [pad.kernel] : []), gemm];
-  return new KernelGroup(gpu, parts, [wT, tab, ...(own ? pad.scratch : [])]);
+  return new KernelGroup(gpu, parts, [wT, tab, ...(own ? pad.scratch : []), ...(unusedArgmax ? [unusedArgmax] : [])]);
 }

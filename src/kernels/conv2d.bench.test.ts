@@ -21,6 +21,8 @@ const tiles = JSON.parse(env.VITE_BENCH_TILES ?? '[{}]') as Partial<ConvTile>[];
 const ops = (env.VITE_BENCH_OPS ?? 'c1f,c1gw,c2f,c2gi,c2gw').split(',');
 const variants = (env.VITE_BENCH_VARIANTS ?? 'gemm,direct').split(',') as ('gemm' | 'direct')[];
 const rounds = Number(env.VITE_BENCH_ROUNDS ?? 5);
+/** Grad-weight batch splits to compare (null: the default). */
+const splitsList = JSON.parse(env.VITE_BENCH_SPLITS ?? '[null]') as (number | null)[];
 
 describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
   it('reference network convolutions', async () => {
@@ -54,11 +56,11 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
           const make: [string, () => Promise<Encodable>][] = [
             [`${name}f`, () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
             [`${name}gi`, () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
-            [`${name}gw`, () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant })],
+            ...splitsList.map((splits): [string, () => Promise<Encodable>] => [`${name}gw`, () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];
           for (const [op, mk] of make) {
             if (!ops.includes(op)) continue;
-            const key = `${op} ${variant} tile=${JSON.stringify(tile)}`;
+            const key = `${op} ${variant} tile=${JSON.stringify(tile)}${op.endsWith('gw') && splitsList.length > 1 ? ` splits=${splitsList[kernels.filter(([k]) => k.startsWith(`${op} ${variant} tile=${JSON.stringify(tile)}`)).length]}` : ''}`;
             kernels.push([key, await mk()]);
             flops.set(key, f);
           }

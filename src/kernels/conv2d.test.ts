@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { conv2dGradInputRef, conv2dGradWeightRef, conv2dRef } from '../reference/conv2d';
+import { maxPoolRef } from '../reference/pool';
 import { expectClose } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
@@ -74,6 +75,44 @@ describe('conv2d kernels vs reference', () => {
 
       for (const buf of [xb, wb, bb, dyb, yb, dxb, dwb, dbb]) gpu.release(buf!);
     });
+  }
+
+  // The forward GEMM with a 2×2 stride-2 max-pool in its epilogue: pooled y against the reference conv
+  // then max-pool; each argmax must point inside its window at a value equal to the window's maximum
+  // (which of two equal values wins is the backward's business only through the ReLU mask, where both are 0).
+  const evenCases = convCases.filter((s) => convOutSize(s).OH % 2 === 0 && convOutSize(s).OW % 2 === 0);
+  for (const [i, s] of evenCases.entries()) {
+    for (const tile of [{}, { blocks: 1, quads: 3, WGX: 2, WGY: 2 }]) {
+      const bias = i % 2 === 1;
+      const relu = i % 3 !== 2;
+      it(`${s.label}: forward with fused max-pool (bias=${bias}, relu=${relu}, tile=${JSON.stringify(tile)})`, async () => {
+        const gpu = await testGpu();
+        const r = new Prng(500 + i);
+        const { OH, OW } = convOutSize(s);
+        const pool = { N: s.N, C: s.K, H: OH, W: OW, FH: 2, FW: 2, S: 2, P: 0, OH: OH / 2, OW: OW / 2 };
+        const np = s.N * s.K * pool.OH * pool.OW;
+        const [x, w, b] = [r.floats(s.N * s.C * s.H * s.W), r.floats(s.K * s.C * s.FH * s.FW), r.floats(s.K)];
+        const [xb, wb, bb] = [x, w, b].map((d) => f32Buffer(gpu, d));
+        const yb = f32Buffer(gpu, new Float32Array(np).fill(3));
+        const ab = gpu.upload(new Uint32Array(np).fill(0xffffffff), 'argmax');
+        const unpooled = conv2dRef(x, w, s, bias ? b : undefined, relu);
+        const want = maxPoolRef(unpooled, pool);
+        const k = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb, relu, tile, pool: { argmax: ab } });
+        const t = tol(s.C * s.FH * s.FW);
+        expectClose(await runAndRead(gpu, [k], yb, np), want.y, { ...t, label: 'pooled y' });
+        const got = await gpu.readU32(ab, np);
+        for (let o = 0; o < np; o++) {
+          const [at, wantAt] = [got[o]!, want.argmax[o]!];
+          // Same plane, same window (window origin = the reference winner's 2×2 cell).
+          const cell = (j: number) => [Math.floor(j / (OH * OW)), Math.floor((j % (OH * OW)) / OW / 2), Math.floor((j % OW) / 2)].join(',');
+          if (cell(at) !== cell(wantAt) || Math.abs(unpooled[at]! - want.y[o]!) > t.atol + t.rtol * Math.abs(want.y[o]!)) {
+            throw new Error(`argmax[${o}] = ${at} (value ${unpooled[at]}), reference ${wantAt} (value ${want.y[o]})`);
+          }
+        }
+        k.dispose();
+        for (const buf of [xb, wb, bb, yb, ab]) gpu.release(buf!);
+      });
+    }
   }
 
   it('grad-weight gives the same result for every batch split and tile', async () => {

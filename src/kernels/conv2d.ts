@@ -131,6 +131,9 @@ export interface Conv2dArgs extends Conv2dShape {
   variant?: 'gemm' | 'direct';
   /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
   padded?: PaddedInput;
+  /** gemm: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2] and
+   *  argmax, the same size, gets each window's winner as a flat index into the unpooled output). */
+  pool?: { argmax: BufferBinding };
 }
 
 /** y = conv(x, w) (+ b) (then ReLU). */
@@ -138,8 +141,9 @@ export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | Ker
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
   if ((a.variant ?? 'gemm') === 'gemm') {
-    return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded });
+    return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
+  if (a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);
   const t = convTile(a.K, quads, a.tile);
   const p = await gpu.prepare(conv2dSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });

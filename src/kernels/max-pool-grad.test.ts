@@ -37,7 +37,8 @@ describe('max-pool-grad kernel vs reference', () => {
     }
   }
 
-  // With the ReLU mask: x holds a ReLU's output (many exact zeros); dx = routed dy · (x > 0).
+  // With the ReLU mask: x holds a ReLU's output (many exact zeros); dx = routed dy · (x > 0), the
+  // kernel reading the mask from the pool's output y.
   for (const [caseName, s] of POOL_CASES) {
     it(`${caseName} (ReLU mask fused)`, async () => {
       const gpu = await testGpu();
@@ -46,19 +47,19 @@ describe('max-pool-grad kernel vs reference', () => {
       const m = s.N * s.C * s.OH * s.OW;
       const x = Float32Array.from({ length: n }, () => Math.max(0, r.int(-2, 2)));
       const dy = r.floats(m);
-      const { argmax } = maxPoolRef(x, s);
-      const xb = f32Buffer(gpu, x);
+      const { y, argmax } = maxPoolRef(x, s);
+      const yb = f32Buffer(gpu, y);
       const dyb = f32Buffer(gpu, dy);
       const ab = gpu.upload(argmax, 'argmax');
       const dxb = f32Buffer(gpu, new Float32Array(n).fill(NaN));
-      const k = await maxPoolGrad(gpu, { ...s, dy: dyb, argmax: ab, dx: dxb, reluMaskFrom: xb });
+      const k = await maxPoolGrad(gpu, { ...s, dy: dyb, argmax: ab, dx: dxb, reluMaskFromOutput: yb });
       gpu.run([k], 'test');
       const dx = await gpu.readF32(dxb, n);
       const expected = maxPoolGradRef(dy, argmax, s).map((v, i) => (x[i]! > 0 ? v : 0));
       const windows = Math.ceil(s.FH / s.S) * Math.ceil(s.FW / s.S);
       expectClose(dx, expected, { atol: 2e-7 * windows, rtol: 1e-6, label: `${caseName} masked dx` });
       k.dispose();
-      for (const b of [xb, dyb, ab, dxb]) gpu.release(b);
+      for (const b of [yb, dyb, ab, dxb]) gpu.release(b);
     });
   }
 });

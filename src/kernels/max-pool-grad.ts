@@ -12,7 +12,7 @@ export const maxPoolGradSpec = defineKernel({
   bindings: [
     { name: 'dy', access: 'read' },
     { name: 'argmax', access: 'read' },
-    { name: 'x', access: 'read' },
+    { name: 'y', access: 'read' },
     { name: 'dx', access: 'read_write' },
   ],
   overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0, RELU_MASK: 0 },
@@ -26,18 +26,19 @@ export async function maxPoolGrad(
     dy: BufferBinding;
     argmax: BufferBinding;
     dx: BufferBinding;
-    /** The forward's input when it is a ReLU's output: dx is then also multiplied by (x > 0). */
-    reluMaskFrom?: BufferBinding;
+    /** The forward's output, when its input is a ReLU's output: dx is then also multiplied by the
+     *  ReLU's derivative (x > 0, read as y > 0 at each window's argmax). */
+    reluMaskFromOutput?: BufferBinding;
     /** Force the gather (for tests); else chosen by overlap. */
     gather?: boolean;
   },
 ): Promise<BoundKernel> {
   checkPoolShape(maxPoolGradSpec.name, a);
   const cells = !a.gather && a.S >= a.FH && a.S >= a.FW;
-  const mask = { RELU_MASK: a.reluMaskFrom ? 1 : 0 };
+  const mask = { RELU_MASK: a.reluMaskFromOutput ? 1 : 0 };
   const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, OX: perThread(a.OW), ...mask } : { CELLS: 0, IX: perThread(a.W), ...mask });
   const { WG, IX, OX } = p.overrides;
   const grid = cells ? rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!) : rowGrid(a.N * a.C * a.H, a.W, IX!, WG!);
-  // Without the mask, x is never read: dy stands in for it (both are read-only here).
-  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.reluMaskFrom ?? a.dy, a.dx], grid);
+  // Without the mask, y is never read: dy stands in for it (both are read-only here).
+  return gpu.bind(p, pick(a), [a.dy, a.argmax, a.reluMaskFromOutput ?? a.dy, a.dx], grid);
 }

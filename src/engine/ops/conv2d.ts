@@ -7,6 +7,7 @@ import { conv2d } from '../../kernels/conv2d';
 import { conv2dGradInput } from '../../kernels/conv2d-grad-input';
 import { padInput } from '../../kernels/conv2d-gemm';
 import { conv2dGradWeight } from '../../kernels/conv2d-grad-weight';
+import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
 import type { ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
@@ -32,17 +33,24 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient.
   const pad = await padInput(gpu, { ...shape, x: b.x.buffer, D: node.dilation });
   const padding = new KernelGroup(gpu, pad.kernel ? [pad.kernel] : [], pad.scratch);
-  const forward: Encodable[] = [padding, await conv2d(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu, padded: pad })];
+  // With a fused max-pool, y is the pooled output and argmax routes its gradient back.
+  const argmax = node.pool ? gpu.storage(N * node.outSize * 4, `${node.layerId}:argmax`) : undefined;
+  const forward: Encodable[] = [padding, await conv2d(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu, padded: pad, pool: argmax && { argmax } })];
   const backward: Encodable[] = [];
   if (ctx.train && b.dy) {
     let g = b.dy.buffer;
-    // The ReLU's derivative, unless the max-pool after this layer already applied it.
-    if (node.relu && !node.reluGradByNext) {
+    if (argmax) {
+      // The pool's backward, into the unpooled gradient (scratch), with the ReLU's derivative.
+      const pool = { N, C: node.K, H: node.OH, W: node.OW, FH: 2, FW: 2, S: 2, P: 0, OH: node.OH / 2, OW: node.OW / 2 };
+      backward.push(await maxPoolGrad(gpu, { ...pool, dy: b.dy.buffer, argmax, dx: b.scratch!.buffer, reluMaskFromOutput: node.relu ? b.y.buffer : undefined }));
+      g = b.scratch!.buffer;
+    } else if (node.relu && !node.reluGradByNext) {
+      // The ReLU's derivative, unless the max-pool after this layer already applies it.
       backward.push(await activationGrad(gpu, { kind: 'relu', n: N * node.outSize, y: b.y.buffer, dy: b.dy.buffer, dx: b.scratch!.buffer }));
       g = b.scratch!.buffer;
     }
     backward.push(await conv2dGradWeight(gpu, { ...shape, x: b.x.buffer, dy: g, dw: store.grad(ctx.slots.weight!), db: ctx.slots.bias && store.grad(ctx.slots.bias), padded: pad }));
     if (b.dx) backward.push(await conv2dGradInput(gpu, { ...shape, dy: g, w, dx: b.dx.buffer }));
   }
-  return { forward, backward, dispose: disposeAll([...forward, ...backward]) };
+  return { forward, backward, dispose: disposeAll([...forward, ...backward], () => argmax && gpu.release(argmax)) };
 }

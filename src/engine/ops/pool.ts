@@ -19,7 +19,7 @@ export async function buildPool(ctx: OpContext, node: PoolNode, b: OpBuffers): P
   if (node.op === 'max-pool') {
     const argmax = gpu.storage(N * node.outSize * 4, `${node.layerId}:argmax`);
     forward.push(await maxPool(gpu, { ...shape, x: b.x.buffer, y: b.y.buffer, argmax }));
-    if (withGrad) backward.push(await maxPoolGrad(gpu, { ...shape, dy: b.dy!.buffer, argmax, dx: b.dx!.buffer, reluMaskFrom: node.maskRelu ? b.x.buffer : undefined }));
+    if (withGrad) backward.push(await maxPoolGrad(gpu, { ...shape, dy: b.dy!.buffer, argmax, dx: b.dx!.buffer, reluMaskFromOutput: node.maskRelu ? b.y.buffer : undefined }));
     return { forward, backward, dispose: disposeAll([...forward, ...backward], () => gpu.release(argmax)) };
   }
   forward.push(await avgPool(gpu, { ...shape, x: b.x.buffer, y: b.y.buffer }));
