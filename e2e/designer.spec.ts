@@ -196,3 +196,39 @@ test('fits a phone screen', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test.describe('on a touch screen', () => {
+  test.use({ hasTouch: true });
+
+  /** A finger pressed on `from`, moved in steps to `to` (a point in `to`'s box), and lifted. */
+  async function fingerDrag(page: Page, from: Locator, to: Locator, at?: { x: number; y: number }) {
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    const start = { x: a.x + a.width / 2, y: a.y + a.height / 2 };
+    const end = at ? { x: b.x + at.x, y: b.y + at.y } : { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: { x: number; y: number }) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+    await touch('touchStart', start);
+    for (let i = 1; i <= 8; i++) await touch('touchMove', { x: start.x + ((end.x - start.x) * i) / 8, y: start.y + ((end.y - start.y) * i) / 8 });
+    await touch('touchEnd');
+    await cdp.detach();
+  }
+
+  test('a finger drags layers from the palette, reorders them and drags one out', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await emptyNetwork(page);
+    await fingerDrag(page, page.getByRole('button', { name: 'Add conv2d' }), endZone(page));
+    await expect(layerCards(page)).toHaveCount(1);
+    await fingerDrag(page, page.getByRole('button', { name: 'Add dense' }), endZone(page));
+    await expect(layerCards(page)).toHaveCount(2);
+    await expect(layerCards(page).nth(1)).toHaveAccessibleName('Layer 2: dense dense-1');
+
+    // Reorder: the dense layer's grip onto the top edge of the conv layer.
+    await fingerDrag(page, card(page, 'dense-1').locator('.grip'), card(page, 'conv2d-1'), { x: 30, y: 4 });
+    await expect(layerCards(page).nth(0)).toHaveAccessibleName('Layer 1: dense dense-1');
+    // Out onto the palette: removed.
+    await fingerDrag(page, card(page, 'dense-1').locator('.grip'), page.getByRole('region', { name: 'Layers' }));
+    await expect(layerCards(page)).toHaveCount(1);
+    await expect(card(page, 'dense-1')).toHaveCount(0);
+  });
+});

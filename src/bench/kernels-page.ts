@@ -154,6 +154,23 @@ function cases(): Case[] {
         return { run: () => tf.conv2d(tx, tw, s.S, s.PH), inputs: [tx, tw] };
       },
     });
+    // The forward as training runs it: ReLU and the 2×2 max-pool in the GEMM's epilogue (TF.js: fused
+    // conv2d with ReLU, then maxPool).
+    const pooled = s.N * s.K * (OH / 2) * (OW / 2);
+    list.push({
+      op: `${name} forward + ReLU + max-pool (fused)`,
+      shape,
+      flops: 2 * macs,
+      async ours(gpu) {
+        const [xb, wb, yb, ab] = [gpu.upload(x, 'x'), gpu.upload(w, 'w'), gpu.storage(pooled * 4, 'y'), gpu.storage(pooled * 4, 'argmax')];
+        const kernel = await conv2d(gpu, { ...s, x: xb, w: wb, y: yb, relu: true, pool: { argmax: ab } });
+        return { kernel, read: async () => toNhwc(await gpu.readF32(yb, pooled), s.N, s.K, OH / 2, OW / 2), free: () => [xb, wb, yb, ab].forEach((b) => gpu.release(b)) };
+      },
+      tfjs() {
+        const tx = xT(), tw = wT();
+        return { run: () => tf.tidy(() => tf.maxPool(tf.fused.conv2d({ x: tx, filter: tw, strides: s.S, pad: s.PH, activation: 'relu' }), 2, 2, 0)), inputs: [tx, tw] };
+      },
+    });
     list.push({
       op: `${name} grad-input`,
       shape,

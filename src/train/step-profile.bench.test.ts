@@ -1,6 +1,6 @@
 // Where a training step's time goes: each dispatch of the reference CNN's step (batch 100) timed on its
 // own, best of 3. A benchmark, not a test (never asserts timings); runs only with VITE_BENCH=1:
-//   VITE_BENCH=1 npx vitest run src/train/step-profile.bench.test.ts
+//   VITE_BENCH=1 npx vitest run src/train/step-profile.bench.test.ts   (VITE_BENCH_BATCH=32: another batch)
 import { describe, it } from 'vitest';
 import { uploadSplit } from '../data/gpu-dataset';
 import { loadDataset } from '../data/mnist';
@@ -10,13 +10,14 @@ import { testGpu } from '../testing/gpu';
 import { Trainer } from './trainer';
 
 describe.skipIf(!import.meta.env.VITE_BENCH)('training step profile', () => {
-  it('reference CNN, batch 100: ms per dispatch', async () => {
+  const batch = Number((import.meta.env as Record<string, string | undefined>).VITE_BENCH_BATCH ?? 100);
+  it(`reference CNN, batch ${batch}: ms per dispatch`, async () => {
     const gpu = await testGpu();
     const ds = await loadDataset('mnist', { base: '/' });
     const data = { train: uploadSplit(gpu, ds.train!, 'train'), test: uploadSplit(gpu, ds.test!, 'test') };
     const preset = getPreset('reference-cnn');
     const net = Network.create(gpu, preset.spec, 1);
-    const trainer = await Trainer.create(gpu, net, data, newTrainConfig({ ...preset.train, batch: 100 }));
+    const trainer = await Trainer.create(gpu, net, data, newTrainConfig({ ...preset.train, batch }));
     await trainer.run({ maxSteps: 2 });
     const rows: string[] = [];
     let total = 0;
