@@ -35,6 +35,10 @@ override WG: u32 = 64;
 override IX: u32 = 7;
 override OX: u32 = 7;
 override CELLS: bool = false;
+// CELLS with exact 2×2 cells (2×2 windows, stride 2, no padding, H = 2·OH, W = 2·OW; set by the host only
+// then): each cell is four writes, with no cell loops (whose per-lane bounds cost more than the writes on
+// SwiftShader).
+override CELL2: bool = false;
 override RELU_MASK: bool = false;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -71,6 +75,23 @@ fn cells(t: u32) {
   let rowBase = (nc * params.H + r0) * W;
   let owEnd = min(ow0 + OX, params.OW);
   var o = row * params.OW + ow0;
+  if (CELL2) {
+    var i = rowBase + 2u * ow0;
+    for (var ow = ow0; ow < owEnd; ow++) {
+      let at = argmax[o];
+      var g = dy[o];
+      if (RELU_MASK) {
+        g = select(0.0, g, y[o] > 0.0);
+      }
+      dx[i] = select(0.0, g, i == at);
+      dx[i + 1u] = select(0.0, g, i + 1u == at);
+      dx[i + W] = select(0.0, g, i + W == at);
+      dx[i + W + 1u] = select(0.0, g, i + W + 1u == at);
+      i += 2u;
+      o++;
+    }
+    return;
+  }
   var c0 = select(ow0 * S - P, 0u, ow0 == 0u);
   for (var ow = ow0; ow < owEnd; ow++) {
     let c1 = select(min((ow + 1u) * S - P, W), W, ow == params.OW - 1u);

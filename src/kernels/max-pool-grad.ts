@@ -15,7 +15,7 @@ export const maxPoolGradSpec = defineKernel({
     { name: 'y', access: 'read' },
     { name: 'dx', access: 'read_write' },
   ],
-  overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0, RELU_MASK: 0 },
+  overrides: { WG: 64, IX: 7, OX: 7, CELLS: 0, CELL2: 0, RELU_MASK: 0 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -36,7 +36,8 @@ export async function maxPoolGrad(
   checkPoolShape(maxPoolGradSpec.name, a);
   const cells = !a.gather && a.S >= a.FH && a.S >= a.FW;
   const mask = { RELU_MASK: a.reluMaskFromOutput ? 1 : 0 };
-  const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, OX: perThread(a.OW), ...mask } : { CELLS: 0, IX: perThread(a.W), ...mask });
+  const cell2 = cells && a.FH === 2 && a.FW === 2 && a.S === 2 && a.P === 0 && a.H === 2 * a.OH && a.W === 2 * a.OW;
+  const p = await gpu.prepare(maxPoolGradSpec, cells ? { CELLS: 1, CELL2: cell2 ? 1 : 0, OX: perThread(a.OW), ...mask } : { CELLS: 0, IX: perThread(a.W), ...mask });
   const { WG, IX, OX } = p.overrides;
   const grid = cells ? rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!) : rowGrid(a.N * a.C * a.H, a.W, IX!, WG!);
   // Without the mask, y is never read: dy stands in for it (both are read-only here).

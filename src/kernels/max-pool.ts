@@ -74,14 +74,15 @@ export const maxPoolSpec = defineKernel({
     { name: 'y', access: 'read_write' },
     { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { WG: 64, OX: 7 },
+  overrides: { WG: 64, OX: 7, WIN2: 0 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
 /** y = max over each window of x, argmax = flat index into x of the first maximum (row-major). */
 export async function maxPool(gpu: Gpu, a: PoolShape & { x: BufferBinding; y: BufferBinding; argmax: BufferBinding }): Promise<BoundKernel> {
   checkPoolShape(maxPoolSpec.name, a);
-  const p = await gpu.prepare(maxPoolSpec, { OX: perThread(a.OW) });
+  const win2 = a.FH === 2 && a.FW === 2 && a.S === 2 && a.P === 0;
+  const p = await gpu.prepare(maxPoolSpec, { OX: perThread(a.OW), WIN2: win2 ? 1 : 0 });
   const { WG, OX } = p.overrides;
   return gpu.bind(p, pick(a), [a.x, a.y, a.argmax], rowGrid(a.N * a.C * a.OH, a.OW, OX!, WG!));
 }
