@@ -106,6 +106,19 @@ fn mac(acc: mat4x4f, w: mat4x4f, a: mat4x4f) -> mat4x4f {
   return r;
 }
 
+// Bias (when HAS_BIAS) and ReLU (when RELU) of one pixel's filters k0 .. k0+3.
+fn epilogue(acc: vec4f, k0: u32) -> vec4f {
+  let last = params.K - 1u;
+  var v = acc;
+  if (HAS_BIAS) {
+    v += vec4f(b[min(k0, last)], b[min(k0 + 1u, last)], b[min(k0 + 2u, last)], b[min(k0 + 3u, last)]);
+  }
+  if (RELU) {
+    v = max(v, vec4f(0.0));
+  }
+  return v;
+}
+
 // Writes pixel p's 4 filters k0 .. k0+3 (bias + ReLU), skipping filters past K; written out without
 // loops or dynamic indexing, which SwiftShader would route through memory.
 fn storePixel(v0: vec4f, k0: u32, p: u32, yo: u32) {
@@ -113,13 +126,7 @@ fn storePixel(v0: vec4f, k0: u32, p: u32, yo: u32) {
   if (p >= q.NPIX) {
     return;
   }
-  var v = v0;
-  if (HAS_BIAS) {
-    v += vec4f(b[min(k0, q.K - 1u)], b[min(k0 + 1u, q.K - 1u)], b[min(k0 + 2u, q.K - 1u)], b[min(k0 + 3u, q.K - 1u)]);
-  }
-  if (RELU) {
-    v = max(v, vec4f(0.0));
-  }
+  let v = epilogue(v0, k0);
   let o = yo + k0 * q.OHW;
   let left = q.K - k0;
   y[o] = v.x;
@@ -134,20 +141,10 @@ fn storeWindow(acc: mat4x4f, k0: u32, p0: u32, yo: u32, at: vec4u) {
   if (p0 >= q.NPIX) {
     return;
   }
-  var bv = vec4f(0.0);
-  if (HAS_BIAS) {
-    bv = vec4f(b[min(k0, q.K - 1u)], b[min(k0 + 1u, q.K - 1u)], b[min(k0 + 2u, q.K - 1u)], b[min(k0 + 3u, q.K - 1u)]);
-  }
-  var v = acc[0] + bv;
-  var v1 = acc[1] + bv;
-  var v2 = acc[2] + bv;
-  var v3 = acc[3] + bv;
-  if (RELU) {
-    v = max(v, vec4f(0.0));
-    v1 = max(v1, vec4f(0.0));
-    v2 = max(v2, vec4f(0.0));
-    v3 = max(v3, vec4f(0.0));
-  }
+  var v = epilogue(acc[0], k0);
+  let v1 = epilogue(acc[1], k0);
+  let v2 = epilogue(acc[2], k0);
+  let v3 = epilogue(acc[3], k0);
   var win = vec4u(at.x);
   win = select(win, vec4u(at.y), v1 > v);
   v = select(v, v1, v1 > v);

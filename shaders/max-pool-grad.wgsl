@@ -57,6 +57,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   }
 }
 
+// The gradient window o routes to its argmax: dy[o], times the ReLU's derivative when RELU_MASK.
+fn windowGrad(o: u32) -> f32 {
+  if (RELU_MASK) {
+    return select(0.0, dy[o], y[o] > 0.0);
+  }
+  return dy[o];
+}
+
 fn cells(t: u32) {
   let groups = (params.OW + OX - 1u) / OX;
   let row = t / groups; // (n·C + c)·OH + oh
@@ -79,10 +87,7 @@ fn cells(t: u32) {
     var i = rowBase + 2u * ow0;
     for (var ow = ow0; ow < owEnd; ow++) {
       let at = argmax[o];
-      var g = dy[o];
-      if (RELU_MASK) {
-        g = select(0.0, g, y[o] > 0.0);
-      }
+      let g = windowGrad(o);
       dx[i] = select(0.0, g, i == at);
       dx[i + 1u] = select(0.0, g, i + 1u == at);
       dx[i + W] = select(0.0, g, i + W == at);
@@ -96,10 +101,7 @@ fn cells(t: u32) {
   for (var ow = ow0; ow < owEnd; ow++) {
     let c1 = select(min((ow + 1u) * S - P, W), W, ow == params.OW - 1u);
     let at = argmax[o];
-    var g = dy[o];
-    if (RELU_MASK) {
-      g = select(0.0, g, y[o] > 0.0);
-    }
+    let g = windowGrad(o);
     var i0 = rowBase + c0;
     for (var r = r0; r < r1; r++) {
       for (var i = i0; i < i0 + (c1 - c0); i++) {
@@ -146,7 +148,7 @@ fn gather(t: u32) {
         let ow = qx - jx;
         if (ow < params.OW) {
           let o = oRow + ow;
-          acc += select(0.0, dy[o], argmax[o] == i && (!RELU_MASK || y[o] > 0.0));
+          acc += select(0.0, windowGrad(o), argmax[o] == i);
         }
       }
     }

@@ -30,9 +30,9 @@ export function estimatePlanMemory(nodes: readonly Node[], N: number, inputSize:
     const argmax = node.op === 'max-pool' || (node.op === 'conv2d' && node.pool);
     total += bytes * (argmax ? 2 : 1);
     // A conv with a fused pool needs its unpooled size as a gradient buffer in training.
-    const inner = train ? N * innerSize(node) * 4 : 0;
-    maxActivation = Math.max(maxActivation, bytes, inner);
-    if (Math.max(bytes, inner) > largest.bytes) largest = { layerId: node.layerId, bytes: Math.max(bytes, inner) };
+    const biggest = Math.max(bytes, train ? N * innerSize(node) * 4 : 0);
+    maxActivation = Math.max(maxActivation, biggest);
+    if (biggest > largest.bytes) largest = { layerId: node.layerId, bytes: biggest };
   }
   // Two gradient buffers and a scratch as large as the largest activation; parameters, gradients,
   // optimizer moments and their checkpoint copies.

@@ -80,6 +80,21 @@ export async function padInput(
   return { xp, Hp, Wp, kernel, scratch: [xp] };
 }
 
+/**
+ * The padded input a GEMM reads: `shared` when given (made and owned elsewhere, e.g. by the layer, so
+ * the forward pass and the filter gradient use one copy), else one made here, with the pad dispatch to
+ * run and the scratch to release.
+ */
+export async function padOrShare(
+  gpu: Gpu,
+  shared: PaddedInput | undefined,
+  a: Parameters<typeof padInput>[1],
+): Promise<{ pad: PaddedInput; parts: Encodable[]; scratch: GPUBuffer[] }> {
+  if (shared) return { pad: shared, parts: [], scratch: [] };
+  const pad = await padInput(gpu, a);
+  return { pad, parts: pad.kernel ? [pad.kernel] : [], scratch: pad.scratch };
+}
+
 /** Offsets of the taps r = (c, fh, fw) from a window's corner in a padded image, padded with 0 to a multiple of 4. */
 export function tapTable(C: number, FH: number, FW: number, D: number, Hp: number, Wp: number): Uint32Array {
   const R = C * FH * FW;
@@ -130,8 +145,7 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const tp = await gpu.prepare(conv2dTransposeWeightsSpec, { FLIP: a.flip ? 1 : 0 });
   const [K0, C0] = a.flip ? [a.C, a.K] : [a.K, a.C];
   const transpose = gpu.bind(tp, { K: K0, C: C0, FH: a.FH, FW: a.FW, KOp, Rp }, [a.w, wT], splitGrid(Math.ceil((Rp * KOp) / WG)));
-  const pad = a.padded ?? (await padInput(gpu, { x: a.x, N: a.N, C: a.C, H: a.H, W: a.W, OH: a.OH, OW: a.OW, FH: a.FH, FW: a.FW, S: a.S, D: a.D, PH: a.PH, PW: a.PW }));
-  const own = !a.padded;
+  const { pad, parts: padding, scratch: padScratch } = await padOrShare(gpu, a.padded, { x: a.x, N: a.N, C: a.C, H: a.H, W: a.W, OH: a.OH, OW: a.OW, FH: a.FH, FW: a.FW, S: a.S, D: a.D, PH: a.PH, PW: a.PW });
   const tab = gpu.upload(tapTable(a.C, a.FH, a.FW, a.D, pad.Hp, pad.Wp), `${a.name}:tab`);
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
@@ -144,6 +158,5 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   // may not alias another binding of the dispatch).
   const unusedArgmax = a.pool ? undefined : gpu.storage(16, `${a.name}:no-argmax`);
   const gemm = gpu.bind(p, params, [pad.xp, wT, tab, a.b ?? wT, a.y, a.pool?.argmax ?? unusedArgmax!], groups);
-  const parts: Encodable[] = [transpose, ...(own && pad.kernel ? [pad.kernel] : []), gemm];
-  return new KernelGroup(gpu, parts, [wT, tab, ...(own ? pad.scratch : []), ...(unusedArgmax ? [unusedArgmax] : [])]);
+  return new KernelGroup(gpu, [transpose, ...padding, gemm], [wT, tab, ...padScratch, ...(unusedArgmax ? [unusedArgmax] : [])]);
 }

@@ -5,7 +5,7 @@ import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
 import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
 import { checkConvShape, convParams, convParamValues, convTile, GEMM_TILE, type Conv2dShape, type ConvTile } from './conv2d';
-import { padInput, tapTable, type PaddedInput } from './conv2d-gemm';
+import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
 import { reduceSumRows } from './reduce-sum-rows';
 
 export const conv2dGradWeightSpec = defineKernel({
@@ -82,8 +82,7 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const scratch = [part];
   const parts: Encodable[] = [];
   if (gemm) {
-    const pad = a.padded ?? (await padInput(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW }));
-    const own = !a.padded;
+    const { pad, parts: padding, scratch: padScratch } = await padOrShare(gpu, a.padded, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW });
     const tab = new Uint32Array(Math.ceil((crs + 1) / 4) * 4);
     tab.set(tapTable(a.C, a.FH, a.FW, a.dilation, pad.Hp, pad.Wp).subarray(0, crs));
     const OHW = pv.OH * pv.OW;
@@ -92,8 +91,8 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
     for (let oh = 0; oh < pv.OH; oh++) for (let ow = 0; ow < pv.OW; ow++) pix[oh * pv.OW + ow] = (oh * pad.Wp + ow) * a.S;
     const tabBuf = gpu.upload(tab, 'conv2d-grad-weight:tab');
     const pixBuf = gpu.upload(pix, 'conv2d-grad-weight:pix');
-    scratch.push(tabBuf, pixBuf, ...(own ? pad.scratch : []));
-    if (own && pad.kernel) parts.push(pad.kernel);
+    scratch.push(tabBuf, pixBuf, ...padScratch);
+    parts.push(...padding);
     const p = await gpu.prepare(conv2dGemmGradWeightSpec, { HAS_BIAS: a.db ? 1 : 0, ALIGNED: OHW % 4 === 0 ? 1 : 0, RK: t.blocks, TJ: t.quads, WGX: t.WGX, WGY: t.WGY });
     const params = { N: a.N, NB, K: a.K, R: crs, OHW, OHW4, IMG: a.C * pad.Hp * pad.Wp };
     parts.push(gpu.bind(p, params, [pad.xp, a.dy, pixBuf, tabBuf, part], [groupsXY[0], groupsXY[1], splits]));

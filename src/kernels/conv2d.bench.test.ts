@@ -53,14 +53,15 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       }
       for (const tile of tiles) {
         for (const variant of variants) {
-          const make: [string, () => Promise<Encodable>][] = [
-            [`${name}f`, () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
-            [`${name}gi`, () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
-            ...splitsList.map((splits): [string, () => Promise<Encodable>] => [`${name}gw`, () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
+          // [op, label suffix, make]
+          const make: [string, string, () => Promise<Encodable>][] = [
+            [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
+            [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
+            ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];
-          for (const [op, mk] of make) {
+          for (const [op, suffix, mk] of make) {
             if (!ops.includes(op)) continue;
-            const key = `${op} ${variant} tile=${JSON.stringify(tile)}${op.endsWith('gw') && splitsList.length > 1 ? ` splits=${splitsList[kernels.filter(([k]) => k.startsWith(`${op} ${variant} tile=${JSON.stringify(tile)}`)).length]}` : ''}`;
+            const key = `${op} ${variant} tile=${JSON.stringify(tile)}${suffix}`;
             kernels.push([key, await mk()]);
             flops.set(key, f);
           }

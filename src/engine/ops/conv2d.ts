@@ -5,7 +5,7 @@ import { KernelGroup, type Encodable } from '../../gpu';
 import { activationGrad } from '../../kernels/activation';
 import { conv2d } from '../../kernels/conv2d';
 import { conv2dGradInput } from '../../kernels/conv2d-grad-input';
-import { padInput } from '../../kernels/conv2d-gemm';
+import { padOrShare } from '../../kernels/conv2d-gemm';
 import { conv2dGradWeight } from '../../kernels/conv2d-grad-weight';
 import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
@@ -31,8 +31,8 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   const w = store.value(ctx.slots.weight!);
   const bias = ctx.slots.bias && store.value(ctx.slots.bias);
   // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient.
-  const pad = await padInput(gpu, { ...shape, x: b.x.buffer, D: node.dilation });
-  const padding = new KernelGroup(gpu, pad.kernel ? [pad.kernel] : [], pad.scratch);
+  const { pad, parts, scratch } = await padOrShare(gpu, undefined, { ...shape, x: b.x.buffer, D: node.dilation });
+  const padding = new KernelGroup(gpu, parts, scratch);
   // With a fused max-pool, y is the pooled output and argmax routes its gradient back.
   const argmax = node.pool ? gpu.storage(N * node.outSize * 4, `${node.layerId}:argmax`) : undefined;
   const forward: Encodable[] = [padding, await conv2d(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu, padded: pad, pool: argmax && { argmax } })];
