@@ -87,7 +87,7 @@ export type WorkerEvent =
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
-  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean }
+  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
   | { type: 'test-predictions'; replyTo: number; probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
   | { type: 'device-lost'; reason: string; message: string }

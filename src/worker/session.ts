@@ -301,7 +301,7 @@ export class Session {
    * Loads a checkpoint: validates the whole file first (a refused file changes nothing), then plans its
    * design and puts its weights (and optimizer state, when present) in place.
    */
-  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
+  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }> {
     const ckpt = fromSafetensors(bytes);
     await this.pause();
     await this.build(ckpt.doc.spec, ckpt.doc.train, this.#built?.subset);
@@ -322,7 +322,7 @@ export class Session {
       step,
     });
     await this.#keepGoodState();
-    return { doc: ckpt.doc, step, hasOptimizer: !!opt };
+    return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps };
   }
 
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */

@@ -72,9 +72,6 @@ export interface Recovery {
 /** How often (at most) an epoch end refreshes the in-memory checkpoint; pauses always do. */
 export const KEEP_CHECKPOINT_MS = 5000;
 
-/** Training images of a run: the subset, or the whole training set (60,000 for both datasets). */
-const TRAIN_IMAGES = 60_000;
-
 export interface Evaluation {
   epoch: number | null;
   loss: number;
@@ -268,12 +265,11 @@ export class TrainingController implements ReactiveController {
       this.builtDataset = r.doc.train.dataset;
       this.#sent = r.doc.train;
       this.#startRun();
-      const stepsPerEpoch = Math.max(1, Math.floor((subset ?? TRAIN_IMAGES) / r.doc.train.batch));
-      const step = r.step;
+      const { step, stepsPerEpoch, totalSteps } = r;
       this.status = {
         ...(this.status ?? { samplesPerSecond: 0, msPerStep: 0 }),
         step, epoch: Math.floor(step / stepsPerEpoch), stepInEpoch: step % stepsPerEpoch, stepsPerEpoch,
-        totalSteps: stepsPerEpoch * r.doc.train.epochs, lr: r.doc.train.optimizer.lr,
+        totalSteps, lr: r.doc.train.optimizer.lr,
       };
       if (step > 0) this.run.markers.push({ step, label: `loaded from a file at step ${step}` });
       this.phase = step > 0 ? 'paused' : 'idle';
