@@ -2,7 +2,8 @@
 // Variants are timed interleaved (round by round) so their ratios survive the machine's load drifting.
 // Skipped unless VITE_BENCH=1 (tests never assert timings):
 //   VITE_BENCH=1 npx vitest run src/kernels/conv2d.bench.test.ts
-// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw), VITE_BENCH_VARIANTS variants (gemm,direct),
+// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw), VITE_BENCH_VARIANTS variants (gemm,direct; rows:
+// grad-input only),
 // VITE_BENCH_TILES a JSON list of tile overrides, VITE_BENCH_ROUNDS the rounds.
 import { describe, it } from 'vitest';
 import type { Encodable } from '../gpu';
@@ -19,7 +20,7 @@ const conv1: Conv2dShape = { N: 100, C: 1, H: 28, W: 28, K: 32, FH: 3, FW: 3, S:
 const conv2: Conv2dShape = { N: 100, C: 32, H: 14, W: 14, K: 64, FH: 3, FW: 3, S: 1, PH: 1, PW: 1, dilation: 1 };
 const tiles = JSON.parse(env.VITE_BENCH_TILES ?? '[{}]') as Partial<ConvTile>[];
 const ops = (env.VITE_BENCH_OPS ?? 'c1f,c1gw,c2f,c2gi,c2gw').split(',');
-const variants = (env.VITE_BENCH_VARIANTS ?? 'gemm,direct').split(',') as ('gemm' | 'direct')[];
+const variants = (env.VITE_BENCH_VARIANTS ?? 'gemm,direct').split(',') as ('gemm' | 'direct' | 'rows')[];
 const rounds = Number(env.VITE_BENCH_ROUNDS ?? 5);
 /** Grad-weight batch splits to compare (null: the default). */
 const splitsList = JSON.parse(env.VITE_BENCH_SPLITS ?? '[null]') as (number | null)[];
@@ -54,9 +55,10 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       for (const tile of tiles) {
         for (const variant of variants) {
           // [op, label suffix, make]
-          const make: [string, string, () => Promise<Encodable>][] = [
+          const gi: [string, string, () => Promise<Encodable>] = [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })];
+          const make: [string, string, () => Promise<Encodable>][] = variant === 'rows' ? [gi] : [
             [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
-            [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
+            gi,
             ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];
           for (const [op, suffix, mk] of make) {

@@ -12,6 +12,9 @@ import { conv2dGradWeight } from './conv2d-grad-weight';
 // (len = C·FH·FW forward, K·FH·FW grad-input, N·OH·OW grad-weight), plus rtol 1e-5.
 const tol = (len: number) => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
 
+const gemmGradInputFits = (s: Conv2dShape) => s.S === 1 && s.PH <= s.dilation * (s.FH - 1) && s.PW <= s.dilation * (s.FW - 1);
+const rowsGradInputFits = (s: Conv2dShape) => s.S === 1 && s.dilation === 1 && s.FW <= 5;
+
 const base: Conv2dShape = { N: 2, C: 1, H: 8, W: 8, K: 4, FH: 3, FW: 3, S: 1, PH: 0, PW: 0, dilation: 1 };
 export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 1, C: 1, H: 7, W: 9, K: 5, PH: 1, PW: 1, label: 'batch 1, C=1, odd K, pad 1' },
@@ -25,6 +28,7 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, C: 3, H: 9, W: 9, K: 4, FH: 3, FW: 3, S: 3, label: 'stride = F, exact fit' },
   { ...base, N: 3, C: 6, H: 13, W: 13, K: 17, PH: 1, PW: 1, label: 'sizes not multiples of tiles' },
   { ...base, N: 1, C: 20, H: 6, W: 5, K: 20, FH: 2, FW: 2, S: 1, PH: 1, PW: 1, label: 'C, K = 20 (partial blocks)' },
+  { ...base, N: 1, C: 2, H: 5, W: 6, K: 3, FH: 2, FW: 4, PH: 2, PW: 3, label: 'padding ≥ filter size (2×4, P 2,3)' },
   { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
 ];
@@ -55,9 +59,12 @@ describe('conv2d kernels vs reference', () => {
         expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...tol(s.C * s.FH * s.FW), label: `y ${variant}` });
         fwd.dispose();
         gpu.clear(yb!);
-        // grad-input: the default picks gemm where it applies (stride 1), else direct.
-        const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant: variant === 'direct' ? 'direct' : undefined });
-        expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant}` });
+      }
+      // grad-input: every variant that takes this shape, and the default choice.
+      const giVariants = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm'] : []), ...(rowsGradInputFits(s) ? ['rows'] : [])] as const;
+      for (const variant of giVariants) {
+        const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant });
+        expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });
         gi.dispose();
         gpu.clear(dxb!);
       }
