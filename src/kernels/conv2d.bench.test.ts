@@ -2,13 +2,15 @@
 // Variants are timed interleaved (round by round) so their ratios survive the machine's load drifting.
 // Skipped unless VITE_BENCH=1 (tests never assert timings):
 //   VITE_BENCH=1 npx vitest run src/kernels/conv2d.bench.test.ts
-// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw), VITE_BENCH_VARIANTS variants (gemm,direct; rows:
+// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw; c1relu, c2relu: a ReLU over the conv's output,
+// the memory floor of a pass that reads or writes that tensor once), VITE_BENCH_VARIANTS variants (gemm,direct; rows:
 // grad-input only),
 // VITE_BENCH_TILES a JSON list of tile overrides, VITE_BENCH_ROUNDS the rounds.
 import { describe, it } from 'vitest';
 import type { Encodable } from '../gpu';
 import { testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
+import { activation } from './activation';
 import { conv2d, convOutSize, type Conv2dShape, type ConvTile } from './conv2d';
 import { conv2dGradInput } from './conv2d-grad-input';
 import { conv2dGradWeight } from './conv2d-grad-weight';
@@ -43,6 +45,12 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       const dw = gpu.storage(s.K * s.C * s.FH * s.FW * 4, 'dw');
       const db = gpu.storage(s.K * 4, 'db');
       buffers.push(x, w, b, y, dx, dw, db);
+      if (ops.includes(`${name}relu`)) {
+        const out = gpu.storage(s.N * s.K * OH * OW * 4, 'relu out');
+        buffers.push(out);
+        kernels.push([`${name}relu`, await activation(gpu, { kind: 'relu', n: s.N * s.K * OH * OW, x: y, y: out })]);
+        flops.set(`${name}relu`, 0);
+      }
       if (ops.includes(`${name}pad`)) {
         // The zero-padded copy of dy that the stride-1 grad-input GEMM reads.
         const pad = await padInput(gpu, { x: y, N: s.N, C: s.K, H: OH, W: OW, OH: s.H, OW: s.W, FH: s.FH, FW: s.FW, S: 1, D: 1, PH: s.FH - 1 - s.PH, PW: s.FW - 1 - s.PW });

@@ -5,7 +5,7 @@ import { expectClose } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dShape } from './conv2d';
-import { conv2dGradInput } from './conv2d-grad-input';
+import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
 import { conv2dGradWeight } from './conv2d-grad-weight';
 
 // f32 sums of `len` products of values in [-1, 1]: rounding error grows like √len·ε, so atol = 1e-5·√len
@@ -61,7 +61,7 @@ describe('conv2d kernels vs reference', () => {
         gpu.clear(yb!);
       }
       // grad-input: every variant that takes this shape, and the default choice.
-      const giVariants = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm'] : []), ...(rowsGradInputFits(s) ? ['rows'] : [])] as const;
+      const giVariants: (Conv2dGradInputArgs['variant'])[] = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsGradInputFits(s) ? ['rows' as const] : [])];
       for (const variant of giVariants) {
         const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant });
         expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });
