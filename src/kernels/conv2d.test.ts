@@ -4,16 +4,16 @@ import { maxPoolRef } from '../reference/pool';
 import { expectClose } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
-import { conv2d, convOutSize, type Conv2dShape } from './conv2d';
+import { conv2d, convOutSize, type Conv2dArgs, type Conv2dShape } from './conv2d';
 import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
 import { conv2dGradWeight } from './conv2d-grad-weight';
+import { conv2dRows, rowsFit } from './conv2d-rows';
 
 // f32 sums of `len` products of values in [-1, 1]: rounding error grows like √len·ε, so atol = 1e-5·√len
 // (len = C·FH·FW forward, K·FH·FW grad-input, N·OH·OW grad-weight), plus rtol 1e-5.
 const tol = (len: number) => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
 
 const gemmGradInputFits = (s: Conv2dShape) => s.S === 1 && s.PH <= s.dilation * (s.FH - 1) && s.PW <= s.dilation * (s.FW - 1);
-const rowsGradInputFits = (s: Conv2dShape) => s.S === 1 && s.dilation === 1 && s.FW <= 5;
 
 const base: Conv2dShape = { N: 2, C: 1, H: 8, W: 8, K: 4, FH: 3, FW: 3, S: 1, PH: 0, PW: 0, dilation: 1 };
 export const convCases: (Conv2dShape & { label: string })[] = [
@@ -54,14 +54,19 @@ describe('conv2d kernels vs reference', () => {
 
       const wantY = conv2dRef(x, w, s, bias ? b : undefined, relu);
       const wantDx = conv2dGradInputRef(dy, w, s);
-      for (const variant of ['gemm', 'direct'] as const) {
-        const fwd = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
-        expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...tol(s.C * s.FH * s.FW), label: `y ${variant}` });
+      // forward: every variant that takes this shape (rows: also with 1 and 3 output channels per thread).
+      const rows: [Conv2dArgs['variant'], number?][] = [['rows'], ['rows', 1], ['rows', 3]];
+      const fwdVariants: [Conv2dArgs['variant'], number?][] = [['gemm'], ['direct'], ...(rowsFit(s) ? rows : [])];
+      for (const [variant, kb] of fwdVariants) {
+        const fwd = variant === 'rows' && kb
+          ? await conv2dRows(gpu, { ...s, mode: 'forward', x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, kb, OH, OW })
+          : await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
+        expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...tol(s.C * s.FH * s.FW), label: `y ${variant} ${kb ?? ''}` });
         fwd.dispose();
         gpu.clear(yb!);
       }
       // grad-input: every variant that takes this shape, and the default choice.
-      const giVariants: (Conv2dGradInputArgs['variant'])[] = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsGradInputFits(s) ? ['rows' as const] : [])];
+      const giVariants: (Conv2dGradInputArgs['variant'])[] = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsFit(s) ? ['rows' as const] : [])];
       for (const variant of giVariants) {
         const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant });
         expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });

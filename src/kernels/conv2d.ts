@@ -4,6 +4,7 @@
 import source from '../../shaders/conv2d.wgsl?raw';
 import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
 import { convGemm, type PaddedInput } from './conv2d-gemm';
+import { conv2dRows, rowsFit, ROWS_MAX_CHANNELS } from './conv2d-rows';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -126,9 +127,11 @@ export interface Conv2dArgs extends Conv2dShape {
   tile?: Partial<ConvTile>;
   /**
    * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest on
-   * SwiftShader); 'direct': conv2d.wgsl, masks in the loop, no scratch.
+   * SwiftShader); 'direct': conv2d.wgsl, masks in the loop, no scratch; 'rows' (default for
+   * C ≤ ROWS_MAX_CHANNELS without a fused pool, where it applies: stride 1, no dilation, filters ≤ 5×5):
+   * conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
    */
-  variant?: 'gemm' | 'direct';
+  variant?: 'gemm' | 'direct' | 'rows';
   /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
   padded?: PaddedInput;
   /** gemm: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2] and
@@ -140,6 +143,10 @@ export interface Conv2dArgs extends Conv2dShape {
 export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | KernelGroup> {
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
+  if (a.variant === 'rows' || (a.variant === undefined && !a.pool && rowsFit(a) && a.C <= ROWS_MAX_CHANNELS)) {
+    if (a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
+    return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
+  }
   if ((a.variant ?? 'gemm') === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }

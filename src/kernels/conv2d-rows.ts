@@ -1,0 +1,66 @@
+// Why: convolutions with few input channels (MNIST's first layer has one) are bound by memory traffic,
+// not arithmetic; conv2d-rows.wgsl computes them directly, sliding filter rows over inputs held in
+// registers, for both the forward pass and the input gradient (a flipped forward convolution at stride 1).
+import source from '../../shaders/conv2d-rows.wgsl?raw';
+import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
+import type { Conv2dShape } from './conv2d';
+import { bindWithPlaceholders } from './owned-kernel';
+
+export const conv2dRowsSpec = defineKernel({
+  name: 'conv2d-rows',
+  source,
+  params: {
+    N: 'u32', CIN: 'u32', H: 'u32', W: 'u32', COUT: 'u32', PH: 'i32', PW: 'i32', OH: 'u32', OW: 'u32', WS_OUT: 'u32', WS_IN: 'u32',
+  },
+  bindings: [
+    { name: 'x', access: 'read' },
+    { name: 'w', access: 'read' },
+    { name: 'b', access: 'read' },
+    { name: 'y', access: 'read_write' },
+    { name: 'y4', access: 'read_write' },
+  ],
+  overrides: { FH: 3, FW: 3, KB: 8, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, WG: 64 },
+  workgroupSize: (o) => [o.WG, 1, 1],
+});
+
+const WG = 64;
+
+/** Most input channels (of the convolution as computed) for which the rows kernel is the default: above
+ *  that the GEMM's 4-channel register tile is full and it wins (SwiftShader, batch 100: C = 2 rows
+ *  116 ms vs GEMM 161 for the input gradient; C = 4 rows 153 vs 125). */
+export const ROWS_MAX_CHANNELS = 2;
+
+/** Where conv2d-rows applies: stride 1, no dilation, filters at most 5×5. */
+export const rowsFit = (s: Conv2dShape): boolean => s.S === 1 && s.dilation === 1 && s.FH <= 5 && s.FW <= 5;
+
+export interface Conv2dRowsArgs extends Conv2dShape {
+  /** 'forward': x [N,C,H,W] → y [N,K,OH,OW] (+ b, ReLU); 'grad-input': x = dy [N,K,OH,OW] → y = dx [N,C,H,W]. */
+  mode: 'forward' | 'grad-input';
+  x: BufferBinding;
+  /** Filters [K,C,FH,FW]. */
+  w: BufferBinding;
+  b?: BufferBinding;
+  y: BufferBinding;
+  relu?: boolean;
+  /** Output channels per thread (1–8; default: up to 8). */
+  kb?: number;
+}
+
+/** One dispatch of conv2d-rows.wgsl for a convolution that `rowsFit`. */
+export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW: number }): Promise<BoundKernel> {
+  if (!rowsFit(a)) throw new Error(`conv2d-rows: needs stride 1, no dilation and filters at most 5×5, got S=${a.S}, dilation ${a.dilation}, ${a.FH}×${a.FW}`);
+  const fwd = a.mode === 'forward';
+  const taps = a.FH * a.FW;
+  // The convolution as computed: input planes CIN of H×W, output planes COUT of OH×OW.
+  const g = fwd
+    ? { CIN: a.C, H: a.H, W: a.W, COUT: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, WS_OUT: a.C * taps, WS_IN: taps }
+    : { CIN: a.K, H: a.OH, W: a.OW, COUT: a.C, PH: a.FH - 1 - a.PH, PW: a.FW - 1 - a.PW, OH: a.H, OW: a.W, WS_OUT: taps, WS_IN: a.C * taps };
+  const kb = a.kb ?? Math.min(8, g.COUT);
+  if (!(Number.isInteger(kb) && kb >= 1 && kb <= 8)) throw new Error(`conv2d-rows: kb must be 1–8, got ${kb}`);
+  // vec4 stores need every output row to start on a 16-byte boundary.
+  const vec4 = g.OW % 4 === 0;
+  const p = await gpu.prepare(conv2dRowsSpec, { FH: a.FH, FW: a.FW, KB: kb, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, WG });
+  const threads = a.N * Math.ceil(g.COUT / kb) * Math.ceil(g.OH / 4) * Math.ceil(g.OW / 4);
+  const params = { N: a.N, ...g };
+  return bindWithPlaceholders(gpu, p, params, [a.x, a.w, fwd ? a.b : undefined, vec4 ? undefined : a.y, vec4 ? a.y : undefined], splitGrid(Math.ceil(threads / WG)));
+}
