@@ -7,6 +7,8 @@ import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable
 import { checkConvShape, convParams, convParamValues, convTile, GEMM_TILE, type Conv2dShape, type ConvTile } from './conv2d';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
 import { reduceSumRows } from './reduce-sum-rows';
+import { rowsFit, ROWS_MAX_CHANNELS } from './conv2d-rows';
+import { conv2dRowsGradWeight } from './conv2d-rows-grad-weight';
 
 export const conv2dGradWeightSpec = defineKernel({
   name: 'conv2d-grad-weight',
@@ -50,9 +52,11 @@ export interface Conv2dGradWeightArgs extends Conv2dShape {
   splits?: number;
   /**
    * 'gemm' (default): conv2d-gemm-grad-weight.wgsl on a zero-padded copy of x with tap and pixel tables
-   * (no masks in the loop); 'direct': conv2d-grad-weight.wgsl (masks in the loop, no copy).
+   * (no masks in the loop); 'direct': conv2d-grad-weight.wgsl (masks in the loop, no copy); 'rows'
+   * (default for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation, filters ≤ 5×5):
+   * conv2d-rows-grad-weight.wgsl, the filter slid over input rows in registers, no copy.
    */
-  variant?: 'gemm' | 'direct';
+  variant?: 'gemm' | 'direct' | 'rows';
   /** gemm: a zero-padded copy of x already made (padInput), e.g. by the forward pass. */
   padded?: PaddedInput;
 }
@@ -68,13 +72,17 @@ const TARGET_THREADS = { gpu: 4096, cpu: 1024 };
 export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promise<KernelGroup> {
   checkConvShape('conv2d-grad-weight', a);
   const pv = convParamValues(a);
+  const target = gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu;
+  if (a.variant === 'rows' || (a.variant === undefined && rowsFit(a) && a.C <= ROWS_MAX_CHANNELS)) {
+    return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
+  }
   const crs = a.C * a.FH * a.FW;
   const cols = crs + (a.db ? 1 : 0);
   const gemm = (a.variant ?? 'gemm') === 'gemm';
   const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? GEMM_TILE : undefined);
   const groupsXY: [number, number] = [Math.ceil(Math.ceil(cols / 4) / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY))];
   const threadsPerSplit = groupsXY[0] * groupsXY[1] * t.WGX * t.WGY;
-  const wantSplits = a.splits ?? Math.ceil((gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu) / threadsPerSplit);
+  const wantSplits = a.splits ?? Math.ceil(target / threadsPerSplit);
   const NB = Math.ceil(a.N / Math.max(1, Math.min(a.N, wantSplits)));
   const splits = Math.ceil(a.N / NB);
   const L = a.K * crs + a.K;

@@ -3,8 +3,7 @@
 // Skipped unless VITE_BENCH=1 (tests never assert timings):
 //   VITE_BENCH=1 npx vitest run src/kernels/conv2d.bench.test.ts
 // VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw; c1relu, c2relu: a ReLU over the conv's output,
-// the memory floor of a pass that reads or writes that tensor once), VITE_BENCH_VARIANTS variants (gemm,direct,rows;
-// rows: forward and grad-input),
+// the memory floor of a pass that reads or writes that tensor once), VITE_BENCH_VARIANTS variants (gemm,direct,rows),
 // VITE_BENCH_TILES a JSON list of tile overrides, VITE_BENCH_ROUNDS the rounds.
 import { describe, it } from 'vitest';
 import type { Encodable } from '../gpu';
@@ -63,11 +62,9 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       for (const tile of tiles) {
         for (const variant of variants) {
           // [op, label suffix, make]
-          const gi: [string, string, () => Promise<Encodable>] = [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })];
-          const fwd: [string, string, () => Promise<Encodable>] = [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })];
-          const make: [string, string, () => Promise<Encodable>][] = variant === 'rows' ? [fwd, gi] : [
-            fwd,
-            gi,
+          const make: [string, string, () => Promise<Encodable>][] = [
+            [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
+            [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
             ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];
           for (const [op, suffix, mk] of make) {

@@ -76,7 +76,7 @@ describe('conv2d kernels vs reference', () => {
 
       const want = conv2dGradWeightRef(x, dy, s);
       const t = tol(s.N * OH * OW);
-      for (const variant of ['gemm', 'direct'] as const) {
+      for (const variant of ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])] as const) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
         expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw ${variant}` });
         if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: `db ${variant}` });
@@ -142,7 +142,7 @@ describe('conv2d kernels vs reference', () => {
     const dbb = f32Buffer(gpu, new Float32Array(s.K));
     for (const splits of [1, 2, 5]) {
       for (const tile of [{ blocks: 1, quads: 1, WGX: 4, WGY: 2 }, { blocks: 3, quads: 2 }, {}]) {
-        for (const variant of ['gemm', 'direct'] as const) {
+        for (const variant of ['gemm', 'direct', 'rows'] as const) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
         const label = `${variant} splits=${splits} tile=${JSON.stringify(tile)}`;
         expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...tol(s.N * OH * OW), label: `dw ${label}` });

@@ -1,0 +1,224 @@
+// conv2d-rows-grad-weight: partial filter (and bias) gradients of a stride-1, undilated convolution with
+// filters at most 5×5, for few input channels (MNIST's first layer: C = 1):
+//   part[s, (k·C + c)·FH·FW + fh·FW + fw] = Σ_{pixel blocks of split s} Σ_{oh,ow} dy[n,k,oh,ow] · x[n,c,oh−PH+fh, ow−PW+fw]
+//   part[s, K·C·FH·FW + k]               = Σ_{pixel blocks of split s} Σ_{oh,ow} dy[n,k,oh,ow]   (HAS_BIAS)
+// (x 0 outside the image); reduce-sum-rows then adds the splits. The output is cut into blocks of 4 rows ×
+// 4 columns of one image, numbered image by image; split s takes blocks s·PER .. s·PER + PER − 1.
+// f32, NCHW; x [N,C,H,W], dy [N,K,OH,OW], part [splits, L] (row stride L = K·C·FH·FW + K).
+// Bindings: 0 params, 1 x, 2 dy, 3 part (read_write).
+// One thread: KB (1–8) filters, one input channel, one split. Per pixel block it loads the 4 + FH − 1 input
+// rows under the block once (4 + FW − 1 values each) and, per filter, the 4×4 dy values, then adds
+// dy-row · input-window dot products into the filter's FH×FW taps: 16·FH·FW·KB FMAs for
+// (FH + 3)·(FW + 3) + 16·KB loads, accumulators held for the whole split.
+// Why: conv2d-gemm-grad-weight.wgsl's reduction over pixels suits many channels; with one input channel its
+// 9 outputs per filter leave most of a 4×4 register block idle, and each x value is loaded once per tap.
+// Here each input is loaded about (FW + 3)/4·(FH + 3)/4 times per block and each dy value once.
+
+struct Params {
+  N: u32,
+  C: u32,
+  H: u32,
+  W: u32,
+  K: u32,
+  PH: i32,
+  PW: i32,
+  OH: u32,
+  OW: u32,
+  PER: u32,
+  L: u32,
+}
+
+override FH: u32 = 3u;
+override FW: u32 = 3u;
+override KB: u32 = 8u;
+override HAS_BIAS: bool = false;
+override WG: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> part: array<f32>;
+
+// Inputs at columns t .. t+7 of one input row (0 outside the image); only the first 4 + FW − 1 are loaded.
+struct Window {
+  lo: vec4f,
+  hi: vec4f,
+}
+
+// The windows of the 4 + FH − 1 input rows under a block (rows past that are left 0).
+struct Rows {
+  r0: Window,
+  r1: Window,
+  r2: Window,
+  r3: Window,
+  r4: Window,
+  r5: Window,
+  r6: Window,
+  r7: Window,
+}
+
+// One filter row's FW tap gradients (tap 4 in e), and a filter's FH rows of them plus its bias gradient.
+struct Taps {
+  a: vec4f,
+  e: f32,
+}
+
+struct Grad {
+  t0: Taps,
+  t1: Taps,
+  t2: Taps,
+  t3: Taps,
+  t4: Taps,
+  db: f32,
+}
+
+fn loadWindow(ro: i32, t: i32, rowOk: bool) -> Window {
+  let W = i32(params.W);
+  let cl = vec4i(t) + vec4i(0, 1, 2, 3);
+  let ch = cl + vec4i(4);
+  let okl = vec4<bool>(rowOk) & (cl >= vec4i(0)) & (cl < vec4i(W));
+  let okh = vec4<bool>(rowOk) & (ch >= vec4i(0)) & (ch < vec4i(W));
+  let il = vec4u(select(vec4i(0), vec4i(ro) + cl, okl));
+  let ih = vec4u(select(vec4i(0), vec4i(ro) + ch, okh));
+  let lo = select(vec4f(0.0), vec4f(x[il.x], x[il.y], x[il.z], x[il.w]), okl);
+  var hi = vec4f(0.0);
+  if (FW > 1u) { hi.x = select(0.0, x[ih.x], okh.x); }
+  if (FW > 2u) { hi.y = select(0.0, x[ih.y], okh.y); }
+  if (FW > 3u) { hi.z = select(0.0, x[ih.z], okh.z); }
+  if (FW > 4u) { hi.w = select(0.0, x[ih.w], okh.w); }
+  return Window(lo, hi);
+}
+
+fn loadRow(plane: i32, ih: i32, t: i32) -> Window {
+  return loadWindow(plane + ih * i32(params.W), t, ih >= 0 && ih < i32(params.H));
+}
+
+// dy at columns ow0 .. ow0+3 of row oh of the dy plane at offset plane (0 outside).
+fn loadDy(plane: u32, oh: u32, ow0: u32) -> vec4f {
+  let p = params;
+  let ok = vec4<bool>(oh < p.OH) & (vec4u(ow0) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.OW));
+  let i = select(vec4u(0u), vec4u(plane + oh * p.OW + ow0) + vec4u(0u, 1u, 2u, 3u), ok);
+  return select(vec4f(0.0), vec4f(dy[i.x], dy[i.y], dy[i.z], dy[i.w]), ok);
+}
+
+// t + the gradient of one filter row's taps from one output row: tap s gains d · window[s .. s+3].
+fn rowGrad(t: Taps, d: vec4f, win: Window) -> Taps {
+  let lo = win.lo;
+  let hi = win.hi;
+  var g = t;
+  g.a.x += dot(d, lo);
+  if (FW > 1u) { g.a.y += dot(d, vec4f(lo.yzw, hi.x)); }
+  if (FW > 2u) { g.a.z += dot(d, vec4f(lo.zw, hi.xy)); }
+  if (FW > 3u) { g.a.w += dot(d, vec4f(lo.w, hi.xyz)); }
+  if (FW > 4u) { g.e += dot(d, hi); }
+  return g;
+}
+
+// Filter row fh over the block: output row r meets input row r + fh (a, b, c, e).
+fn blockRow(t: Taps, d: mat4x4f, a: Window, b: Window, c: Window, e: Window) -> Taps {
+  return rowGrad(rowGrad(rowGrad(rowGrad(t, d[0], a), d[1], b), d[2], c), d[3], e);
+}
+
+// One filter's gradient after one block; d: its 4×4 dy block (column r = output row r).
+fn blockGrad(g0: Grad, d: mat4x4f, r: Rows) -> Grad {
+  var g = g0;
+  g.t0 = blockRow(g.t0, d, r.r0, r.r1, r.r2, r.r3);
+  if (FH > 1u) { g.t1 = blockRow(g.t1, d, r.r1, r.r2, r.r3, r.r4); }
+  if (FH > 2u) { g.t2 = blockRow(g.t2, d, r.r2, r.r3, r.r4, r.r5); }
+  if (FH > 3u) { g.t3 = blockRow(g.t3, d, r.r3, r.r4, r.r5, r.r6); }
+  if (FH > 4u) { g.t4 = blockRow(g.t4, d, r.r4, r.r5, r.r6, r.r7); }
+  if (HAS_BIAS) {
+    g.db += dot(d[0] + d[1] + d[2] + d[3], vec4f(1.0));
+  }
+  return g;
+}
+
+// The 4×4 dy block of filter k (clamped: filters past K are computed, never stored).
+fn dyBlock(n: u32, k: u32, oh0: u32, ow0: u32) -> mat4x4f {
+  let p = params;
+  let plane = (n * p.K + min(k, p.K - 1u)) * p.OH * p.OW;
+  return mat4x4f(loadDy(plane, oh0, ow0), loadDy(plane, oh0 + 1u, ow0), loadDy(plane, oh0 + 2u, ow0), loadDy(plane, oh0 + 3u, ow0));
+}
+
+fn storeTaps(t: Taps, o: u32) {
+  part[o] = t.a.x;
+  if (FW > 1u) { part[o + 1u] = t.a.y; }
+  if (FW > 2u) { part[o + 2u] = t.a.z; }
+  if (FW > 3u) { part[o + 3u] = t.a.w; }
+  if (FW > 4u) { part[o + 4u] = t.e; }
+}
+
+fn store(g: Grad, s: u32, k: u32, c: u32) {
+  let p = params;
+  if (k >= p.K) {
+    return;
+  }
+  let o = s * p.L + (k * p.C + c) * FH * FW;
+  storeTaps(g.t0, o);
+  if (FH > 1u) { storeTaps(g.t1, o + FW); }
+  if (FH > 2u) { storeTaps(g.t2, o + 2u * FW); }
+  if (FH > 3u) { storeTaps(g.t3, o + 3u * FW); }
+  if (FH > 4u) { storeTaps(g.t4, o + 4u * FW); }
+  if (HAS_BIAS && c == 0u) {
+    part[s * p.L + p.K * p.C * FH * FW + k] = g.db;
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let p = params;
+  let quads = (p.OW + 3u) / 4u;
+  let blocksPerImage = ((p.OH + 3u) / 4u) * quads;
+  let total = p.N * blocksPerImage;
+  let splits = (total + p.PER - 1u) / p.PER;
+  let kBlocks = (p.K + KB - 1u) / KB;
+  let g = gid.x + gid.y * nwg.x * WG;
+  if (g >= kBlocks * p.C * splits) {
+    return;
+  }
+  let kb = g % kBlocks;
+  let c = (g / kBlocks) % p.C;
+  let s = g / (kBlocks * p.C);
+  let k0 = kb * KB;
+
+  let zt = Taps(vec4f(0.0), 0.0);
+  let zero = Grad(zt, zt, zt, zt, zt, 0.0);
+  var g0 = zero; var g1 = zero; var g2 = zero; var g3 = zero;
+  var g4 = zero; var g5 = zero; var g6 = zero; var g7 = zero;
+  let none = Window(vec4f(0.0), vec4f(0.0));
+  let hw = i32(p.H * p.W);
+  let end = min(total, (s + 1u) * p.PER);
+  for (var b = s * p.PER; b < end; b++) {
+    let n = b / blocksPerImage;
+    let rem = b - n * blocksPerImage;
+    let oh0 = (rem / quads) * 4u;
+    let ow0 = (rem % quads) * 4u;
+    let plane = i32(n * p.C + c) * hw;
+    let t = i32(ow0) - p.PW;
+    let ih0 = i32(oh0) - p.PH;
+    var r = Rows(loadRow(plane, ih0, t), none, none, none, none, none, none, none);
+    r.r1 = loadRow(plane, ih0 + 1, t);
+    r.r2 = loadRow(plane, ih0 + 2, t);
+    r.r3 = loadRow(plane, ih0 + 3, t);
+    if (FH > 1u) { r.r4 = loadRow(plane, ih0 + 4, t); }
+    if (FH > 2u) { r.r5 = loadRow(plane, ih0 + 5, t); }
+    if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
+    if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
+    g0 = blockGrad(g0, dyBlock(n, k0, oh0, ow0), r);
+    if (KB > 1u) { g1 = blockGrad(g1, dyBlock(n, k0 + 1u, oh0, ow0), r); }
+    if (KB > 2u) { g2 = blockGrad(g2, dyBlock(n, k0 + 2u, oh0, ow0), r); }
+    if (KB > 3u) { g3 = blockGrad(g3, dyBlock(n, k0 + 3u, oh0, ow0), r); }
+    if (KB > 4u) { g4 = blockGrad(g4, dyBlock(n, k0 + 4u, oh0, ow0), r); }
+    if (KB > 5u) { g5 = blockGrad(g5, dyBlock(n, k0 + 5u, oh0, ow0), r); }
+    if (KB > 6u) { g6 = blockGrad(g6, dyBlock(n, k0 + 6u, oh0, ow0), r); }
+    if (KB > 7u) { g7 = blockGrad(g7, dyBlock(n, k0 + 7u, oh0, ow0), r); }
+  }
+  store(g0, s, k0, c);
+  if (KB > 1u) { store(g1, s, k0 + 1u, c); }
+  if (KB > 2u) { store(g2, s, k0 + 2u, c); }
+  if (KB > 3u) { store(g3, s, k0 + 3u, c); }
+  if (KB > 4u) { store(g4, s, k0 + 4u, c); }
+  if (KB > 5u) { store(g5, s, k0 + 5u, c); }
+  if (KB > 6u) { store(g6, s, k0 + 6u, c); }
+  if (KB > 7u) { store(g7, s, k0 + 7u, c); }
+}

@@ -1,0 +1,55 @@
+// Why: the filter gradient of a convolution with few input channels (MNIST's first layer) is a long
+// reduction with few outputs; conv2d-rows-grad-weight.wgsl sums it per split of the output's 4×4 pixel
+// blocks, sliding the filter over input rows held in registers, and reduce-sum-rows adds the splits.
+import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
+import { defineKernel, KernelGroup, splitGrid, type BufferBinding, type Gpu } from '../gpu';
+import type { Conv2dShape } from './conv2d';
+import { rowsFit } from './conv2d-rows';
+import { reduceSumRows } from './reduce-sum-rows';
+
+export const conv2dRowsGradWeightSpec = defineKernel({
+  name: 'conv2d-rows-grad-weight',
+  source,
+  params: { N: 'u32', C: 'u32', H: 'u32', W: 'u32', K: 'u32', PH: 'i32', PW: 'i32', OH: 'u32', OW: 'u32', PER: 'u32', L: 'u32' },
+  bindings: [
+    { name: 'x', access: 'read' },
+    { name: 'dy', access: 'read' },
+    { name: 'part', access: 'read_write' },
+  ],
+  overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, WG: 64 },
+  workgroupSize: (o) => [o.WG, 1, 1],
+});
+
+const WG = 64;
+
+export interface Conv2dRowsGradWeightArgs extends Conv2dShape {
+  OH: number;
+  OW: number;
+  x: BufferBinding;
+  dy: BufferBinding;
+  dw: BufferBinding;
+  db?: BufferBinding;
+  /** Threads wanted in flight (the pixel blocks are split to give about this many). */
+  threads: number;
+  /** Splits of the pixel blocks (default: from `threads`). */
+  splits?: number;
+}
+
+/** dw (and db) of a convolution that `rowsFit`: partial sums per split, then their sum. */
+export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs): Promise<KernelGroup> {
+  if (!rowsFit(a)) throw new Error(`conv2d-rows-grad-weight: needs stride 1, no dilation and filters at most 5×5, got S=${a.S}, dilation ${a.dilation}, ${a.FH}×${a.FW}`);
+  const kb = Math.min(8, a.K);
+  const lanes = Math.ceil(a.K / kb) * a.C;
+  const blocks = a.N * Math.ceil(a.OH / 4) * Math.ceil(a.OW / 4);
+  const PER = Math.ceil(blocks / Math.max(1, Math.min(blocks, a.splits ?? Math.ceil(a.threads / lanes))));
+  const splits = Math.ceil(blocks / PER);
+  const crs = a.C * a.FH * a.FW;
+  const L = a.K * crs + a.K;
+  const part = gpu.storage(splits * L * 4, 'conv2d-rows-grad-weight:part');
+  const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, WG });
+  const params = { N: a.N, C: a.C, H: a.H, W: a.W, K: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, PER, L };
+  const parts = [gpu.bind(p, params, [a.x, a.dy, part], splitGrid(Math.ceil((lanes * splits) / WG)))];
+  parts.push(await reduceSumRows(gpu, { inp: part, out: a.dw, R: splits, L: a.K * crs, stride: L }));
+  if (a.db) parts.push(await reduceSumRows(gpu, { inp: part, out: a.db, R: splits, L: a.K, stride: L, offset: a.K * crs }));
+  return new KernelGroup(gpu, parts, [part]);
+}
