@@ -3,7 +3,7 @@
 import source from '../../shaders/conv2d-grad-input.wgsl?raw';
 import { defineKernel, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
 import { convGemm } from './conv2d-gemm';
-import { conv2dRows, rowsFit, ROWS_MAX_CHANNELS } from './conv2d-rows';
+import { conv2dRows, useRows } from './conv2d-rows';
 import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
 
 export const conv2dGradInputSpec = defineKernel({
@@ -43,9 +43,8 @@ export async function conv2dGradInput(gpu: Gpu, a: Conv2dGradInputArgs): Promise
   const D = a.dilation;
   const [PH, PW] = [D * (a.FH - 1) - a.PH, D * (a.FW - 1) - a.PW];
   const gemmFits = a.S === 1 && PH >= 0 && PW >= 0;
-  if (a.variant === 'rows' || (a.variant === undefined && rowsFit(a) && a.C <= ROWS_MAX_CHANNELS)) {
-    return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
-  }
+  if (useRows(a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
+  if (a.variant === 'gemm' && !gemmFits) throw new Error('conv2d-grad-input: the gemm variant needs stride 1 and padding ≤ dilation·(filter − 1)');
   if ((a.variant ?? 'gemm') === 'gemm' && gemmFits) {
     return convGemm(gpu, {
       x: a.dy, w: a.w, y: a.dx, N: a.N, C: a.K, H: pv.OH, W: pv.OW, K: a.C, FH: a.FH, FW: a.FW, S: 1, D, PH, PW, OH: a.H, OW: a.W,

@@ -7,7 +7,7 @@ import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable
 import { checkConvShape, convParams, convParamValues, convTile, GEMM_TILE, type Conv2dShape, type ConvTile } from './conv2d';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
 import { reduceSumRows } from './reduce-sum-rows';
-import { rowsFit, ROWS_MAX_CHANNELS } from './conv2d-rows';
+import { useRows } from './conv2d-rows';
 import { conv2dRowsGradWeight } from './conv2d-rows-grad-weight';
 
 export const conv2dGradWeightSpec = defineKernel({
@@ -73,9 +73,7 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   checkConvShape('conv2d-grad-weight', a);
   const pv = convParamValues(a);
   const target = gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu;
-  if (a.variant === 'rows' || (a.variant === undefined && rowsFit(a) && a.C <= ROWS_MAX_CHANNELS)) {
-    return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
-  }
+  if (useRows(a.variant, a)) return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
   const crs = a.C * a.FH * a.FW;
   const cols = crs + (a.db ? 1 : 0);
   const gemm = (a.variant ?? 'gemm') === 'gemm';

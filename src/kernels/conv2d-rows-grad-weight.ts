@@ -4,7 +4,7 @@
 import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
-import { rowsFit } from './conv2d-rows';
+import { checkRowsFit } from './conv2d-rows';
 import { reduceSumRows } from './reduce-sum-rows';
 
 export const conv2dRowsGradWeightSpec = defineKernel({
@@ -37,7 +37,7 @@ export interface Conv2dRowsGradWeightArgs extends Conv2dShape {
 
 /** dw (and db) of a convolution that `rowsFit`: partial sums per split, then their sum. */
 export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs): Promise<KernelGroup> {
-  if (!rowsFit(a)) throw new Error(`conv2d-rows-grad-weight: needs stride 1, no dilation and filters at most 5×5, got S=${a.S}, dilation ${a.dilation}, ${a.FH}×${a.FW}`);
+  checkRowsFit(conv2dRowsGradWeightSpec.name, a);
   const kb = Math.min(8, a.K);
   const lanes = Math.ceil(a.K / kb) * a.C;
   const blocks = a.N * Math.ceil(a.OH / 4) * Math.ceil(a.OW / 4);

@@ -33,6 +33,15 @@ export const ROWS_MAX_CHANNELS = 2;
 /** Where conv2d-rows applies: stride 1, no dilation, filters at most 5×5. */
 export const rowsFit = (s: Conv2dShape): boolean => s.S === 1 && s.dilation === 1 && s.FH <= 5 && s.FW <= 5;
 
+export function checkRowsFit(name: string, s: Conv2dShape): void {
+  if (!rowsFit(s)) throw new Error(`${name}: needs stride 1, no dilation and filters at most 5×5, got S=${s.S}, dilation ${s.dilation}, ${s.FH}×${s.FW}`);
+}
+
+/** Whether a convolution pass asked for `variant` runs the rows kernels: when asked, or by default where
+ *  they fit and the layer has at most ROWS_MAX_CHANNELS input channels. */
+export const useRows = (variant: string | undefined, s: Conv2dShape): boolean =>
+  variant === 'rows' || (variant === undefined && rowsFit(s) && s.C <= ROWS_MAX_CHANNELS);
+
 export interface Conv2dRowsArgs extends Conv2dShape {
   /** 'forward': x [N,C,H,W] → y [N,K,OH,OW] (+ b, ReLU); 'grad-input': x = dy [N,K,OH,OW] → y = dx [N,C,H,W]. */
   mode: 'forward' | 'grad-input';
@@ -48,7 +57,7 @@ export interface Conv2dRowsArgs extends Conv2dShape {
 
 /** One dispatch of conv2d-rows.wgsl for a convolution that `rowsFit`. */
 export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW: number }): Promise<BoundKernel> {
-  if (!rowsFit(a)) throw new Error(`conv2d-rows: needs stride 1, no dilation and filters at most 5×5, got S=${a.S}, dilation ${a.dilation}, ${a.FH}×${a.FW}`);
+  checkRowsFit(conv2dRowsSpec.name, a);
   const fwd = a.mode === 'forward';
   const taps = a.FH * a.FW;
   // The convolution as computed: input planes CIN of H×W, output planes COUT of OH×OW.

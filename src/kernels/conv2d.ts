@@ -4,7 +4,7 @@
 import source from '../../shaders/conv2d.wgsl?raw';
 import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
 import { convGemm, type PaddedInput } from './conv2d-gemm';
-import { conv2dRows, rowsFit, ROWS_MAX_CHANNELS } from './conv2d-rows';
+import { conv2dRows, useRows } from './conv2d-rows';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -143,10 +143,9 @@ export interface Conv2dArgs extends Conv2dShape {
 export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | KernelGroup> {
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
-  if (a.variant === 'rows' || (a.variant === undefined && !a.pool && rowsFit(a) && a.C <= ROWS_MAX_CHANNELS)) {
-    if (a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
-    return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
-  }
+  // The fused max-pool exists in the GEMM only.
+  if (a.variant === 'rows' && a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
+  if (!a.pool && useRows(a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
   if ((a.variant ?? 'gemm') === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
