@@ -54,47 +54,74 @@ interface Timing {
   samples: number[];
 }
 
-/** Ours: warm-up, then samples of `iters` submits awaited together (iters chosen so a sample lasts minSampleMs). */
-async function timeOurs(gpu: Gpu, k: Encodable, repeats: number, minSampleMs: number): Promise<Timing> {
-  let t = performance.now();
-  gpu.run([k], 'bench');
-  await gpu.done();
-  const once = performance.now() - t;
-  const iters = Math.max(1, Math.min(50, Math.ceil(minSampleMs / Math.max(once, 0.01))));
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    t = performance.now();
+/**
+ * One side of a row (ours or TF.js): `run(iters)` runs it `iters` times back to back and waits for the
+ * GPU to finish the last (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output).
+ */
+type Side = (iters: number) => Promise<void>;
+
+function oursSide(gpu: Gpu, k: Encodable): Side {
+  return async (iters) => {
     for (let i = 0; i < iters; i++) gpu.run([k], 'bench');
     await gpu.done();
-    samples.push((performance.now() - t) / iters);
-  }
-  return { best: Math.min(...samples), median: median(samples), samples };
+  };
 }
 
-/** TF.js: warm-up (compiles), then samples of `iters` runs ended by reading back one element of the last output. */
-async function timeTfjs(run: () => tf.Tensor, repeats: number, minSampleMs: number): Promise<Timing> {
-  const finish = async (out: tf.Tensor) => {
-    const one = tf.slice(out, new Array(out.rank).fill(0), new Array(out.rank).fill(1));
-    await one.data();
-    tf.dispose([one, out]);
-  };
-  await finish(run());
-  let t = performance.now();
-  await finish(run());
-  const once = performance.now() - t;
-  const iters = Math.max(1, Math.min(50, Math.ceil(minSampleMs / Math.max(once, 0.01))));
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    t = performance.now();
+function tfjsSide(run: () => tf.Tensor): Side {
+  return async (iters) => {
     let out: tf.Tensor | undefined;
     for (let i = 0; i < iters; i++) {
       out?.dispose();
       out = run();
     }
-    await finish(out!);
-    samples.push((performance.now() - t) / iters);
+    const one = tf.slice(out!, new Array(out!.rank).fill(0), new Array(out!.rank).fill(1));
+    await one.data();
+    tf.dispose([one, out!]);
+  };
+}
+
+async function msPerRun(side: Side, iters: number): Promise<number> {
+  const t = performance.now();
+  await side(iters);
+  return (performance.now() - t) / iters;
+}
+
+/**
+ * Times the sides of one row: each gets a warm-up run (TF.js compiles its shaders there) and a timed
+ * run that sets its sample size (enough runs to last minSampleMs, at most 50); then `repeats` rounds
+ * take one sample of each side in turn, so a drift in the machine's speed touches both sides alike.
+ * A side that throws is reported as the error and left out of the later rounds.
+ */
+async function timeSides(sides: Side[], repeats: number, minSampleMs: number): Promise<(Timing | Error)[]> {
+  const out: (Timing | Error)[] = [];
+  const iters: number[] = [];
+  for (const side of sides) {
+    try {
+      await side(1);
+      iters.push(Math.max(1, Math.min(50, Math.ceil(minSampleMs / Math.max(await msPerRun(side, 1), 0.01)))));
+      out.push({ best: Infinity, median: NaN, samples: [] });
+    } catch (e) {
+      iters.push(0);
+      out.push(e instanceof Error ? e : new Error(String(e)));
+    }
   }
-  return { best: Math.min(...samples), median: median(samples), samples };
+  for (let r = 0; r < repeats; r++) {
+    for (const [i, side] of sides.entries()) {
+      const t = out[i]!;
+      if (t instanceof Error) continue;
+      try {
+        t.samples.push(await msPerRun(side, iters[i]!));
+      } catch (e) {
+        out[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+  }
+  for (const t of out) {
+    if (t instanceof Error) continue;
+    t.best = Math.min(...t.samples);
+    t.median = median(t.samples);
+  }
+  return out;
 }
 
 interface Case {
@@ -263,45 +290,41 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
   for (const c of cases()) {
     if (only && !only.some((o) => c.op.includes(o))) continue;
     const row: KernelRow = { op: c.op, shape: c.shape, flops: c.flops, ours_ms: null, tfjs_ms: null, ours_gflops: null, tfjs_gflops: null, ratio: null, agreement: null };
-    let oursOut: Float32Array | undefined;
+    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    let o: Awaited<ReturnType<Case['ours']>> | undefined;
     try {
-      const o = await c.ours(gpu);
-      const t = await timeOurs(gpu, o.kernel, repeats, minSampleMs);
-      oursOut = await o.read();
-      o.kernel.dispose();
-      o.free();
-      row.ours_ms = t.best;
-      row.ours_samples_ms = t.samples;
-      row.ours_gflops = c.flops / t.best / 1e6;
+      o = await c.ours(gpu);
     } catch (e) {
-      row.ours_error = e instanceof Error ? e.message : String(e);
+      row.ours_error = message(e);
     }
-    if (tfInfo) {
-      const made = c.tfjs();
-      try {
-        const t = await timeTfjs(made.run, repeats, minSampleMs);
-        row.tfjs_ms = t.best;
-        row.tfjs_samples_ms = t.samples;
-        row.tfjs_gflops = c.flops / t.best / 1e6;
-        if (oursOut) {
-          const out = made.run();
-          const theirs = (await out.data()) as Float32Array;
-          out.dispose();
-          row.agreement = agreement(oursOut, theirs);
-        }
-      } catch (e) {
-        row.tfjs_error = e instanceof Error ? e.message : String(e);
-      } finally {
-        tf.dispose(made.inputs);
+    const made = tfInfo ? c.tfjs() : undefined;
+    if (!made) row.tfjs_error = tfError;
+    const [ours, theirs] = await timeSides([o ? oursSide(gpu, o.kernel) : async () => { throw new Error(row.ours_error); }, made ? tfjsSide(made.run) : async () => { throw new Error(row.tfjs_error); }], repeats, minSampleMs);
+    if (ours instanceof Error) row.ours_error = ours.message;
+    else Object.assign(row, { ours_ms: ours!.best, ours_samples_ms: ours!.samples, ours_gflops: c.flops / ours!.best / 1e6 });
+    if (theirs instanceof Error) row.tfjs_error = theirs.message;
+    else Object.assign(row, { tfjs_ms: theirs!.best, tfjs_samples_ms: theirs!.samples, tfjs_gflops: c.flops / theirs!.best / 1e6 });
+    try {
+      if (o && made && !(ours instanceof Error) && !(theirs instanceof Error)) {
+        const out = made.run();
+        const theirOut = (await out.data()) as Float32Array;
+        out.dispose();
+        row.agreement = agreement(await o.read(), theirOut);
       }
-    } else {
-      row.tfjs_error = tfError;
+    } catch (e) {
+      row.tfjs_error = message(e);
+    } finally {
+      if (made) tf.dispose(made.inputs);
+      if (o) {
+        o.kernel.dispose();
+        o.free();
+      }
     }
     if (row.ours_ms !== null && row.tfjs_ms !== null) row.ratio = row.tfjs_ms / row.ours_ms;
     rows.push(row);
     log(`${c.op} ${c.shape}: ours ${row.ours_ms?.toFixed(2) ?? row.ours_error} ms, tfjs ${row.tfjs_ms?.toFixed(2) ?? row.tfjs_error} ms, agreement ${row.agreement?.toExponential(1)}`);
   }
-  notes.push(`timing: best of ${repeats} samples, each sample enough back-to-back runs to last ≥ ${minSampleMs} ms (max 50), ended by waiting for the GPU (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output), after a warm-up run`);
+  notes.push(`timing: best of ${repeats} samples, each sample enough back-to-back runs to last ≥ ${minSampleMs} ms (max 50), ended by waiting for the GPU (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output), after a warm-up run; the samples of ours and TF.js alternate, so both see the same machine load`);
   notes.push('FLOPs: 2·M·N·K (matmul); 2·N·K·OH·OW·C·FH·FW for each convolution pass; max-pool counts window elements compared, N·C·OH·OW·F² (a memory-bound op: read it as elements/ns)');
   gpu.destroy();
   return {
