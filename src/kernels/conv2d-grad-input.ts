@@ -30,8 +30,8 @@ export interface Conv2dGradInputArgs extends Conv2dShape {
   /**
    * 'gemm' (default where it applies: stride 1, padding ≤ D·(F − 1)): the forward GEMM (conv2d-gemm.wgsl)
    * on the padded dy with flipped filters; 'direct': conv2d-grad-input.wgsl (any stride); 'rows'
-   * (default for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation, filters ≤ 5×5): conv2d-rows.wgsl,
-   * filter rows slid over dy in registers.
+   * (default on a software adapter for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation,
+   * filters ≤ 5×5): conv2d-rows.wgsl, filter rows slid over dy in registers.
    */
   variant?: 'gemm' | 'direct' | 'rows';
 }
@@ -43,7 +43,7 @@ export async function conv2dGradInput(gpu: Gpu, a: Conv2dGradInputArgs): Promise
   const D = a.dilation;
   const [PH, PW] = [D * (a.FH - 1) - a.PH, D * (a.FW - 1) - a.PW];
   const gemmFits = a.S === 1 && PH >= 0 && PW >= 0;
-  if (useRows(a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
+  if (useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
   if (a.variant === 'gemm' && !gemmFits) throw new Error('conv2d-grad-input: the gemm variant needs stride 1 and padding ≤ dilation·(filter − 1)');
   if ((a.variant ?? 'gemm') === 'gemm' && gemmFits) {
     return convGemm(gpu, {

@@ -53,7 +53,7 @@ export interface Conv2dGradWeightArgs extends Conv2dShape {
   /**
    * 'gemm' (default): conv2d-gemm-grad-weight.wgsl on a zero-padded copy of x with tap and pixel tables
    * (no masks in the loop); 'direct': conv2d-grad-weight.wgsl (masks in the loop, no copy); 'rows'
-   * (default for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation, filters ≤ 5×5):
+   * (default on a software adapter for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation, filters ≤ 5×5):
    * conv2d-rows-grad-weight.wgsl, the filter slid over input rows in registers, no copy.
    */
   variant?: 'gemm' | 'direct' | 'rows';
@@ -73,7 +73,7 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   checkConvShape('conv2d-grad-weight', a);
   const pv = convParamValues(a);
   const target = gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu;
-  if (useRows(a.variant, a)) return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
+  if (useRows(gpu, a.variant, a)) return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
   const crs = a.C * a.FH * a.FW;
   const cols = crs + (a.db ? 1 : 0);
   const gemm = (a.variant ?? 'gemm') === 'gemm';

@@ -126,10 +126,10 @@ export interface Conv2dArgs extends Conv2dShape {
   relu?: boolean;
   tile?: Partial<ConvTile>;
   /**
-   * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest on
-   * SwiftShader); 'direct': conv2d.wgsl, masks in the loop, no scratch; 'rows' (default for
-   * C ≤ ROWS_MAX_CHANNELS without a fused pool, where it applies: stride 1, no dilation, filters ≤ 5×5):
-   * conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
+   * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest for
+   * many channels); 'direct': conv2d.wgsl, masks in the loop, no scratch; 'rows' (default on a
+   * software adapter for C ≤ ROWS_MAX_CHANNELS without a fused pool, where it applies: stride 1, no
+   * dilation, filters ≤ 5×5): conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
    */
   variant?: 'gemm' | 'direct' | 'rows';
   /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
@@ -145,7 +145,7 @@ export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | Ker
   const pv = convParamValues(a);
   // The fused max-pool exists in the GEMM only.
   if (a.variant === 'rows' && a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
-  if (!a.pool && useRows(a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
+  if (!a.pool && useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
   if ((a.variant ?? 'gemm') === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
