@@ -1,4 +1,4 @@
-// conv2d-rows: a direct stride-1, undilated convolution for few input channels and filters at most 5 wide:
+// conv2d-rows: a direct stride-1, undilated convolution for few input channels and filters at most 5×5:
 //   y[n,o,oh,ow] = b[o] + Σ_{i,fh,fw} x[n,i,oh−PH+fh, ow−PW+fw] · w(o,i,fh,fw)   (then ReLU when RELU),
 // x 0 outside [0,H)×[0,W), w(o,i,fh,fw) = w[o·WS_OUT + i·WS_IN + fh·FW + fw], or with FLIP
 // w[o·WS_OUT + i·WS_IN + (FH−1−fh)·FW + (FW−1−fw)].

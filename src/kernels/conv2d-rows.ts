@@ -1,6 +1,7 @@
-// Why: convolutions with few input channels (MNIST's first layer has one) are bound by memory traffic,
-// not arithmetic; conv2d-rows.wgsl computes them directly, sliding filter rows over inputs held in
-// registers, for both the forward pass and the input gradient (a flipped forward convolution at stride 1).
+// Why: a convolution with few input channels (MNIST's first layer has one) sums only FH·FW products per
+// output, so loads and per-output work, not multiply-adds, set its speed, and a GEMM's 4-channel register
+// tile runs mostly empty; conv2d-rows.wgsl computes it directly, sliding the filter over input rows held
+// in registers, for the forward pass and the input gradient (a flipped forward convolution at stride 1).
 import source from '../../shaders/conv2d-rows.wgsl?raw';
 import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
