@@ -86,42 +86,39 @@ async function msPerRun(side: Side, iters: number): Promise<number> {
   return (performance.now() - t) / iters;
 }
 
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 /**
- * Times the sides of one row: each gets a warm-up run (TF.js compiles its shaders there) and a timed
- * run that sets its sample size (enough runs to last minSampleMs, at most 50); then `repeats` rounds
- * take one sample of each side in turn, so a drift in the machine's speed touches both sides alike.
- * A side that throws is reported as the error and left out of the later rounds.
+ * Times the sides of one row (undefined: a side that could not be made, left undefined): each gets a
+ * warm-up run (TF.js compiles its shaders there) and a timed run that sets its sample size (enough runs
+ * to last minSampleMs, at most 50); then `repeats` rounds take one sample of each side in turn, so a
+ * drift in the machine's speed touches both sides alike. A side that throws gets its error instead.
  */
-async function timeSides(sides: Side[], repeats: number, minSampleMs: number): Promise<(Timing | Error)[]> {
-  const out: (Timing | Error)[] = [];
-  const iters: number[] = [];
-  for (const side of sides) {
+async function timeSides(sides: (Side | undefined)[], repeats: number, minSampleMs: number): Promise<(Timing | Error | undefined)[]> {
+  const results: (Timing | Error | undefined)[] = sides.map(() => undefined);
+  const timed: { i: number; side: Side; iters: number; samples: number[] }[] = [];
+  for (const [i, side] of sides.entries()) {
+    if (!side) continue;
     try {
       await side(1);
-      iters.push(Math.max(1, Math.min(50, Math.ceil(minSampleMs / Math.max(await msPerRun(side, 1), 0.01)))));
-      out.push({ best: Infinity, median: NaN, samples: [] });
+      const once = await msPerRun(side, 1);
+      timed.push({ i, side, iters: Math.max(1, Math.min(50, Math.ceil(minSampleMs / Math.max(once, 0.01)))), samples: [] });
     } catch (e) {
-      iters.push(0);
-      out.push(e instanceof Error ? e : new Error(String(e)));
+      results[i] = asError(e);
     }
   }
   for (let r = 0; r < repeats; r++) {
-    for (const [i, side] of sides.entries()) {
-      const t = out[i]!;
-      if (t instanceof Error) continue;
+    for (const t of timed) {
+      if (results[t.i]) continue;
       try {
-        t.samples.push(await msPerRun(side, iters[i]!));
+        t.samples.push(await msPerRun(t.side, t.iters));
       } catch (e) {
-        out[i] = e instanceof Error ? e : new Error(String(e));
+        results[t.i] = asError(e);
       }
     }
   }
-  for (const t of out) {
-    if (t instanceof Error) continue;
-    t.best = Math.min(...t.samples);
-    t.median = median(t.samples);
-  }
-  return out;
+  for (const t of timed) results[t.i] ??= { best: Math.min(...t.samples), median: median(t.samples), samples: t.samples };
+  return results;
 }
 
 interface Case {
@@ -290,29 +287,28 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
   for (const c of cases()) {
     if (only && !only.some((o) => c.op.includes(o))) continue;
     const row: KernelRow = { op: c.op, shape: c.shape, flops: c.flops, ours_ms: null, tfjs_ms: null, ours_gflops: null, tfjs_gflops: null, ratio: null, agreement: null };
-    const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
     let o: Awaited<ReturnType<Case['ours']>> | undefined;
     try {
       o = await c.ours(gpu);
     } catch (e) {
-      row.ours_error = message(e);
+      row.ours_error = asError(e).message;
     }
     const made = tfInfo ? c.tfjs() : undefined;
     if (!made) row.tfjs_error = tfError;
-    const [ours, theirs] = await timeSides([o ? oursSide(gpu, o.kernel) : async () => { throw new Error(row.ours_error); }, made ? tfjsSide(made.run) : async () => { throw new Error(row.tfjs_error); }], repeats, minSampleMs);
+    const [ours, theirs] = await timeSides([o && oursSide(gpu, o.kernel), made && tfjsSide(made.run)], repeats, minSampleMs);
     if (ours instanceof Error) row.ours_error = ours.message;
-    else Object.assign(row, { ours_ms: ours!.best, ours_samples_ms: ours!.samples, ours_gflops: c.flops / ours!.best / 1e6 });
+    else if (ours) Object.assign(row, { ours_ms: ours.best, ours_samples_ms: ours.samples, ours_gflops: c.flops / ours.best / 1e6 });
     if (theirs instanceof Error) row.tfjs_error = theirs.message;
-    else Object.assign(row, { tfjs_ms: theirs!.best, tfjs_samples_ms: theirs!.samples, tfjs_gflops: c.flops / theirs!.best / 1e6 });
+    else if (theirs) Object.assign(row, { tfjs_ms: theirs.best, tfjs_samples_ms: theirs.samples, tfjs_gflops: c.flops / theirs.best / 1e6 });
     try {
-      if (o && made && !(ours instanceof Error) && !(theirs instanceof Error)) {
+      if (o && made && row.ours_ms !== null && row.tfjs_ms !== null) {
         const out = made.run();
         const theirOut = (await out.data()) as Float32Array;
         out.dispose();
         row.agreement = agreement(await o.read(), theirOut);
       }
     } catch (e) {
-      row.tfjs_error = message(e);
+      row.tfjs_error = asError(e).message;
     } finally {
       if (made) tf.dispose(made.inputs);
       if (o) {

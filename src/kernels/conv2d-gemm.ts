@@ -7,6 +7,7 @@ import gemmSource from '../../shaders/conv2d-gemm.wgsl?raw';
 import padSource from '../../shaders/conv2d-pad.wgsl?raw';
 import transposeSource from '../../shaders/conv2d-transpose-weights.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Encodable, type Gpu } from '../gpu';
+import { bindWithPlaceholders } from './owned-kernel';
 import { convTile, GEMM_TILE, type ConvTile } from './conv2d';
 
 const WG = 64;
@@ -154,9 +155,8 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, POOL: a.pool ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];
   const params = { NPIX, OHW: a.OH * a.OW, OW: a.OW, K: a.K, K4: KOp / 4, R4: Rp / 4, S: a.S, Wp: pad.Wp, IMG: a.C * pad.Hp * pad.Wp, POW: a.OW >> 1, POHW: (a.OH >> 1) * (a.OW >> 1) };
-  // Without the pool, argmax is never written: a tiny buffer of its own stands in (a writable binding
-  // may not alias another binding of the dispatch).
-  const unusedArgmax = a.pool ? undefined : gpu.storage(16, `${a.name}:no-argmax`);
-  const gemm = gpu.bind(p, params, [pad.xp, wT, tab, a.b ?? wT, a.y, a.pool?.argmax ?? unusedArgmax!], groups);
-  return new KernelGroup(gpu, [transpose, ...padding, gemm], [wT, tab, ...padScratch, ...(unusedArgmax ? [unusedArgmax] : [])]);
+  // Without the pool, argmax is never written: a placeholder stands in (a writable binding may not alias
+  // another binding of the dispatch).
+  const gemm = bindWithPlaceholders(gpu, p, params, [pad.xp, wT, tab, a.b ?? wT, a.y, a.pool?.argmax], groups);
+  return new KernelGroup(gpu, [transpose, ...padding, gemm], [wT, tab, ...padScratch]);
 }

@@ -6,7 +6,7 @@ import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
 import { checkConvShape, convParams, convParamValues, convTile, GEMM_TILE, type Conv2dShape, type ConvTile } from './conv2d';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
-import { reduceSumRows } from './reduce-sum-rows';
+import { convGradFromSplits } from './reduce-sum-rows';
 import { useRows } from './conv2d-rows';
 import { conv2dRowsGradWeight } from './conv2d-rows-grad-weight';
 
@@ -106,7 +106,6 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
     const p = await gpu.prepare(conv2dGradWeightSpec, { HAS_BIAS: a.db ? 1 : 0, RK: t.blocks, TJ: t.quads, WGX: t.WGX, WGY: t.WGY });
     parts.push(gpu.bind(p, { ...pv, NB }, [a.x, a.dy, part], [groupsXY[0], groupsXY[1], splits]));
   }
-  parts.push(await reduceSumRows(gpu, { inp: part, out: a.dw, R: splits, L: a.K * crs, stride: L }));
-  if (a.db) parts.push(await reduceSumRows(gpu, { inp: part, out: a.db, R: splits, L: a.K, stride: L, offset: a.K * crs }));
+  parts.push(...(await convGradFromSplits(gpu, { part, splits, K: a.K, crs, dw: a.dw, db: a.db })));
   return new KernelGroup(gpu, parts, scratch);
 }

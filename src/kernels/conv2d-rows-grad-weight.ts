@@ -5,7 +5,7 @@ import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
 import { checkRowsFit } from './conv2d-rows';
-import { reduceSumRows } from './reduce-sum-rows';
+import { convGradFromSplits } from './reduce-sum-rows';
 
 export const conv2dRowsGradWeightSpec = defineKernel({
   name: 'conv2d-rows-grad-weight',
@@ -48,8 +48,7 @@ export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs
   const part = gpu.storage(splits * L * 4, 'conv2d-rows-grad-weight:part');
   const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, WG });
   const params = { N: a.N, C: a.C, H: a.H, W: a.W, K: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, PER, L };
-  const parts = [gpu.bind(p, params, [a.x, a.dy, part], splitGrid(Math.ceil((lanes * splits) / WG)))];
-  parts.push(await reduceSumRows(gpu, { inp: part, out: a.dw, R: splits, L: a.K * crs, stride: L }));
-  if (a.db) parts.push(await reduceSumRows(gpu, { inp: part, out: a.db, R: splits, L: a.K, stride: L, offset: a.K * crs }));
-  return new KernelGroup(gpu, parts, [part]);
+  const partials = gpu.bind(p, params, [a.x, a.dy, part], splitGrid(Math.ceil((lanes * splits) / WG)));
+  const sums = await convGradFromSplits(gpu, { part, splits, K: a.K, crs, dw: a.dw, db: a.db });
+  return new KernelGroup(gpu, [partials, ...sums], [part]);
 }

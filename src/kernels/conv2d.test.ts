@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { conv2dGradInputRef, conv2dGradWeightRef, conv2dRef } from '../reference/conv2d';
 import { maxPoolRef } from '../reference/pool';
-import { expectClose } from '../testing/allclose';
+import { expectClose, sumTolerance } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dArgs, type Conv2dShape } from './conv2d';
@@ -9,9 +9,8 @@ import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
 import { conv2dGradWeight } from './conv2d-grad-weight';
 import { conv2dRows, rowsFit } from './conv2d-rows';
 
-// f32 sums of `len` products of values in [-1, 1]: rounding error grows like √len·ε, so atol = 1e-5·√len
-// (len = C·FH·FW forward, K·FH·FW grad-input, N·OH·OW grad-weight), plus rtol 1e-5.
-const tol = (len: number) => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
+// f32 sums of `len` products of values in [-1, 1]: sumTolerance(len), len = C·FH·FW forward, K·FH·FW
+// grad-input, N·OH·OW grad-weight.
 
 const gemmGradInputFits = (s: Conv2dShape) => s.S === 1 && s.PH <= s.dilation * (s.FH - 1) && s.PW <= s.dilation * (s.FW - 1);
 
@@ -61,7 +60,7 @@ describe('conv2d kernels vs reference', () => {
         const fwd = variant === 'rows' && kb
           ? await conv2dRows(gpu, { ...s, mode: 'forward', x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, kb, OH, OW })
           : await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
-        expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...tol(s.C * s.FH * s.FW), label: `y ${variant} ${kb ?? ''}` });
+        expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...sumTolerance(s.C * s.FH * s.FW), label: `y ${variant} ${kb ?? ''}` });
         fwd.dispose();
         gpu.clear(yb!);
       }
@@ -69,13 +68,13 @@ describe('conv2d kernels vs reference', () => {
       const giVariants: (Conv2dGradInputArgs['variant'])[] = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsFit(s) ? ['rows' as const] : [])];
       for (const variant of giVariants) {
         const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant });
-        expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...tol(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });
+        expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...sumTolerance(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });
         gi.dispose();
         gpu.clear(dxb!);
       }
 
       const want = conv2dGradWeightRef(x, dy, s);
-      const t = tol(s.N * OH * OW);
+      const t = sumTolerance(s.N * OH * OW);
       for (const variant of ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])] as const) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
         expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw ${variant}` });
@@ -110,7 +109,7 @@ describe('conv2d kernels vs reference', () => {
         const unpooled = conv2dRef(x, w, s, bias ? b : undefined, relu);
         const want = maxPoolRef(unpooled, pool);
         const k = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb, relu, tile, pool: { argmax: ab } });
-        const t = tol(s.C * s.FH * s.FW);
+        const t = sumTolerance(s.C * s.FH * s.FW);
         expectClose(await runAndRead(gpu, [k], yb, np), want.y, { ...t, label: 'pooled y' });
         const got = await gpu.readU32(ab, np);
         for (let o = 0; o < np; o++) {
@@ -145,8 +144,8 @@ describe('conv2d kernels vs reference', () => {
         for (const variant of ['gemm', 'direct', 'rows'] as const) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
         const label = `${variant} splits=${splits} tile=${JSON.stringify(tile)}`;
-        expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...tol(s.N * OH * OW), label: `dw ${label}` });
-        expectClose(await gpu.readF32(dbb, s.K), want.db, { ...tol(s.N * OH * OW), label: `db ${label}` });
+        expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...sumTolerance(s.N * OH * OW), label: `dw ${label}` });
+        expectClose(await gpu.readF32(dbb, s.K), want.db, { ...sumTolerance(s.N * OH * OW), label: `db ${label}` });
         gw.dispose();
         }
       }

@@ -144,12 +144,11 @@ export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | Ker
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
   // The fused max-pool exists in the GEMM only.
-  if (a.variant === 'rows' && a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
+  if (a.pool && a.variant !== undefined && a.variant !== 'gemm') throw new Error('conv2d: the fused max-pool needs the gemm variant');
   if (!a.pool && useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
   if ((a.variant ?? 'gemm') === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
-  if (a.pool) throw new Error('conv2d: the fused max-pool needs the gemm variant');
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);
   const t = convTile(a.K, quads, a.tile);
   const p = await gpu.prepare(conv2dSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });

@@ -12,7 +12,7 @@
 // Every convention slip is far outside these (e.g. divisor without padding ≥ 12%, unbiased vs biased
 // variance ≥ 2%, momentum or bias-correction mistakes ≥ 1e-3).
 import { describe, expect, it } from 'vitest';
-import { expectClose, type CloseOptions } from '../testing/allclose';
+import { expectClose, sumTolerance, type CloseOptions } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu, zeroBuffer } from '../testing/gpu';
 import adamJson from './golden/adam.json';
 import avgPoolJson from './golden/avg-pool.json';
@@ -141,7 +141,6 @@ const softmaxCases: SoftmaxCrossEntropyCase[] = softmaxCrossEntropyJson.cases;
 const sgdCases: SgdCase[] = sgdJson.cases;
 const adamCases: AdamCase[] = adamJson.cases;
 
-const sumTol = (len: number): CloseOptions => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
 const BATCH_NORM_TOL: CloseOptions = { atol: 1e-5, rtol: 1e-5 };
 const PROB_TOL: CloseOptions = { atol: 1e-6, rtol: 1e-5 };
 const LOSS_TOL: CloseOptions = { atol: 3e-6, rtol: 1e-5 };
@@ -166,7 +165,7 @@ describe('kernels vs PyTorch golden vectors', () => {
       const cb = nanBuffer(gpu, c.M * c.N);
       for (const variant of matmulVec4Fits(c) ? (['vec4', 'scalar'] as const) : (['scalar'] as const)) {
         const k = await matmul(gpu, { ...c, a: ab, b: bb, bias: biasb, c: cb, variant });
-        expectClose(await runAndRead(gpu, [k], cb, c.M * c.N), c.c, { ...sumTol(c.K), label: `c ${variant}` });
+        expectClose(await runAndRead(gpu, [k], cb, c.M * c.N), c.c, { ...sumTolerance(c.K), label: `c ${variant}` });
         k.dispose();
       }
       for (const b of [ab, bb, biasb, cb]) if (b) gpu.release(b);
@@ -180,14 +179,14 @@ describe('kernels vs PyTorch golden vectors', () => {
       const [yb, dxb, dwb, dbb] = [c.y, c.dx, c.dw, c.db].map((d) => nanBuffer(gpu, d.length)) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
       for (const variant of ['gemm', 'direct'] as const) {
         const fwd = await conv2d(gpu, { ...c, x: xb, w: wb, b: bb, y: yb, variant });
-        expectClose(await runAndRead(gpu, [fwd], yb, c.y.length), c.y, { ...sumTol(c.C * c.FH * c.FW), label: `y ${variant}` });
+        expectClose(await runAndRead(gpu, [fwd], yb, c.y.length), c.y, { ...sumTolerance(c.C * c.FH * c.FW), label: `y ${variant}` });
         fwd.dispose();
         // grad-input: the default picks its fastest formulation for the shape; 'direct' forces the other.
         const gi = await conv2dGradInput(gpu, { ...c, dy: dyb, w: wb, dx: dxb, variant: variant === 'direct' ? 'direct' : undefined });
-        expectClose(await runAndRead(gpu, [gi], dxb, c.dx.length), c.dx, { ...sumTol(c.K * c.FH * c.FW), label: `dx ${variant}` });
+        expectClose(await runAndRead(gpu, [gi], dxb, c.dx.length), c.dx, { ...sumTolerance(c.K * c.FH * c.FW), label: `dx ${variant}` });
         gi.dispose();
         const gw = await conv2dGradWeight(gpu, { ...c, x: xb, dy: dyb, dw: dwb, db: dbb, variant });
-        const t = sumTol(c.N * c.OH * c.OW);
+        const t = sumTolerance(c.N * c.OH * c.OW);
         expectClose(await runAndRead(gpu, [gw], dwb, c.dw.length), c.dw, { ...t, label: `dw ${variant}` });
         expectClose(await gpu.readF32(dbb, c.db.length), c.db, { ...t, label: `db ${variant}` });
         gw.dispose();
@@ -215,7 +214,7 @@ describe('kernels vs PyTorch golden vectors', () => {
       for (const gather of [false, true]) {
         const bwd = await maxPoolGrad(gpu, { ...c, dy: dyb, argmax: ab, dx: dxb, gather });
         const windows = Math.ceil(c.FH / c.S) * Math.ceil(c.FW / c.S);
-        expectClose(await runAndRead(gpu, [bwd], dxb, c.dx.length), c.dx, { ...sumTol(windows), label: `dx (gather ${gather})` });
+        expectClose(await runAndRead(gpu, [bwd], dxb, c.dx.length), c.dx, { ...sumTolerance(windows), label: `dx (gather ${gather})` });
         bwd.dispose();
       }
       for (const b of [xb, dyb, yb, dxb, ab]) gpu.release(b);
@@ -228,7 +227,7 @@ describe('kernels vs PyTorch golden vectors', () => {
       const [xb, dyb] = [f32Buffer(gpu, c.x), f32Buffer(gpu, c.dy)];
       const yb = nanBuffer(gpu, c.y.length);
       const dxb = nanBuffer(gpu, c.dx.length);
-      const t = sumTol(c.FH * c.FW);
+      const t = sumTolerance(c.FH * c.FW);
       const fwd = await avgPool(gpu, { ...c, x: xb, y: yb });
       expectClose(await runAndRead(gpu, [fwd], yb, c.y.length), c.y, { ...t, label: 'y' });
       const bwd = await avgPoolGrad(gpu, { ...c, dy: dyb, dx: dxb });

@@ -1,13 +1,11 @@
 import { describe, it } from 'vitest';
 import { matmulRef, transposeRef } from '../reference/matmul';
-import { expectClose } from '../testing/allclose';
+import { expectClose, sumTolerance } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { matmul, matmulVec4Fits } from './matmul';
 
-// f32 accumulation of K products of values in [-1, 1]: rounding error grows like √K·ε·|terms|, so the
-// tolerance is atol = 1e-5·√K (K = 3136 → 5.6e-4) plus rtol 1e-5 for large outputs.
-const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K), rtol: 1e-5 });
+// Tolerance: f32 accumulation of K products of values in [-1, 1], sumTolerance(K).
 
 // M×N×K: trivial, odd everything, not multiples of the 8×16 tile, exact tiles, and the dense layer of
 // the reference network (dx = dy[100,10]·W[10,3136] and y = x[100,3136]·Wᵀ).
@@ -49,7 +47,7 @@ describe('matmul vs reference', () => {
           const k = await matmul(gpu, { a: ab, b: bb, c: cb, bias: epi.bias ? biasb : undefined, M, N, K, transA, transB, relu: epi.relu, variant });
           const got = await runAndRead(gpu, [k], cb, M * N);
           const want = matmulRef(a, b, { M, N, K, relu: epi.relu }, epi.bias ? bias : undefined);
-          expectClose(got, want, { ...tol(K), label: `C ${M}×${N}×${K}` });
+          expectClose(got, want, { ...sumTolerance(K), label: `C ${M}×${N}×${K}` });
           k.dispose();
           for (const x of [ab, bb, biasb, cb]) gpu.release(x);
         });
@@ -71,7 +69,7 @@ describe('matmul vs reference', () => {
       for (const variant of ['vec4', 'scalar'] as const) {
         if (variant === 'scalar' && tile.RG > 2 && tile.TQ > 2) continue;
         const k = await matmul(gpu, { a: ab, b: bb, c: cb, M, N, K, tile, variant });
-        expectClose(await runAndRead(gpu, [k], cb, M * N), want, { ...tol(K), label: `${variant} ${JSON.stringify(tile)}` });
+        expectClose(await runAndRead(gpu, [k], cb, M * N), want, { ...sumTolerance(K), label: `${variant} ${JSON.stringify(tile)}` });
         k.dispose();
       }
     }

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { columnSumsRef } from '../reference/matmul';
-import { expectClose } from '../testing/allclose';
+import { expectClose, sumTolerance } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { denseBiasGrad, reduceSumRows } from './reduce-sum-rows';
@@ -14,7 +14,7 @@ describe('reduce-sum-rows vs reference', () => {
       const dyb = f32Buffer(gpu, dy);
       const dbb = f32Buffer(gpu, new Float32Array(L).fill(3));
       const k = await denseBiasGrad(gpu, { dy: dyb, db: dbb, batch: R, out: L });
-      expectClose(await runAndRead(gpu, [k], dbb, L), columnSumsRef(dy, R, L), { atol: 1e-5 * Math.sqrt(R), rtol: 1e-5, label: 'db' });
+      expectClose(await runAndRead(gpu, [k], dbb, L), columnSumsRef(dy, R, L), { ...sumTolerance(R), label: 'db' });
       k.dispose();
       gpu.release(dyb);
       gpu.release(dbb);
@@ -29,7 +29,7 @@ describe('reduce-sum-rows vs reference', () => {
     const mb = f32Buffer(gpu, m);
     const ob = f32Buffer(gpu, new Float32Array(L));
     const k = await reduceSumRows(gpu, { inp: mb, out: ob, R, L, stride: C, offset: off });
-    expectClose(await runAndRead(gpu, [k], ob, L), want, { atol: 1e-5 * Math.sqrt(R), rtol: 1e-5, label: 'sums' });
+    expectClose(await runAndRead(gpu, [k], ob, L), want, { ...sumTolerance(R), label: 'sums' });
     k.dispose();
     gpu.release(mb);
     gpu.release(ob);

@@ -41,3 +41,16 @@ export async function reduceSumRows(gpu: Gpu, a: ReduceSumRowsArgs): Promise<Bou
 export function denseBiasGrad(gpu: Gpu, a: { dy: BufferBinding; db: BufferBinding; batch: number; out: number }): Promise<BoundKernel> {
   return reduceSumRows(gpu, { inp: a.dy, out: a.db, R: a.batch, L: a.out });
 }
+
+/**
+ * A conv layer's filter (and bias) gradient from per-split partial sums: each of the `splits` rows of
+ * `part` holds K·CRS filter values then K bias values (row stride K·CRS + K); dw and db get their sums.
+ */
+export async function convGradFromSplits(
+  gpu: Gpu,
+  a: { part: BufferBinding; splits: number; K: number; crs: number; dw: BufferBinding; db?: BufferBinding },
+): Promise<BoundKernel[]> {
+  const stride = a.K * a.crs + a.K;
+  const dw = await reduceSumRows(gpu, { inp: a.part, out: a.dw, R: a.splits, L: a.K * a.crs, stride });
+  return a.db ? [dw, await reduceSumRows(gpu, { inp: a.part, out: a.db, R: a.splits, L: a.K, stride, offset: a.K * a.crs })] : [dw];
+}

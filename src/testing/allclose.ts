@@ -8,6 +8,12 @@ export interface CloseOptions {
   label?: string;
 }
 
+/**
+ * Tolerance for f32 sums of `len` products of values of size ~1: rounding error grows like √len·ε, so
+ * atol = 1e-5·√len (len = 3136 → 5.6e-4), plus rtol 1e-5 for large outputs.
+ */
+export const sumTolerance = (len: number): CloseOptions => ({ atol: 1e-5 * Math.sqrt(len), rtol: 1e-5 });
+
 export interface CloseReport {
   ok: boolean;
   worstIndex: number;
