@@ -9,7 +9,8 @@
 // f32, NCHW. Bindings: 0 params, 1 x, 2 w (the filters as stored, [K,C,FH,FW]), 3 b (read; any buffer
 // without HAS_BIAS), 4 y [N,COUT,OH,OW] (read_write, overwritten; scalar stores), 5 y4 (the same output
 // as vec4: written instead of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder).
-// One thread computes 4 rows × 4 consecutive columns of KB (1–8) output channels of one image. Per input
+// One thread computes 4 rows × 4 consecutive columns of KB output channels of one image: 1–8 channels held
+// together, or with HOLD_ROWS (one input channel) any number, one after another (see holdRows). Per input
 // channel i it loads the 4 + FH − 1 input rows under its block once (4 + FW − 1 values each) and, for each
 // output channel, slides the FH×FW filter across them in registers: 16·FH·FW·KB FMAs for
 // (FH + 3)·(FW + 3) input and FH·FW·KB weight loads, each accumulator touched once per FH·FW taps.
@@ -17,7 +18,8 @@
 // each input once per tap and needs a padded copy and rearranged filters: with one input channel (MNIST's
 // first layer) its reductions are 9 long, so loads and per-output work dominate. Here each input is loaded
 // about (FH + 3)/4·(FW + 3)/4 times per output channel block and the filter's taps stay in registers
-// (conv1 forward 28 → 20 ms, grad-input 80 → 18 ms at batch 100); VEC4 stores save another ~7%.
+// (conv1 forward 28 → 20 ms, then 9–11 ms with HOLD_ROWS; grad-input 80 → 18 ms at batch 100); VEC4 stores
+// save another ~7%.
 
 struct Params {
   N: u32,
@@ -37,7 +39,9 @@ struct Params {
 // filter rows to straight-line code.
 override FH: u32 = 3u;
 override FW: u32 = 3u;
+// Output channels per thread: 1–8 held together, or (HOLD_ROWS) any number computed in turn.
 override KB: u32 = 8u;
+override HOLD_ROWS: bool = false;
 override FLIP: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
@@ -212,6 +216,39 @@ fn store(acc: mat4x4f, n: u32, o: u32, oh0: u32, ow0: u32) {
   storeRow(acc[3], o, oh0 + 3u, ow0, off + 3u * p.OW);
 }
 
+// The 4 + FH − 1 input rows under a block whose top-left output is (oh0, ow0): rows from ih0 = oh0 − PH of
+// the plane starting at `plane`, columns from t = ow0 − PW.
+fn loadRows(plane: i32, ih0: i32, t: i32) -> Rows {
+  let none = Window(vec4f(0.0), vec4f(0.0));
+  var r = Rows(loadRow(plane, ih0, t), none, none, none, none, none, none, none);
+  r.r1 = loadRow(plane, ih0 + 1, t);
+  r.r2 = loadRow(plane, ih0 + 2, t);
+  r.r3 = loadRow(plane, ih0 + 3, t);
+  if (FH > 1u) { r.r4 = loadRow(plane, ih0 + 4, t); }
+  if (FH > 2u) { r.r5 = loadRow(plane, ih0 + 5, t); }
+  if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
+  if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
+  return r;
+}
+
+// HOLD_ROWS (one input channel): the rows are loaded once and output channels o0 .. o0 + KB − 1 are
+// computed one after another, each row stored as soon as it is summed. Why: with one input channel
+// nothing needs to stay in registers across channels, so only one filter and one output row are live
+// beside the rows; holding 8 channels' 4×4 blocks at once spilled on SwiftShader (conv1 forward at
+// batch 100: 20 → 9–11 ms).
+fn holdRows(n: u32, o0: u32, oh0: u32, ow0: u32, r: Rows) {
+  let p = params;
+  let oEnd = min(o0 + KB, p.COUT);
+  for (var o = o0; o < oEnd; o++) {
+    let f = loadFilter(o * p.WS_OUT);
+    let off = ((n * p.COUT + o) * p.OH + oh0) * p.OW + ow0;
+    storeRow(outRow(vec4f(), r.r0, r.r1, r.r2, r.r3, r.r4, f), o, oh0, ow0, off);
+    storeRow(outRow(vec4f(), r.r1, r.r2, r.r3, r.r4, r.r5, f), o, oh0 + 1u, ow0, off + p.OW);
+    storeRow(outRow(vec4f(), r.r2, r.r3, r.r4, r.r5, r.r6, f), o, oh0 + 2u, ow0, off + 2u * p.OW);
+    storeRow(outRow(vec4f(), r.r3, r.r4, r.r5, r.r6, r.r7, f), o, oh0 + 3u, ow0, off + 3u * p.OW);
+  }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let p = params;
@@ -228,6 +265,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let r2 = r1 / rowBlocks;
   let o0 = (r2 % oBlocks) * KB;
   let n = r2 / oBlocks;
+  let t = i32(ow0) - p.PW;
+  let ih0 = i32(oh0) - p.PH;
+  let hw = i32(p.H * p.W);
+  if (HOLD_ROWS) {
+    holdRows(n, o0, oh0, ow0, loadRows(i32(n) * hw, ih0, t));
+    return;
+  }
 
   // First weight of each output channel (clamped: channels past COUT compute garbage, never stored).
   let last = p.COUT - 1u;
@@ -239,24 +283,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let wo5 = min(o0 + 5u, last) * p.WS_OUT;
   let wo6 = min(o0 + 6u, last) * p.WS_OUT;
   let wo7 = min(o0 + 7u, last) * p.WS_OUT;
-  let t = i32(ow0) - p.PW;
-  let ih0 = i32(oh0) - p.PH;
-  let hw = i32(p.H * p.W);
 
   var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
   var acc4 = mat4x4f(); var acc5 = mat4x4f(); var acc6 = mat4x4f(); var acc7 = mat4x4f();
-  let none = Window(vec4f(0.0), vec4f(0.0));
   var plane = i32(n * p.CIN) * hw;
   var wi = 0u;
   for (var i = 0u; i < p.CIN; i++) {
-    var r = Rows(loadRow(plane, ih0, t), none, none, none, none, none, none, none);
-    r.r1 = loadRow(plane, ih0 + 1, t);
-    r.r2 = loadRow(plane, ih0 + 2, t);
-    r.r3 = loadRow(plane, ih0 + 3, t);
-    if (FH > 1u) { r.r4 = loadRow(plane, ih0 + 4, t); }
-    if (FH > 2u) { r.r5 = loadRow(plane, ih0 + 5, t); }
-    if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
-    if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
+    let r = loadRows(plane, ih0, t);
     acc0 = block(acc0, r, wo0 + wi);
     if (KB > 1u) { acc1 = block(acc1, r, wo1 + wi); }
     if (KB > 2u) { acc2 = block(acc2, r, wo2 + wi); }

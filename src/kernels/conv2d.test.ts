@@ -28,6 +28,7 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 3, C: 6, H: 13, W: 13, K: 17, PH: 1, PW: 1, label: 'sizes not multiples of tiles' },
   { ...base, N: 1, C: 20, H: 6, W: 5, K: 20, FH: 2, FW: 2, S: 1, PH: 1, PW: 1, label: 'C, K = 20 (partial blocks)' },
   { ...base, N: 1, C: 2, H: 5, W: 6, K: 3, FH: 2, FW: 4, PH: 2, PW: 3, label: 'padding ≥ filter size (2×4, P 2,3)' },
+  { ...base, N: 2, C: 3, H: 7, W: 6, K: 1, PH: 1, PW: 2, label: 'one filter (K=1): grad-input from one channel' },
   { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
 ];
