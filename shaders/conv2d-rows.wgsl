@@ -8,7 +8,11 @@
 // exceeds the filter: then the window starts inside the row).
 // f32, NCHW. Bindings: 0 params, 1 x, 2 w (the filters as stored, [K,C,FH,FW]), 3 b (read; any buffer
 // without HAS_BIAS), 4 y [N,COUT,OH,OW] (read_write, overwritten; scalar stores), 5 y4 (the same output
-// as vec4: written instead of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder).
+// as vec4: written instead of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder), 6 argmax
+// (read_write; written only when POOL).
+// POOL (forward, OH and OW even): a 2×2 stride-2 max-pool after bias and ReLU, as in conv2d-gemm.wgsl: y
+// is then the pooled [N,COUT,OH/2,OW/2] and argmax gets each window's winner (the first of equals, corners
+// row-major) as a flat index into the unpooled [N,COUT,OH,OW] output, which is never written.
 // One thread computes 4 rows × 4 consecutive columns of KB output channels of one image: 1–8 channels held
 // together, or with HOLD_ROWS (one input channel) any number, one after another (see holdRows). Per input
 // channel i it loads the 4 + FH − 1 input rows under its block once (4 + FW − 1 values each) and, for each
@@ -46,6 +50,7 @@ override FLIP: bool = false;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override VEC4: bool = false;
+override POOL: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -54,6 +59,7 @@ override WG: u32 = 64u;
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y4: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> argmax: array<u32>;
 
 // Inputs at columns t .. t+7 of one input row (0 outside the row, or everywhere when the row is outside
 // the image); only the first 4 + FW − 1 are loaded.
@@ -181,18 +187,23 @@ fn block(acc: mat4x4f, r: Rows, wo: u32) -> mat4x4f {
   );
 }
 
-// Writes one output row's 4 columns (bias + ReLU); o: the channel, off: the row's first element.
-fn storeRow(v0: vec4f, o: u32, oh: u32, ow0: u32, off: u32) {
-  let p = params;
-  if (oh >= p.OH) {
-    return;
-  }
+// Bias and ReLU on one output row's 4 columns (channel o).
+fn epilogue(v0: vec4f, o: u32) -> vec4f {
   var v = v0;
   if (HAS_BIAS) {
     v += vec4f(b[o]);
   }
   if (RELU) {
     v = max(v, vec4f(0.0));
+  }
+  return v;
+}
+
+// Writes one output row's 4 columns; off: the row's first element.
+fn storeRow(v: vec4f, oh: u32, ow0: u32, off: u32) {
+  let p = params;
+  if (oh >= p.OH) {
+    return;
   }
   if (VEC4) {
     y4[off / 4u] = v;
@@ -204,16 +215,57 @@ fn storeRow(v0: vec4f, o: u32, oh: u32, ow0: u32, off: u32) {
   if (ow0 + 3u < p.OW) { y[off + 3u] = v.w; }
 }
 
-fn store(acc: mat4x4f, n: u32, o: u32, oh0: u32, ow0: u32) {
+// POOL: the two 2×2 windows of output rows a (row oh0, even) and c (the next) at columns ow0 .. ow0 + 3
+// of output plane `plane` (n·COUT + o); at: the unpooled offset of a's first column. Writes their maxima
+// to pooled row oh0 / 2 and the winners to argmax.
+fn storePooled(a: vec4f, c: vec4f, plane: u32, oh0: u32, ow0: u32, at: u32) {
+  let p = params;
+  if (oh0 >= p.OH) {
+    return;
+  }
+  let OW = p.OW;
+  var v = a.xz;
+  var win = vec2u(at, at + 2u);
+  win = select(win, vec2u(at + 1u, at + 3u), a.yw > v);
+  v = select(v, a.yw, a.yw > v);
+  win = select(win, vec2u(at + OW, at + OW + 2u), c.xz > v);
+  v = select(v, c.xz, c.xz > v);
+  win = select(win, vec2u(at + OW + 1u, at + OW + 3u), c.yw > v);
+  v = select(v, c.yw, c.yw > v);
+  let o = (plane * (p.OH / 2u) + oh0 / 2u) * (OW / 2u) + ow0 / 2u;
+  y[o] = v.x;
+  argmax[o] = win.x;
+  if (ow0 + 2u < OW) {
+    y[o + 1u] = v.y;
+    argmax[o + 1u] = win.y;
+  }
+}
+
+// Writes the 4×4 block (rows r0 .. r3 before the epilogue) of channel o at (oh0, ow0).
+fn storeBlock(r0: vec4f, r1: vec4f, r2: vec4f, r3: vec4f, n: u32, o: u32, oh0: u32, ow0: u32) {
   let p = params;
   if (o >= p.COUT) {
     return;
   }
-  let off = ((n * p.COUT + o) * p.OH + oh0) * p.OW + ow0;
-  storeRow(acc[0], o, oh0, ow0, off);
-  storeRow(acc[1], o, oh0 + 1u, ow0, off + p.OW);
-  storeRow(acc[2], o, oh0 + 2u, ow0, off + 2u * p.OW);
-  storeRow(acc[3], o, oh0 + 3u, ow0, off + 3u * p.OW);
+  let plane = n * p.COUT + o;
+  let off = (plane * p.OH + oh0) * p.OW + ow0;
+  let v0 = epilogue(r0, o);
+  let v1 = epilogue(r1, o);
+  let v2 = epilogue(r2, o);
+  let v3 = epilogue(r3, o);
+  if (POOL) {
+    storePooled(v0, v1, plane, oh0, ow0, off);
+    storePooled(v2, v3, plane, oh0 + 2u, ow0, off + 2u * p.OW);
+    return;
+  }
+  storeRow(v0, oh0, ow0, off);
+  storeRow(v1, oh0 + 1u, ow0, off + p.OW);
+  storeRow(v2, oh0 + 2u, ow0, off + 2u * p.OW);
+  storeRow(v3, oh0 + 3u, ow0, off + 3u * p.OW);
+}
+
+fn store(acc: mat4x4f, n: u32, o: u32, oh0: u32, ow0: u32) {
+  storeBlock(acc[0], acc[1], acc[2], acc[3], n, o, oh0, ow0);
 }
 
 // The 4 + FH − 1 input rows under a block whose top-left output is (oh0, ow0): rows from ih0 = oh0 − PH of
@@ -232,20 +284,21 @@ fn loadRows(plane: i32, ih0: i32, t: i32) -> Rows {
 }
 
 // HOLD_ROWS (one input channel): the rows are loaded once and output channels o0 .. o0 + KB − 1 are
-// computed one after another, each row stored as soon as it is summed. Why: with one input channel
+// computed one after another, each stored as soon as it is summed. Why: with one input channel
 // nothing needs to stay in registers across channels, so only one filter and one output row are live
 // beside the rows; holding 8 channels' 4×4 blocks at once spilled on SwiftShader (conv1 forward at
 // batch 100: 20 → 9–11 ms).
 fn holdRows(n: u32, o0: u32, oh0: u32, ow0: u32, r: Rows) {
-  let p = params;
-  let oEnd = min(o0 + KB, p.COUT);
+  let oEnd = min(o0 + KB, params.COUT);
   for (var o = o0; o < oEnd; o++) {
-    let f = loadFilter(o * p.WS_OUT);
-    let off = ((n * p.COUT + o) * p.OH + oh0) * p.OW + ow0;
-    storeRow(outRow(vec4f(), r.r0, r.r1, r.r2, r.r3, r.r4, f), o, oh0, ow0, off);
-    storeRow(outRow(vec4f(), r.r1, r.r2, r.r3, r.r4, r.r5, f), o, oh0 + 1u, ow0, off + p.OW);
-    storeRow(outRow(vec4f(), r.r2, r.r3, r.r4, r.r5, r.r6, f), o, oh0 + 2u, ow0, off + 2u * p.OW);
-    storeRow(outRow(vec4f(), r.r3, r.r4, r.r5, r.r6, r.r7, f), o, oh0 + 3u, ow0, off + 3u * p.OW);
+    let f = loadFilter(o * params.WS_OUT);
+    storeBlock(
+      outRow(vec4f(), r.r0, r.r1, r.r2, r.r3, r.r4, f),
+      outRow(vec4f(), r.r1, r.r2, r.r3, r.r4, r.r5, f),
+      outRow(vec4f(), r.r2, r.r3, r.r4, r.r5, r.r6, f),
+      outRow(vec4f(), r.r3, r.r4, r.r5, r.r6, r.r7, f),
+      n, o, oh0, ow0,
+    );
   }
 }
 

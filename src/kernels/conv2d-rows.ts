@@ -19,8 +19,9 @@ export const conv2dRowsSpec = defineKernel({
     { name: 'b', access: 'read' },
     { name: 'y', access: 'read_write' },
     { name: 'y4', access: 'read_write' },
+    { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { FH: 3, FW: 3, KB: 8, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, WG: 64 },
+  overrides: { FH: 3, FW: 3, KB: 8, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -56,6 +57,9 @@ export interface Conv2dRowsArgs extends Conv2dShape {
   b?: BufferBinding;
   y: BufferBinding;
   relu?: boolean;
+  /** Forward only: a 2×2 stride-2 max-pool after bias and ReLU (y is then [N,K,OH/2,OW/2]; argmax, the
+   *  same size, gets each window's winner as a flat index into the unpooled output). */
+  pool?: { argmax: BufferBinding };
   /** Output channels per thread: 1–8 held together (default: up to 8) or, with one input channel, any
    *  number computed in turn (default: up to 32). */
   kb?: number;
@@ -76,10 +80,14 @@ export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW:
   const maxKb = holdRows ? Infinity : 8;
   const kb = a.kb ?? Math.min(holdRows ? 32 : 8, g.COUT);
   if (!(Number.isInteger(kb) && kb >= 1 && kb <= maxKb)) throw new Error(`conv2d-rows: kb must be ${holdRows ? 'a positive integer' : '1–8'}, got ${kb}`);
-  // vec4 stores need every output row to start on a 16-byte boundary.
-  const vec4 = g.OW % 4 === 0;
-  const p = await gpu.prepare(conv2dRowsSpec, { FH: a.FH, FW: a.FW, KB: kb, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, WG });
+  if (a.pool && !fwd) throw new Error('conv2d-rows: a fused max-pool exists in the forward pass only');
+  if (a.pool && (g.OH % 2 !== 0 || g.OW % 2 !== 0)) throw new Error(`conv2d-rows: a fused 2×2 max-pool needs an even output size, got ${g.OH}×${g.OW}`);
+  // vec4 stores need every output row to start on a 16-byte boundary (pooled rows are stored as scalars).
+  const vec4 = g.OW % 4 === 0 && !a.pool;
+  const p = await gpu.prepare(conv2dRowsSpec, {
+    FH: a.FH, FW: a.FW, KB: kb, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, POOL: a.pool ? 1 : 0, WG,
+  });
   const threads = a.N * Math.ceil(g.COUT / kb) * Math.ceil(g.OH / 4) * Math.ceil(g.OW / 4);
   const params = { N: a.N, ...g };
-  return bindWithPlaceholders(gpu, p, params, [a.x, a.w, fwd ? a.b : undefined, vec4 ? undefined : a.y, vec4 ? a.y : undefined], splitGrid(Math.ceil(threads / WG)));
+  return bindWithPlaceholders(gpu, p, params, [a.x, a.w, fwd ? a.b : undefined, vec4 ? undefined : a.y, vec4 ? a.y : undefined, a.pool?.argmax], splitGrid(Math.ceil(threads / WG)));
 }

@@ -2,7 +2,7 @@
 // Variants are timed interleaved (round by round) so their ratios survive the machine's load drifting.
 // Skipped unless VITE_BENCH=1 (tests never assert timings):
 //   VITE_BENCH=1 npx vitest run src/kernels/conv2d.bench.test.ts
-// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw; c1relu, c2relu: a ReLU over the conv's output,
+// VITE_BENCH_OPS picks ops (c1f,c1gi,c1gw,c2f,c2gi,c2gw; c1fp, c2fp: forward with ReLU and a fused 2×2 max-pool; c1relu, c2relu: a ReLU over the conv's output,
 // the memory floor of a pass that reads or writes that tensor once), VITE_BENCH_VARIANTS variants (gemm,direct,rows),
 // VITE_BENCH_TILES a JSON list of tile overrides, VITE_BENCH_ROUNDS the rounds.
 import { describe, it } from 'vitest';
@@ -43,7 +43,9 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
       const dx = gpu.storage(s.N * s.C * s.H * s.W * 4, 'dx');
       const dw = gpu.storage(s.K * s.C * s.FH * s.FW * 4, 'dw');
       const db = gpu.storage(s.K * 4, 'db');
-      buffers.push(x, w, b, y, dx, dw, db);
+      const pooled = gpu.storage(s.N * s.K * (OH / 2) * (OW / 2) * 4, 'pooled');
+      const argmax = gpu.storage(s.N * s.K * (OH / 2) * (OW / 2) * 4, 'argmax');
+      buffers.push(x, w, b, y, dx, dw, db, pooled, argmax);
       if (ops.includes(`${name}relu`)) {
         const out = gpu.storage(s.N * s.K * OH * OW * 4, 'relu out');
         buffers.push(out);
@@ -64,6 +66,7 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
           // [op, label suffix, make]
           const make: [string, string, () => Promise<Encodable>][] = [
             [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
+            [`${name}fp`, '', () => conv2d(gpu, { ...s, x, w, b, y: pooled, relu: true, tile, variant, pool: { argmax } })],
             [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
             ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];

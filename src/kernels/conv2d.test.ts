@@ -3,6 +3,7 @@ import { conv2dGradInputRef, conv2dGradWeightRef, conv2dRef } from '../reference
 import { maxPoolRef } from '../reference/pool';
 import { expectClose, sumTolerance } from '../testing/allclose';
 import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
+import type { Encodable, Gpu } from '../gpu';
 import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dArgs, type Conv2dShape } from './conv2d';
 import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
@@ -28,6 +29,7 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 3, C: 6, H: 13, W: 13, K: 17, PH: 1, PW: 1, label: 'sizes not multiples of tiles' },
   { ...base, N: 1, C: 20, H: 6, W: 5, K: 20, FH: 2, FW: 2, S: 1, PH: 1, PW: 1, label: 'C, K = 20 (partial blocks)' },
   { ...base, N: 1, C: 2, H: 5, W: 6, K: 3, FH: 2, FW: 4, PH: 2, PW: 3, label: 'padding ≥ filter size (2×4, P 2,3)' },
+  { ...base, N: 2, C: 1, H: 10, W: 6, K: 5, PH: 1, PW: 1, label: 'C=1, 10×6 output (blocks cut at the edge)' },
   { ...base, N: 2, C: 3, H: 7, W: 6, K: 1, PH: 1, PW: 2, label: 'one filter (K=1): grad-input from one channel' },
   { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
@@ -94,13 +96,24 @@ describe('conv2d kernels vs reference', () => {
   // (which of two equal values wins is the backward's business only through the ReLU mask, where both are 0).
   const evenCases = convCases.filter((s) => convOutSize(s).OH % 2 === 0 && convOutSize(s).OW % 2 === 0);
   for (const [i, s] of evenCases.entries()) {
-    for (const tile of [{}, { blocks: 1, quads: 3, WGX: 2, WGY: 2 }]) {
+    const { OH, OW } = convOutSize(s);
+    type PooledArgs = Conv2dArgs & { pool: { argmax: GPUBuffer } };
+    type Pass = [string, (gpu: Gpu, a: PooledArgs) => Promise<Encodable>];
+    const rowsPasses: Pass[] = [
+      ['rows', (gpu, a) => conv2d(gpu, { ...a, variant: 'rows' })],
+      ['rows, 3 channels per thread', (gpu, a) => conv2dRows(gpu, { ...a, mode: 'forward', kb: 3, OH, OW })],
+    ];
+    const passes: Pass[] = [
+      ['gemm', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm' })],
+      ['gemm, small tile', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm', tile: { blocks: 1, quads: 3, WGX: 2, WGY: 2 } })],
+      ...(rowsFit(s) ? rowsPasses : []),
+    ];
+    for (const [pass, make] of passes) {
       const bias = i % 2 === 1;
       const relu = i % 3 !== 2;
-      it(`${s.label}: forward with fused max-pool (bias=${bias}, relu=${relu}, tile=${JSON.stringify(tile)})`, async () => {
+      it(`${s.label}: forward with fused max-pool (bias=${bias}, relu=${relu}, ${pass})`, async () => {
         const gpu = await testGpu();
         const r = new Prng(500 + i);
-        const { OH, OW } = convOutSize(s);
         const pool = { N: s.N, C: s.K, H: OH, W: OW, FH: 2, FW: 2, S: 2, P: 0, OH: OH / 2, OW: OW / 2 };
         const np = s.N * s.K * pool.OH * pool.OW;
         const [x, w, b] = [r.floats(s.N * s.C * s.H * s.W), r.floats(s.K * s.C * s.FH * s.FW), r.floats(s.K)];
@@ -109,7 +122,7 @@ describe('conv2d kernels vs reference', () => {
         const ab = gpu.upload(new Uint32Array(np).fill(0xffffffff), 'argmax');
         const unpooled = conv2dRef(x, w, s, bias ? b : undefined, relu);
         const want = maxPoolRef(unpooled, pool);
-        const k = await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb, relu, tile, pool: { argmax: ab } });
+        const k = await make(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb, relu, pool: { argmax: ab } });
         const t = sumTolerance(s.C * s.FH * s.FW);
         expectClose(await runAndRead(gpu, [k], yb, np), want.y, { ...t, label: 'pooled y' });
         const got = await gpu.readU32(ab, np);

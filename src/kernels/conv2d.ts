@@ -128,14 +128,14 @@ export interface Conv2dArgs extends Conv2dShape {
   /**
    * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest for
    * many channels); 'direct': conv2d.wgsl, masks in the loop, no scratch; 'rows' (default on a
-   * software adapter for C ≤ ROWS_MAX_CHANNELS without a fused pool, where it applies: stride 1, no
-   * dilation, filters ≤ 5×5): conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
+   * software adapter for C ≤ ROWS_MAX_CHANNELS, where it applies: stride 1, no dilation, filters ≤ 5×5):
+   * conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
    */
   variant?: 'gemm' | 'direct' | 'rows';
   /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
   padded?: PaddedInput;
-  /** gemm: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2] and
-   *  argmax, the same size, gets each window's winner as a flat index into the unpooled output). */
+  /** gemm, rows: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2]
+   *  and argmax, the same size, gets each window's winner as a flat index into the unpooled output). */
   pool?: { argmax: BufferBinding };
 }
 
@@ -143,9 +143,8 @@ export interface Conv2dArgs extends Conv2dShape {
 export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | KernelGroup> {
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
-  // The fused max-pool exists in the GEMM only.
-  if (a.pool && a.variant !== undefined && a.variant !== 'gemm') throw new Error('conv2d: the fused max-pool needs the gemm variant');
-  if (!a.pool && useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
+  if (a.pool && a.variant === 'direct') throw new Error('conv2d: the fused max-pool needs the gemm or rows variant');
+  if (useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
   if ((a.variant ?? 'gemm') === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
