@@ -9,21 +9,23 @@
 // f32, NCHW. Bindings: 0 params, 1 x, 2 w (the filters as stored, [K,C,FH,FW]), 3 b (read; any buffer
 // without HAS_BIAS), 4 y [N,COUT,OH,OW] (read_write, overwritten; scalar stores), 5 y4 (the same output
 // as vec4: written instead of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder), 6 argmax
-// (read_write; written only when POOL).
+// (read_write; written only when POOL), 7 x4 (x as vec4, read instead of x when ALIGNED; otherwise a
+// placeholder).
 // POOL (forward, OH and OW even): a 2×2 stride-2 max-pool after bias and ReLU, as in conv2d-gemm.wgsl: y
 // is then the pooled [N,COUT,OH/2,OW/2] and argmax gets each window's winner (the first of equals, corners
 // row-major) as a flat index into the unpooled [N,COUT,OH,OW] output, which is never written.
-// One thread computes 4 rows × 4 consecutive columns of KB output channels of one image: 1–8 channels held
-// together, or with HOLD_ROWS (one input channel) any number, one after another (see holdRows). Per input
-// channel i it loads the 4 + FH − 1 input rows under its block once (4 + FW − 1 values each) and, for each
-// output channel, slides the FH×FW filter across them in registers: 16·FH·FW·KB FMAs for
-// (FH + 3)·(FW + 3) input and FH·FW·KB weight loads, each accumulator touched once per FH·FW taps.
-// Why: on SwiftShader every loaded float costs several FMAs, and the GEMM form (conv2d-gemm.wgsl) loads
-// each input once per tap and needs a padded copy and rearranged filters: with one input channel (MNIST's
-// first layer) its reductions are 9 long, so loads and per-output work dominate. Here each input is loaded
-// about (FH + 3)/4·(FW + 3)/4 times per output channel block and the filter's taps stay in registers
-// (conv1 forward 28 → 20 ms, then 9–11 ms with HOLD_ROWS; grad-input 80 → 18 ms at batch 100); VEC4 stores
-// save another ~7%.
+// One thread computes 4 output rows × 4·QN consecutive columns of KB output channels of one image: 1–8
+// channels of one 4×4 block held together, or one channel of QN blocks side by side, or with HOLD_ROWS
+// (one input channel) any number of channels one after another (see holdRows). Per input channel i it
+// loads the 4 + FH − 1 input rows under its blocks once and, for each block, slides the FH×FW filter
+// across them in registers, each accumulator touched once per FH·FW taps.
+// Why: on SwiftShader every loaded float costs about as much as 5 FMAs (≈ 2 ns however it is indexed,
+// vec4 a little less), and the GEMM form (conv2d-gemm.wgsl) loads each input once per tap and needs a
+// padded copy and rearranged filters: with one input channel (MNIST's first layer) its reductions are 9
+// long, so loads and per-output work dominate. Here each input is loaded about (4·QN + FW − 1)/(4·QN)·
+// (FH + 3)/4 times per block of output channels and the filter's taps stay in registers. At batch 100:
+// conv1 forward 28 ms as a GEMM → 20 (8 channels × 4×4) → 9–11 (HOLD_ROWS); its grad-input (32 input
+// channels, one output) 80 → 18 (4×4) → 11–13 ms (QN = 7, ALIGNED); VEC4 stores save another ~7%.
 
 struct Params {
   N: u32,
@@ -45,6 +47,13 @@ override FH: u32 = 3u;
 override FW: u32 = 3u;
 // Output channels per thread: 1–8 held together, or (HOLD_ROWS) any number computed in turn.
 override KB: u32 = 8u;
+// Column quads per thread (1–8; more than 1 only with KB = 1 and without HOLD_ROWS): a thread then
+// computes 4 rows × 4·QN consecutive columns of one output channel.
+override QN: u32 = 1u;
+// ALIGNED (W % 4 = 0): input rows are read as aligned vec4 segments through x4, each wholly inside or
+// outside the row, so no per-column masks; SHIFT = (−PW) mod 4 places the windows within them.
+override ALIGNED: bool = false;
+override SHIFT: u32 = 0u;
 override HOLD_ROWS: bool = false;
 override FLIP: bool = false;
 override HAS_BIAS: bool = false;
@@ -60,15 +69,16 @@ override WG: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> y4: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> argmax: array<u32>;
+@group(0) @binding(7) var<storage, read> x4: array<vec4f>;
 
-// Inputs at columns t .. t+7 of one input row (0 outside the row, or everywhere when the row is outside
-// the image); only the first 4 + FW − 1 are loaded.
+// Inputs at columns t .. t+7 of one input row for the 4 output columns from ow0 (t = ow0 − PW); only the
+// first 4 + FW − 1 are used.
 struct Window {
   lo: vec4f,
   hi: vec4f,
 }
 
-// The windows of the 4 + FH − 1 input rows under the thread's block (rows past that are left 0).
+// The windows of the 4 + FH − 1 input rows under one 4×4 block (rows past that are left 0).
 struct Rows {
   r0: Window,
   r1: Window,
@@ -80,26 +90,129 @@ struct Rows {
   r7: Window,
 }
 
-fn loadWindow(ro: i32, t: i32, rowOk: bool) -> Window {
-  let W = i32(params.W);
-  let cl = vec4i(t) + vec4i(0, 1, 2, 3);
-  let ch = cl + vec4i(4);
-  let okl = vec4<bool>(rowOk) & (cl >= vec4i(0)) & (cl < vec4i(W));
-  let okh = vec4<bool>(rowOk) & (ch >= vec4i(0)) & (ch < vec4i(W));
-  let il = vec4u(select(vec4i(0), vec4i(ro) + cl, okl));
-  let ih = vec4u(select(vec4i(0), vec4i(ro) + ch, okh));
-  let lo = select(vec4f(0.0), vec4f(x[il.x], x[il.y], x[il.z], x[il.w]), okl);
-  var hi = vec4f(0.0);
-  if (FW > 1u) { hi.x = select(0.0, x[ih.x], okh.x); }
-  if (FW > 2u) { hi.y = select(0.0, x[ih.y], okh.y); }
-  if (FW > 3u) { hi.z = select(0.0, x[ih.z], okh.z); }
-  if (FW > 4u) { hi.w = select(0.0, x[ih.w], okh.w); }
-  return Window(lo, hi);
+// Up to QN + 2 four-column segments of one input row: segment m holds columns c0 + 4m .. c0 + 4m + 3
+// (0 outside the row, or everywhere when the row is outside the image), c0 = ow0 − PW − SHIFT; the windows
+// of quad q are cut from segments q .. q + 2 (see windowAt).
+struct Span {
+  s0: vec4f,
+  s1: vec4f,
+  s2: vec4f,
+  s3: vec4f,
+  s4: vec4f,
+  s5: vec4f,
+  s6: vec4f,
+  s7: vec4f,
+  s8: vec4f,
+  s9: vec4f,
 }
 
-// Row ih of the input plane at offset plane: the window for output columns from ow0 (t = ow0 − PW).
-fn loadRow(plane: i32, ih: i32, t: i32) -> Window {
-  return loadWindow(plane + ih * i32(params.W), t, ih >= 0 && ih < i32(params.H));
+// The segment at column c of the row starting at rowBase; only its first `lanes` values are needed.
+// Conditions use & rather than &&: a short-circuit here (inlined for every segment of every row) is a
+// branch each time, and made SwiftShader's pipeline compile run for minutes.
+fn loadSeg(rowBase: i32, rowOk: bool, c: i32, lanes: u32) -> vec4f {
+  let W = i32(params.W);
+  var v = vec4f(0.0);
+  if (ALIGNED) {
+    // c and W are multiples of 4: the segment is wholly inside or outside the row.
+    let ok = rowOk & (c >= 0) & (c < W);
+    v = select(vec4f(0.0), x4[u32(select(0, rowBase + c, ok)) / 4u], ok);
+  } else {
+    let cs = vec4i(c) + vec4i(0, 1, 2, 3);
+    let ok = vec4<bool>(rowOk) & (cs >= vec4i(0)) & (cs < vec4i(W));
+    let i = vec4u(select(vec4i(0), vec4i(rowBase) + cs, ok));
+    v.x = select(0.0, x[i.x], ok.x);
+    if (lanes > 1u) { v.y = select(0.0, x[i.y], ok.y); }
+    if (lanes > 2u) { v.z = select(0.0, x[i.z], ok.z); }
+    if (lanes > 3u) { v.w = select(0.0, x[i.w], ok.w); }
+  }
+  return v;
+}
+
+// Values of segment m that the windows use: all 4 for the quads' own columns, then the filter's overhang.
+fn segLanes(m: u32) -> u32 {
+  let need = i32(SHIFT + 4u * QN + FW - 1u) - i32(4u * m);
+  return u32(clamp(need, 0, 4));
+}
+
+// Row ih of the plane at offset plane, for the thread's quads (c0: see Span).
+fn loadSpan(plane: i32, ih: i32, c0: i32) -> Span {
+  let rowBase = plane + ih * i32(params.W);
+  let ok = (ih >= 0) & (ih < i32(params.H));
+  var s = Span(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  s.s0 = loadSeg(rowBase, ok, c0, segLanes(0u));
+  if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, segLanes(1u)); }
+  if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, segLanes(2u)); }
+  if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, segLanes(3u)); }
+  if (segLanes(4u) > 0u) { s.s4 = loadSeg(rowBase, ok, c0 + 16, segLanes(4u)); }
+  if (segLanes(5u) > 0u) { s.s5 = loadSeg(rowBase, ok, c0 + 20, segLanes(5u)); }
+  if (segLanes(6u) > 0u) { s.s6 = loadSeg(rowBase, ok, c0 + 24, segLanes(6u)); }
+  if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, segLanes(7u)); }
+  if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, segLanes(8u)); }
+  if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, segLanes(9u)); }
+  return s;
+}
+
+fn segAt(s: Span, m: u32) -> vec4f {
+  switch m {
+    case 0u: { return s.s0; }
+    case 1u: { return s.s1; }
+    case 2u: { return s.s2; }
+    case 3u: { return s.s3; }
+    case 4u: { return s.s4; }
+    case 5u: { return s.s5; }
+    case 6u: { return s.s6; }
+    case 7u: { return s.s7; }
+    case 8u: { return s.s8; }
+    default: { return s.s9; }
+  }
+}
+
+// The 4 values from SHIFT on in segments a, b.
+fn shifted(a: vec4f, b: vec4f) -> vec4f {
+  switch SHIFT {
+    case 0u: { return a; }
+    case 1u: { return vec4f(a.yzw, b.x); }
+    case 2u: { return vec4f(a.zw, b.xy); }
+    default: { return vec4f(a.w, b.xyz); }
+  }
+}
+
+// The window of quad q (its input columns ow0 + 4q − PW ..).
+fn windowAt(s: Span, q: u32) -> Window {
+  let a = segAt(s, q);
+  let b = segAt(s, q + 1u);
+  return Window(shifted(a, b), shifted(b, segAt(s, q + 2u)));
+}
+
+// The 4 + FH − 1 input rows under the thread's blocks (rows past that are left 0).
+struct SpanRows {
+  r0: Span,
+  r1: Span,
+  r2: Span,
+  r3: Span,
+  r4: Span,
+  r5: Span,
+  r6: Span,
+  r7: Span,
+}
+
+// Rows from ih0 = oh0 − PH of the plane starting at `plane`.
+fn loadSpanRows(plane: i32, ih0: i32, c0: i32) -> SpanRows {
+  let none = Span(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  var r = SpanRows(loadSpan(plane, ih0, c0), none, none, none, none, none, none, none);
+  r.r1 = loadSpan(plane, ih0 + 1, c0);
+  r.r2 = loadSpan(plane, ih0 + 2, c0);
+  r.r3 = loadSpan(plane, ih0 + 3, c0);
+  if (FH > 1u) { r.r4 = loadSpan(plane, ih0 + 4, c0); }
+  if (FH > 2u) { r.r5 = loadSpan(plane, ih0 + 5, c0); }
+  if (FH > 3u) { r.r6 = loadSpan(plane, ih0 + 6, c0); }
+  if (FH > 4u) { r.r7 = loadSpan(plane, ih0 + 7, c0); }
+  return r;
+}
+
+// The windows of quad q in every row.
+fn rowsAt(r: SpanRows, q: u32) -> Rows {
+  return Rows(windowAt(r.r0, q), windowAt(r.r1, q), windowAt(r.r2, q), windowAt(r.r3, q), windowAt(r.r4, q), windowAt(r.r5, q), windowAt(r.r6, q), windowAt(r.r7, q));
 }
 
 // One filter row's FW taps: tap s multiplies window values s .. s+3 (tap 4 in e).
@@ -175,10 +288,9 @@ fn outRow(acc: vec4f, a: Window, b: Window, c: Window, d: Window, e: Window, f: 
   return v;
 }
 
-// One output channel's 4×4 block (column r = output row r) after one input channel; wo: where the
-// channel's filter for that input channel starts.
-fn block(acc: mat4x4f, r: Rows, wo: u32) -> mat4x4f {
-  let f = loadFilter(wo);
+// One output channel's 4×4 block (column r = output row r) after one input channel, with that channel's
+// filter f.
+fn block(acc: mat4x4f, r: Rows, f: Filter) -> mat4x4f {
   return mat4x4f(
     outRow(acc[0], r.r0, r.r1, r.r2, r.r3, r.r4, f),
     outRow(acc[1], r.r1, r.r2, r.r3, r.r4, r.r5, f),
@@ -244,7 +356,7 @@ fn storePooled(a: vec4f, c: vec4f, plane: u32, oh0: u32, ow0: u32, at: u32) {
 // Writes the 4×4 block (rows r0 .. r3 before the epilogue) of channel o at (oh0, ow0).
 fn storeBlock(r0: vec4f, r1: vec4f, r2: vec4f, r3: vec4f, n: u32, o: u32, oh0: u32, ow0: u32) {
   let p = params;
-  if (o >= p.COUT) {
+  if (o >= p.COUT || ow0 >= p.OW) {
     return;
   }
   let plane = n * p.COUT + o;
@@ -268,27 +380,13 @@ fn store(acc: mat4x4f, n: u32, o: u32, oh0: u32, ow0: u32) {
   storeBlock(acc[0], acc[1], acc[2], acc[3], n, o, oh0, ow0);
 }
 
-// The 4 + FH − 1 input rows under a block whose top-left output is (oh0, ow0): rows from ih0 = oh0 − PH of
-// the plane starting at `plane`, columns from t = ow0 − PW.
-fn loadRows(plane: i32, ih0: i32, t: i32) -> Rows {
-  let none = Window(vec4f(0.0), vec4f(0.0));
-  var r = Rows(loadRow(plane, ih0, t), none, none, none, none, none, none, none);
-  r.r1 = loadRow(plane, ih0 + 1, t);
-  r.r2 = loadRow(plane, ih0 + 2, t);
-  r.r3 = loadRow(plane, ih0 + 3, t);
-  if (FH > 1u) { r.r4 = loadRow(plane, ih0 + 4, t); }
-  if (FH > 2u) { r.r5 = loadRow(plane, ih0 + 5, t); }
-  if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
-  if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
-  return r;
-}
-
 // HOLD_ROWS (one input channel): the rows are loaded once and output channels o0 .. o0 + KB − 1 are
 // computed one after another, each stored as soon as it is summed. Why: with one input channel
 // nothing needs to stay in registers across channels, so only one filter and one output row are live
 // beside the rows; holding 8 channels' 4×4 blocks at once spilled on SwiftShader (conv1 forward at
 // batch 100: 20 → 9–11 ms).
 fn holdRows(n: u32, o0: u32, oh0: u32, ow0: u32, r: Rows) {
+  // (QN = 1 here: wider spans measured no faster, the filter loads already being shared by 16 outputs.)
   let oEnd = min(o0 + KB, params.COUT);
   for (var o = o0; o < oEnd; o++) {
     let f = loadFilter(o * params.WS_OUT);
@@ -302,64 +400,84 @@ fn holdRows(n: u32, o0: u32, oh0: u32, ow0: u32, r: Rows) {
   }
 }
 
+// Block j of the thread (0 .. max(KB, QN) − 1): output channel o0 + chanOf(j), columns ow0 + 4·quadOf(j).
+fn chanOf(j: u32) -> u32 {
+  return select(j, 0u, QN > 1u);
+}
+
+fn quadOf(j: u32) -> u32 {
+  return select(0u, j, QN > 1u);
+}
+
+// Block j's filter for input channel i: with several quads of one channel they all share f0.
+fn filterOf(j: u32, wo: u32, f0: Filter) -> Filter {
+  if (QN > 1u || j == 0u) {
+    return f0;
+  }
+  return loadFilter(wo);
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let p = params;
-  let quads = (p.OW + 3u) / 4u;
+  let spans = (p.OW + 4u * QN - 1u) / (4u * QN);
   let rowBlocks = (p.OH + 3u) / 4u;
   let oBlocks = (p.COUT + KB - 1u) / KB;
   let g = gid.x + gid.y * nwg.x * WG;
-  if (g >= p.N * oBlocks * rowBlocks * quads) {
+  if (g >= p.N * oBlocks * rowBlocks * spans) {
     return;
   }
-  let ow0 = (g % quads) * 4u;
-  let r1 = g / quads;
+  let ow0 = (g % spans) * 4u * QN;
+  let r1 = g / spans;
   let oh0 = (r1 % rowBlocks) * 4u;
   let r2 = r1 / rowBlocks;
   let o0 = (r2 % oBlocks) * KB;
   let n = r2 / oBlocks;
-  let t = i32(ow0) - p.PW;
+  let c0 = i32(ow0) - p.PW - i32(SHIFT);
   let ih0 = i32(oh0) - p.PH;
   let hw = i32(p.H * p.W);
   if (HOLD_ROWS) {
-    holdRows(n, o0, oh0, ow0, loadRows(i32(n) * hw, ih0, t));
+    holdRows(n, o0, oh0, ow0, rowsAt(loadSpanRows(i32(n) * hw, ih0, c0), 0u));
     return;
   }
 
-  // First weight of each output channel (clamped: channels past COUT compute garbage, never stored).
+  // First weight of each block's output channel (clamped: channels past COUT compute garbage, never
+  // stored).
   let last = p.COUT - 1u;
   let wo0 = min(o0, last) * p.WS_OUT;
-  let wo1 = min(o0 + 1u, last) * p.WS_OUT;
-  let wo2 = min(o0 + 2u, last) * p.WS_OUT;
-  let wo3 = min(o0 + 3u, last) * p.WS_OUT;
-  let wo4 = min(o0 + 4u, last) * p.WS_OUT;
-  let wo5 = min(o0 + 5u, last) * p.WS_OUT;
-  let wo6 = min(o0 + 6u, last) * p.WS_OUT;
-  let wo7 = min(o0 + 7u, last) * p.WS_OUT;
+  let wo1 = min(o0 + chanOf(1u), last) * p.WS_OUT;
+  let wo2 = min(o0 + chanOf(2u), last) * p.WS_OUT;
+  let wo3 = min(o0 + chanOf(3u), last) * p.WS_OUT;
+  let wo4 = min(o0 + chanOf(4u), last) * p.WS_OUT;
+  let wo5 = min(o0 + chanOf(5u), last) * p.WS_OUT;
+  let wo6 = min(o0 + chanOf(6u), last) * p.WS_OUT;
+  let wo7 = min(o0 + chanOf(7u), last) * p.WS_OUT;
 
+  let blocks = max(KB, QN);
   var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
   var acc4 = mat4x4f(); var acc5 = mat4x4f(); var acc6 = mat4x4f(); var acc7 = mat4x4f();
   var plane = i32(n * p.CIN) * hw;
   var wi = 0u;
   for (var i = 0u; i < p.CIN; i++) {
-    let r = loadRows(plane, ih0, t);
-    acc0 = block(acc0, r, wo0 + wi);
-    if (KB > 1u) { acc1 = block(acc1, r, wo1 + wi); }
-    if (KB > 2u) { acc2 = block(acc2, r, wo2 + wi); }
-    if (KB > 3u) { acc3 = block(acc3, r, wo3 + wi); }
-    if (KB > 4u) { acc4 = block(acc4, r, wo4 + wi); }
-    if (KB > 5u) { acc5 = block(acc5, r, wo5 + wi); }
-    if (KB > 6u) { acc6 = block(acc6, r, wo6 + wi); }
-    if (KB > 7u) { acc7 = block(acc7, r, wo7 + wi); }
+    let r = loadSpanRows(plane, ih0, c0);
+    let f0 = loadFilter(wo0 + wi);
+    acc0 = block(acc0, rowsAt(r, 0u), f0);
+    if (blocks > 1u) { acc1 = block(acc1, rowsAt(r, quadOf(1u)), filterOf(1u, wo1 + wi, f0)); }
+    if (blocks > 2u) { acc2 = block(acc2, rowsAt(r, quadOf(2u)), filterOf(2u, wo2 + wi, f0)); }
+    if (blocks > 3u) { acc3 = block(acc3, rowsAt(r, quadOf(3u)), filterOf(3u, wo3 + wi, f0)); }
+    if (blocks > 4u) { acc4 = block(acc4, rowsAt(r, quadOf(4u)), filterOf(4u, wo4 + wi, f0)); }
+    if (blocks > 5u) { acc5 = block(acc5, rowsAt(r, quadOf(5u)), filterOf(5u, wo5 + wi, f0)); }
+    if (blocks > 6u) { acc6 = block(acc6, rowsAt(r, quadOf(6u)), filterOf(6u, wo6 + wi, f0)); }
+    if (blocks > 7u) { acc7 = block(acc7, rowsAt(r, quadOf(7u)), filterOf(7u, wo7 + wi, f0)); }
     plane += hw;
     wi += p.WS_IN;
   }
   store(acc0, n, o0, oh0, ow0);
-  if (KB > 1u) { store(acc1, n, o0 + 1u, oh0, ow0); }
-  if (KB > 2u) { store(acc2, n, o0 + 2u, oh0, ow0); }
-  if (KB > 3u) { store(acc3, n, o0 + 3u, oh0, ow0); }
-  if (KB > 4u) { store(acc4, n, o0 + 4u, oh0, ow0); }
-  if (KB > 5u) { store(acc5, n, o0 + 5u, oh0, ow0); }
-  if (KB > 6u) { store(acc6, n, o0 + 6u, oh0, ow0); }
-  if (KB > 7u) { store(acc7, n, o0 + 7u, oh0, ow0); }
+  if (blocks > 1u) { store(acc1, n, o0 + chanOf(1u), oh0, ow0 + 4u * quadOf(1u)); }
+  if (blocks > 2u) { store(acc2, n, o0 + chanOf(2u), oh0, ow0 + 4u * quadOf(2u)); }
+  if (blocks > 3u) { store(acc3, n, o0 + chanOf(3u), oh0, ow0 + 4u * quadOf(3u)); }
+  if (blocks > 4u) { store(acc4, n, o0 + chanOf(4u), oh0, ow0 + 4u * quadOf(4u)); }
+  if (blocks > 5u) { store(acc5, n, o0 + chanOf(5u), oh0, ow0 + 4u * quadOf(5u)); }
+  if (blocks > 6u) { store(acc6, n, o0 + chanOf(6u), oh0, ow0 + 4u * quadOf(6u)); }
+  if (blocks > 7u) { store(acc7, n, o0 + chanOf(7u), oh0, ow0 + 4u * quadOf(7u)); }
 }

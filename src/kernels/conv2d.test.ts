@@ -31,6 +31,10 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 1, C: 2, H: 5, W: 6, K: 3, FH: 2, FW: 4, PH: 2, PW: 3, label: 'padding ≥ filter size (2×4, P 2,3)' },
   { ...base, N: 2, C: 1, H: 10, W: 6, K: 5, PH: 1, PW: 1, label: 'C=1, 10×6 output (blocks cut at the edge)' },
   { ...base, N: 2, C: 3, H: 7, W: 6, K: 1, PH: 1, PW: 2, label: 'one filter (K=1): grad-input from one channel' },
+  { ...base, N: 2, C: 2, H: 6, W: 8, K: 3, FH: 3, FW: 5, PH: 1, PW: 2, label: 'rows read as vec4 (W = 8), 3×5, P 1,2' },
+  { ...base, N: 1, C: 1, H: 5, W: 12, K: 3, FH: 2, FW: 2, label: 'rows read as vec4 (W = 12), 2×2, no padding' },
+  { ...base, N: 1, C: 2, H: 3, W: 5, K: 2, FH: 2, FW: 2, PH: 1, PW: 2, label: 'padding > filter − 1 (gradient read as vec4 from column 1)' },
+  { ...base, N: 1, C: 1, H: 9, W: 36, K: 2, PH: 1, PW: 1, label: 'wide rows (36): grad-input spans of 32 columns' },
   { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
 ];
