@@ -106,13 +106,15 @@ struct Span {
   s9: vec4f,
 }
 
-// The segment at column c of the row starting at rowBase; only its first `lanes` values are needed.
+// The segment at column c of the row starting at rowBase; only its values first .. lanes − 1 are needed.
+// A segment needed whole is one vec4 load when ALIGNED; the edges of the span (the halo the filter
+// overhangs) are loaded value by value, so a 3-wide filter at padding 1 reads 6 values per row, not 12.
 // Conditions use & rather than &&: a short-circuit here (inlined for every segment of every row) is a
 // branch each time, and made SwiftShader's pipeline compile run for minutes.
-fn loadSeg(rowBase: i32, rowOk: bool, c: i32, lanes: u32) -> vec4f {
+fn loadSeg(rowBase: i32, rowOk: bool, c: i32, first: u32, lanes: u32) -> vec4f {
   let W = i32(params.W);
   var v = vec4f(0.0);
-  if (ALIGNED) {
+  if (ALIGNED && first == 0u && lanes == 4u) {
     // c and W are multiples of 4: the segment is wholly inside or outside the row.
     let ok = rowOk & (c >= 0) & (c < W);
     v = select(vec4f(0.0), x4[u32(select(0, rowBase + c, ok)) / 4u], ok);
@@ -120,15 +122,20 @@ fn loadSeg(rowBase: i32, rowOk: bool, c: i32, lanes: u32) -> vec4f {
     let cs = vec4i(c) + vec4i(0, 1, 2, 3);
     let ok = vec4<bool>(rowOk) & (cs >= vec4i(0)) & (cs < vec4i(W));
     let i = vec4u(select(vec4i(0), vec4i(rowBase) + cs, ok));
-    v.x = select(0.0, x[i.x], ok.x);
-    if (lanes > 1u) { v.y = select(0.0, x[i.y], ok.y); }
-    if (lanes > 2u) { v.z = select(0.0, x[i.z], ok.z); }
-    if (lanes > 3u) { v.w = select(0.0, x[i.w], ok.w); }
+    if (first == 0u && lanes > 0u) { v.x = select(0.0, x[i.x], ok.x); }
+    if (first <= 1u && lanes > 1u) { v.y = select(0.0, x[i.y], ok.y); }
+    if (first <= 2u && lanes > 2u) { v.z = select(0.0, x[i.z], ok.z); }
+    if (first <= 3u && lanes > 3u) { v.w = select(0.0, x[i.w], ok.w); }
   }
   return v;
 }
 
-// Values of segment m that the windows use: all 4 for the quads' own columns, then the filter's overhang.
+// Values of segment m that the windows use: from SHIFT in the first, all 4 for the quads' own columns,
+// then as many as the filter overhangs.
+fn segFirst(m: u32) -> u32 {
+  return select(0u, SHIFT, m == 0u);
+}
+
 fn segLanes(m: u32) -> u32 {
   let need = i32(SHIFT + 4u * QN + FW - 1u) - i32(4u * m);
   return u32(clamp(need, 0, 4));
@@ -139,16 +146,16 @@ fn loadSpan(plane: i32, ih: i32, c0: i32) -> Span {
   let rowBase = plane + ih * i32(params.W);
   let ok = (ih >= 0) & (ih < i32(params.H));
   var s = Span(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-  s.s0 = loadSeg(rowBase, ok, c0, segLanes(0u));
-  if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, segLanes(1u)); }
-  if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, segLanes(2u)); }
-  if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, segLanes(3u)); }
-  if (segLanes(4u) > 0u) { s.s4 = loadSeg(rowBase, ok, c0 + 16, segLanes(4u)); }
-  if (segLanes(5u) > 0u) { s.s5 = loadSeg(rowBase, ok, c0 + 20, segLanes(5u)); }
-  if (segLanes(6u) > 0u) { s.s6 = loadSeg(rowBase, ok, c0 + 24, segLanes(6u)); }
-  if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, segLanes(7u)); }
-  if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, segLanes(8u)); }
-  if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, segLanes(9u)); }
+  s.s0 = loadSeg(rowBase, ok, c0, segFirst(0u), segLanes(0u));
+  if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, 0u, segLanes(1u)); }
+  if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, 0u, segLanes(2u)); }
+  if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, 0u, segLanes(3u)); }
+  if (segLanes(4u) > 0u) { s.s4 = loadSeg(rowBase, ok, c0 + 16, 0u, segLanes(4u)); }
+  if (segLanes(5u) > 0u) { s.s5 = loadSeg(rowBase, ok, c0 + 20, 0u, segLanes(5u)); }
+  if (segLanes(6u) > 0u) { s.s6 = loadSeg(rowBase, ok, c0 + 24, 0u, segLanes(6u)); }
+  if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, 0u, segLanes(7u)); }
+  if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, 0u, segLanes(8u)); }
+  if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, 0u, segLanes(9u)); }
   return s;
 }
 
