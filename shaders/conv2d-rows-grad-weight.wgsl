@@ -5,14 +5,17 @@
 // (x 0 outside the image); reduce-sum-rows then adds the splits. The output is cut into blocks of 4 rows ×
 // 4 columns of one image, numbered image by image; split s takes blocks s·PER .. s·PER + PER − 1.
 // f32, NCHW; x [N,C,H,W], dy [N,K,OH,OW], part [splits, L] (row stride L = K·C·FH·FW + K).
-// Bindings: 0 params, 1 x, 2 dy, 3 part (read_write).
+// Bindings: 0 params, 1 x, 2 dy, 3 part (read_write), 4 dy4 (dy as vec4, read instead of dy when DY4,
+// which needs OW % 4 = 0; otherwise a placeholder).
 // One thread: KB (1–8) filters, one input channel, one split. Per pixel block it loads the 4 + FH − 1 input
 // rows under the block once (4 + FW − 1 values each) and, per filter, the 4×4 dy values, then adds
 // dy-row · input-window dot products into the filter's FH×FW taps: 16·FH·FW·KB FMAs for
 // (FH + 3)·(FW + 3) + 16·KB loads, accumulators held for the whole split.
 // Why: conv2d-gemm-grad-weight.wgsl's reduction over pixels suits many channels; with one input channel its
 // 9 outputs per filter leave most of a 4×4 register block idle, and each x value is loaded once per tap.
-// Here each input is loaded about (FW + 3)/4·(FH + 3)/4 times per block and each dy value once.
+// Here each input is loaded about (FW + 3)/4·(FH + 3)/4 times per block and each dy value once; those dy
+// loads are half the time (conv1 at batch 100), so with DY4 each dy row of a block is one vec4 load with
+// no column masks (13.3 → 11.5 ms).
 
 struct Params {
   N: u32,
@@ -32,12 +35,14 @@ override FH: u32 = 3u;
 override FW: u32 = 3u;
 override KB: u32 = 8u;
 override HAS_BIAS: bool = false;
+override DY4: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
 @group(0) @binding(3) var<storage, read_write> part: array<f32>;
+@group(0) @binding(4) var<storage, read> dy4: array<vec4f>;
 
 // Inputs at columns t .. t+7 of one input row (0 outside the image); only the first 4 + FW − 1 are loaded.
 struct Window {
@@ -96,9 +101,17 @@ fn loadRow(plane: i32, ih: i32, t: i32) -> Window {
 // dy at columns ow0 .. ow0+3 of row oh of the dy plane at offset plane (0 outside).
 fn loadDy(plane: u32, oh: u32, ow0: u32) -> vec4f {
   let p = params;
-  let ok = vec4<bool>(oh < p.OH) & (vec4u(ow0) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.OW));
-  let i = select(vec4u(0u), vec4u(plane + oh * p.OW + ow0) + vec4u(0u, 1u, 2u, 3u), ok);
-  return select(vec4f(0.0), vec4f(dy[i.x], dy[i.y], dy[i.z], dy[i.w]), ok);
+  var v = vec4f(0.0);
+  if (DY4) {
+    // Rows start on 16-byte boundaries and the block's 4 columns are all inside the row.
+    let ok = oh < p.OH;
+    v = select(vec4f(0.0), dy4[select(0u, plane + oh * p.OW + ow0, ok) / 4u], ok);
+  } else {
+    let ok = vec4<bool>(oh < p.OH) & (vec4u(ow0) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.OW));
+    let i = select(vec4u(0u), vec4u(plane + oh * p.OW + ow0) + vec4u(0u, 1u, 2u, 3u), ok);
+    v = select(vec4f(0.0), vec4f(dy[i.x], dy[i.y], dy[i.z], dy[i.w]), ok);
+  }
+  return v;
 }
 
 // t + the gradient of one filter row's taps from one output row: tap s gains d · window[s .. s+3].

@@ -5,6 +5,7 @@ import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
 import { checkRowsFit } from './conv2d-rows';
+import { bindWithPlaceholders } from './owned-kernel';
 import { convGradFromSplits } from './reduce-sum-rows';
 
 export const conv2dRowsGradWeightSpec = defineKernel({
@@ -15,8 +16,9 @@ export const conv2dRowsGradWeightSpec = defineKernel({
     { name: 'x', access: 'read' },
     { name: 'dy', access: 'read' },
     { name: 'part', access: 'read_write' },
+    { name: 'dy4', access: 'read' },
   ],
-  overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, WG: 64 },
+  overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, DY4: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -46,9 +48,11 @@ export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs
   const crs = a.C * a.FH * a.FW;
   const L = a.K * crs + a.K;
   const part = gpu.storage(splits * L * 4, 'conv2d-rows-grad-weight:part');
-  const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, WG });
+  // dy rows read as vec4 need every row to start on a 16-byte boundary.
+  const dy4 = a.OW % 4 === 0;
+  const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, DY4: dy4 ? 1 : 0, WG });
   const params = { N: a.N, C: a.C, H: a.H, W: a.W, K: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, PER, L };
-  const partials = gpu.bind(p, params, [a.x, a.dy, part], splitGrid(Math.ceil((lanes * splits) / WG)));
+  const partials = bindWithPlaceholders(gpu, p, params, [a.x, a.dy, part, dy4 ? a.dy : undefined], splitGrid(Math.ceil((lanes * splits) / WG)));
   const sums = await convGradFromSplits(gpu, { part, splits, K: a.K, crs, dw: a.dw, db: a.db });
   return new KernelGroup(gpu, [partials, ...sums], [part]);
 }
