@@ -131,6 +131,23 @@ interface Case {
   tfjs(): { run: () => tf.Tensor; inputs: tf.Tensor[] };
 }
 
+/** Our 1024³ matmul, timed beside each convolution row (see KernelRow.of_matmul). */
+const MATMUL_N = 1024;
+async function matmulReference(gpu: Gpu): Promise<{ side: Side; gflops: (ms: number) => number; free(): void }> {
+  const r = new Prng(7);
+  const n = MATMUL_N;
+  const [a, b, c] = [gpu.upload(r.floats(n * n), 'ref a'), gpu.upload(r.floats(n * n), 'ref b'), gpu.storage(n * n * 4, 'ref c')];
+  const kernel = await matmul(gpu, { a, b, c, M: n, N: n, K: n });
+  return {
+    side: oursSide(gpu, kernel),
+    gflops: (ms) => (2 * n ** 3) / ms / 1e6,
+    free: () => {
+      kernel.dispose();
+      [a, b, c].forEach((x) => gpu.release(x));
+    },
+  };
+}
+
 const conv1: Conv2dShape = { N: 100, C: 1, H: 28, W: 28, K: 32, FH: 3, FW: 3, S: 1, PH: 1, PW: 1, dilation: 1 };
 const conv2: Conv2dShape = { N: 100, C: 32, H: 14, W: 14, K: 64, FH: 3, FW: 3, S: 1, PH: 1, PW: 1, dilation: 1 };
 
@@ -283,6 +300,7 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     tfError = e instanceof Error ? e.message : String(e);
     log(`TF.js webgpu unavailable: ${tfError}`);
   }
+  const reference = await matmulReference(gpu);
   const rows: KernelRow[] = [];
   for (const c of cases()) {
     if (only && !only.some((o) => c.op.includes(o))) continue;
@@ -295,9 +313,14 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     }
     const made = tfInfo ? c.tfjs() : undefined;
     if (!made) row.tfjs_error = tfError;
-    const [ours, theirs] = await timeSides([o && oursSide(gpu, o.kernel), made && tfjsSide(made.run)], repeats, minSampleMs);
+    const conv = c.op.startsWith('conv');
+    const [ours, theirs, ref] = await timeSides([o && oursSide(gpu, o.kernel), made && tfjsSide(made.run), conv ? reference.side : undefined], repeats, minSampleMs);
     if (ours instanceof Error) row.ours_error = ours.message;
     else if (ours) Object.assign(row, { ours_ms: ours.best, ours_samples_ms: ours.samples, ours_gflops: c.flops / ours.best / 1e6 });
+    if (ref && !(ref instanceof Error) && row.ours_gflops !== null) {
+      row.matmul_same_moment_gflops = reference.gflops(ref.best);
+      row.of_matmul = row.ours_gflops / row.matmul_same_moment_gflops;
+    }
     if (theirs instanceof Error) row.tfjs_error = theirs.message;
     else if (theirs) Object.assign(row, { tfjs_ms: theirs.best, tfjs_samples_ms: theirs.samples, tfjs_gflops: c.flops / theirs.best / 1e6 });
     try {
@@ -321,6 +344,8 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     log(`${c.op} ${c.shape}: ours ${row.ours_ms?.toFixed(2) ?? row.ours_error} ms, tfjs ${row.tfjs_ms?.toFixed(2) ?? row.tfjs_error} ms, agreement ${row.agreement?.toExponential(1)}`);
   }
   notes.push(`timing: best of ${repeats} samples, each sample enough back-to-back runs to last ≥ ${minSampleMs} ms (max 50), ended by waiting for the GPU (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output), after a warm-up run; the samples of ours and TF.js alternate, so both see the same machine load`);
+  reference.free();
+  notes.push('% of matmul (convolution rows): ours GFLOP/s ÷ our 1024³ matmul\'s, that matmul timed in the same rounds as the row (its samples alternate with both sides\'), so the VM\'s drift between rows does not enter the ratio');
   notes.push('FLOPs: 2·M·N·K (matmul); 2·N·K·OH·OW·C·FH·FW for each convolution pass; max-pool counts window elements compared, N·C·OH·OW·F² (a memory-bound op: read it as elements/ns)');
   gpu.destroy();
   return {

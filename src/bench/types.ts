@@ -64,6 +64,10 @@ export interface KernelRow {
   tfjs_error?: string;
   ours_samples_ms?: number[];
   tfjs_samples_ms?: number[];
+  /** Convolution rows: our 1024³ matmul timed in the same rounds (its samples alternate with the row's),
+   *  and ours_gflops as a fraction of its rate: the "% of our matmul" target, free of the machine's drift. */
+  matmul_same_moment_gflops?: number;
+  of_matmul?: number;
 }
 
 export interface KernelsResult {
