@@ -5,8 +5,8 @@
 // (x 0 outside the image); reduce-sum-rows then adds the splits. The output is cut into blocks of 4 rows ×
 // 4 columns of one image, numbered image by image; split s takes blocks s·PER .. s·PER + PER − 1.
 // f32, NCHW; x [N,C,H,W], dy [N,K,OH,OW], part [splits, L] (row stride L = K·C·FH·FW + K).
-// Bindings: 0 params, 1 x, 2 dy, 3 part (read_write), 4 dy4 (dy as vec4, read instead of dy when DY4,
-// which needs OW % 4 = 0; otherwise a placeholder).
+// Bindings: 0 params, 1 x, 2 dy, 3 dy4 (dy as vec4, read instead of dy when DY4, which needs OW % 4 = 0;
+// otherwise a placeholder), 4 part (read_write).
 // One thread: KB (1–8) filters, one input channel, one split. Per pixel block it loads the 4 + FH − 1 input
 // rows under the block once (4 + FW − 1 values each) and, per filter, the 4×4 dy values, then adds
 // dy-row · input-window dot products into the filter's FH×FW taps: 16·FH·FW·KB FMAs for
@@ -41,8 +41,8 @@ override WG: u32 = 64u;
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read_write> part: array<f32>;
-@group(0) @binding(4) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> part: array<f32>;
 
 // Inputs at columns t .. t+7 of one input row (0 outside the image); only the first 4 + FW − 1 are loaded.
 struct Window {

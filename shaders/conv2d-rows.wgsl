@@ -6,11 +6,11 @@
 // Grad-input (the transposed convolution, stride 1): x = dy [N,K,OH,OW], o = channel, i = filter
 // (WS_OUT = FH·FW, WS_IN = C·FH·FW), FLIP, padding FH−1−PH and FW−1−PW (negative when the forward padding
 // exceeds the filter: then the window starts inside the row).
-// f32, NCHW. Bindings: 0 params, 1 x, 2 w (the filters as stored, [K,C,FH,FW]), 3 b (read; any buffer
-// without HAS_BIAS), 4 y [N,COUT,OH,OW] (read_write, overwritten; scalar stores), 5 y4 (the same output
-// as vec4: written instead of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder), 6 argmax
-// (read_write; written only when POOL), 7 x4 (x as vec4, read instead of x when ALIGNED; otherwise a
-// placeholder).
+// f32, NCHW. Bindings: 0 params, 1 x, 2 x4 (x as vec4, read instead of x when ALIGNED; otherwise a
+// placeholder), 3 w (the filters as stored, [K,C,FH,FW]), 4 b (read; any buffer without HAS_BIAS), 5 y
+// [N,COUT,OH,OW] (read_write, overwritten; scalar stores), 6 y4 (the same output as vec4: written instead
+// of y when VEC4, which needs OW % 4 = 0; otherwise a placeholder), 7 argmax (read_write; written only
+// when POOL).
 // POOL (forward, OH and OW even): a 2×2 stride-2 max-pool after bias and ReLU, as in conv2d-gemm.wgsl: y
 // is then the pooled [N,COUT,OH/2,OW/2] and argmax gets each window's winner (the first of equals, corners
 // row-major) as a flat index into the unpooled [N,COUT,OH,OW] output, which is never written.
@@ -64,12 +64,12 @@ override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> b: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> y4: array<vec4f>;
-@group(0) @binding(6) var<storage, read_write> argmax: array<u32>;
-@group(0) @binding(7) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> w: array<f32>;
+@group(0) @binding(4) var<storage, read> b: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y4: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> argmax: array<u32>;
 
 // Inputs at columns t .. t+7 of one input row for the 4 output columns from ow0 (t = ow0 − PW); only the
 // first 4 + FW − 1 are used.

@@ -15,8 +15,8 @@ export const conv2dRowsGradWeightSpec = defineKernel({
   bindings: [
     { name: 'x', access: 'read' },
     { name: 'dy', access: 'read' },
-    { name: 'part', access: 'read_write' },
     { name: 'dy4', access: 'read' },
+    { name: 'part', access: 'read_write' },
   ],
   overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, DY4: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
@@ -52,7 +52,7 @@ export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs
   const dy4 = a.OW % 4 === 0;
   const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, DY4: dy4 ? 1 : 0, WG });
   const params = { N: a.N, C: a.C, H: a.H, W: a.W, K: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, PER, L };
-  const partials = bindWithPlaceholders(gpu, p, params, [a.x, a.dy, part, dy4 ? a.dy : undefined], splitGrid(Math.ceil((lanes * splits) / WG)));
+  const partials = bindWithPlaceholders(gpu, p, params, [a.x, a.dy, dy4 ? a.dy : undefined, part], splitGrid(Math.ceil((lanes * splits) / WG)));
   const sums = await convGradFromSplits(gpu, { part, splits, K: a.K, crs, dw: a.dw, db: a.db });
   return new KernelGroup(gpu, [partials, ...sums], [part]);
 }

@@ -15,12 +15,12 @@ export const conv2dRowsSpec = defineKernel({
   },
   bindings: [
     { name: 'x', access: 'read' },
+    { name: 'x4', access: 'read' },
     { name: 'w', access: 'read' },
     { name: 'b', access: 'read' },
     { name: 'y', access: 'read_write' },
     { name: 'y4', access: 'read_write' },
     { name: 'argmax', access: 'read_write' },
-    { name: 'x4', access: 'read' },
   ],
   overrides: { FH: 3, FW: 3, KB: 8, QN: 1, ALIGNED: 0, SHIFT: 0, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
@@ -98,5 +98,5 @@ export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW:
   });
   const threads = a.N * Math.ceil(g.COUT / kb) * Math.ceil(g.OH / 4) * Math.ceil(g.OW / (4 * qn));
   const params = { N: a.N, ...g };
-  return bindWithPlaceholders(gpu, p, params, [a.x, a.w, fwd ? a.b : undefined, vec4 ? undefined : a.y, vec4 ? a.y : undefined, a.pool?.argmax, aligned ? a.x : undefined], splitGrid(Math.ceil(threads / WG)));
+  return bindWithPlaceholders(gpu, p, params, [a.x, aligned ? a.x : undefined, a.w, fwd ? a.b : undefined, vec4 ? undefined : a.y, vec4 ? a.y : undefined, a.pool?.argmax], splitGrid(Math.ceil(threads / WG)));
 }
