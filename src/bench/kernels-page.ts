@@ -131,21 +131,13 @@ interface Case {
   tfjs(): { run: () => tf.Tensor; inputs: tf.Tensor[] };
 }
 
-/** Our 1024³ matmul, timed beside each convolution row (see KernelRow.of_matmul). */
+/** Our 1024³ matmul on operands a, b: the matmul row, and the same-moment reference of each convolution row. */
 const MATMUL_N = 1024;
-async function matmulReference(gpu: Gpu): Promise<{ side: Side; gflops: (ms: number) => number; free(): void }> {
-  const r = new Prng(7);
+async function ourMatmul(gpu: Gpu, a: Float32Array, b: Float32Array): Promise<{ kernel: Encodable; read(): Promise<Float32Array>; free(): void }> {
   const n = MATMUL_N;
-  const [a, b, c] = [gpu.upload(r.floats(n * n), 'ref a'), gpu.upload(r.floats(n * n), 'ref b'), gpu.storage(n * n * 4, 'ref c')];
-  const kernel = await matmul(gpu, { a, b, c, M: n, N: n, K: n });
-  return {
-    side: oursSide(gpu, kernel),
-    gflops: (ms) => (2 * n ** 3) / ms / 1e6,
-    free: () => {
-      kernel.dispose();
-      [a, b, c].forEach((x) => gpu.release(x));
-    },
-  };
+  const [ab, bb, cb] = [gpu.upload(a, 'a'), gpu.upload(b, 'b'), gpu.storage(n * n * 4, 'c')];
+  const kernel = await matmul(gpu, { a: ab, b: bb, c: cb, M: n, N: n, K: n });
+  return { kernel, read: () => gpu.readF32(cb, n * n), free: () => [ab, bb, cb].forEach((x) => gpu.release(x)) };
 }
 
 const conv1: Conv2dShape = { N: 100, C: 1, H: 28, W: 28, K: 32, FH: 3, FW: 3, S: 1, PH: 1, PW: 1, dilation: 1 };
@@ -155,17 +147,13 @@ function cases(): Case[] {
   const list: Case[] = [];
   const r = new Prng(42);
   {
-    const M = 1024, N = 1024, K = 1024;
+    const M = MATMUL_N, N = MATMUL_N, K = MATMUL_N;
     const a = r.floats(M * K), b = r.floats(K * N);
     list.push({
       op: 'matmul',
       shape: `${M}×${N}×${K}`,
       flops: 2 * M * N * K,
-      async ours(gpu) {
-        const [ab, bb, cb] = [gpu.upload(a, 'a'), gpu.upload(b, 'b'), gpu.storage(M * N * 4, 'c')];
-        const kernel = await matmul(gpu, { a: ab, b: bb, c: cb, M, N, K });
-        return { kernel, read: () => gpu.readF32(cb, M * N), free: () => [ab, bb, cb].forEach((x) => gpu.release(x)) };
-      },
+      ours: (gpu) => ourMatmul(gpu, a, b),
       tfjs() {
         const ta = tf.tensor2d(a, [M, K]), tb = tf.tensor2d(b, [K, N]);
         return { run: () => tf.matMul(ta, tb), inputs: [ta, tb] };
@@ -300,7 +288,9 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     tfError = e instanceof Error ? e.message : String(e);
     log(`TF.js webgpu unavailable: ${tfError}`);
   }
-  const reference = await matmulReference(gpu);
+  // Made at the first convolution row (see KernelRow.of_matmul).
+  let reference: Awaited<ReturnType<typeof ourMatmul>> | undefined;
+  const refFlops = 2 * MATMUL_N ** 3;
   const rows: KernelRow[] = [];
   for (const c of cases()) {
     if (only && !only.some((o) => c.op.includes(o))) continue;
@@ -313,12 +303,13 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     }
     const made = tfInfo ? c.tfjs() : undefined;
     if (!made) row.tfjs_error = tfError;
-    const conv = c.op.startsWith('conv');
-    const [ours, theirs, ref] = await timeSides([o && oursSide(gpu, o.kernel), made && tfjsSide(made.run), conv ? reference.side : undefined], repeats, minSampleMs);
+    if (c.op.startsWith('conv')) reference ??= await ourMatmul(gpu, new Prng(7).floats(MATMUL_N ** 2), new Prng(8).floats(MATMUL_N ** 2));
+    const refSide = c.op.startsWith('conv') ? oursSide(gpu, reference!.kernel) : undefined;
+    const [ours, theirs, ref] = await timeSides([o && oursSide(gpu, o.kernel), made && tfjsSide(made.run), refSide], repeats, minSampleMs);
     if (ours instanceof Error) row.ours_error = ours.message;
     else if (ours) Object.assign(row, { ours_ms: ours.best, ours_samples_ms: ours.samples, ours_gflops: c.flops / ours.best / 1e6 });
     if (ref && !(ref instanceof Error) && row.ours_gflops !== null) {
-      row.matmul_same_moment_gflops = reference.gflops(ref.best);
+      row.matmul_same_moment_gflops = refFlops / ref.best / 1e6;
       row.of_matmul = row.ours_gflops / row.matmul_same_moment_gflops;
     }
     if (theirs instanceof Error) row.tfjs_error = theirs.message;
@@ -344,9 +335,12 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     log(`${c.op} ${c.shape}: ours ${row.ours_ms?.toFixed(2) ?? row.ours_error} ms, tfjs ${row.tfjs_ms?.toFixed(2) ?? row.tfjs_error} ms, agreement ${row.agreement?.toExponential(1)}`);
   }
   notes.push(`timing: best of ${repeats} samples, each sample enough back-to-back runs to last ≥ ${minSampleMs} ms (max 50), ended by waiting for the GPU (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output), after a warm-up run; the samples of ours and TF.js alternate, so both see the same machine load`);
-  reference.free();
   notes.push('% of matmul (convolution rows): ours GFLOP/s ÷ our 1024³ matmul\'s, that matmul timed in the same rounds as the row (its samples alternate with both sides\'), so the VM\'s drift between rows does not enter the ratio');
   notes.push('FLOPs: 2·M·N·K (matmul); 2·N·K·OH·OW·C·FH·FW for each convolution pass; max-pool counts window elements compared, N·C·OH·OW·F² (a memory-bound op: read it as elements/ns)');
+  if (reference) {
+    reference.kernel.dispose();
+    reference.free();
+  }
   gpu.destroy();
   return {
     rows,

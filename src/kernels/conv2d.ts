@@ -2,8 +2,8 @@
 // three convolution kernels (forward, grad-input, grad-weight): one place computes OH, OW and packs the
 // Params uniform they all declare.
 import source from '../../shaders/conv2d.wgsl?raw';
-import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
-import { convGemm, type PaddedInput } from './conv2d-gemm';
+import { defineKernel, KernelLimitError, type BoundKernel, type Encodable, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
+import { convGemm, padOrShare, type PaddedInput } from './conv2d-gemm';
 import { conv2dRows, useRows } from './conv2d-rows';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
@@ -137,6 +137,15 @@ export interface Conv2dArgs extends Conv2dShape {
   /** gemm, rows: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2]
    *  and argmax, the same size, gets each window's winner as a flat index into the unpooled output). */
   pool?: { argmax: BufferBinding };
+}
+
+/**
+ * The zero-padded copy of x that the default forward GEMM and filter-gradient GEMM share, made once in the
+ * forward pass; none when the rows kernels (which read x itself) take this shape for both.
+ */
+export async function sharedPadding(gpu: Gpu, a: Conv2dShape & Parameters<typeof padOrShare>[2]): Promise<{ pad?: PaddedInput; parts: Encodable[]; scratch: GPUBuffer[] }> {
+  if (useRows(gpu, undefined, a)) return { parts: [], scratch: [] };
+  return padOrShare(gpu, undefined, a);
 }
 
 /** y = conv(x, w) (+ b) (then ReLU). */

@@ -3,11 +3,9 @@
 // fused ReLU's derivative.
 import { KernelGroup, type Encodable } from '../../gpu';
 import { activationGrad } from '../../kernels/activation';
-import { conv2d } from '../../kernels/conv2d';
+import { conv2d, sharedPadding } from '../../kernels/conv2d';
 import { conv2dGradInput } from '../../kernels/conv2d-grad-input';
-import { padOrShare } from '../../kernels/conv2d-gemm';
 import { conv2dGradWeight } from '../../kernels/conv2d-grad-weight';
-import { useRows } from '../../kernels/conv2d-rows';
 import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
 import type { ParamLayout } from '../param-store';
@@ -31,10 +29,8 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   const shape = { N, C: node.C, H: node.H, W: node.W, K: node.K, FH: node.FH, FW: node.FW, S: node.S, PH: node.PH, PW: node.PW, dilation: node.dilation, OH: node.OH, OW: node.OW };
   const w = store.value(ctx.slots.weight!);
   const bias = ctx.slots.bias && store.value(ctx.slots.bias);
-  // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient
-  // (the rows kernels, chosen for both on a software adapter for few channels, read x itself).
-  const gemm = !useRows(gpu, undefined, shape);
-  const { pad, parts, scratch } = gemm ? await padOrShare(gpu, undefined, { ...shape, x: b.x.buffer, D: node.dilation }) : { pad: undefined, parts: [], scratch: [] };
+  // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient.
+  const { pad, parts, scratch } = await sharedPadding(gpu, { ...shape, x: b.x.buffer, D: node.dilation });
   const padding = new KernelGroup(gpu, parts, scratch);
   // With a fused max-pool, y is the pooled output and argmax routes its gradient back.
   const argmax = node.pool ? gpu.storage(N * node.outSize * 4, `${node.layerId}:argmax`) : undefined;
