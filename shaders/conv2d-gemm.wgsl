@@ -20,7 +20,8 @@
 // Why: on SwiftShader (a CPU) every loaded component is a gather and every loop iteration moves the
 // (spilled) accumulators, so the kernel loads no masks (the padded copy needs none), reads the filters
 // as vec4, and does 4 reduction steps per iteration; loops are not unrolled and function arrays live in
-// memory, so the tile is written out as named accumulators switched by the overrides RK (1–4), TP (1–4).
+// memory, so the tile is written out as named accumulators switched by the overrides RK (1–4), TP (1–8);
+// 8 pixel blocks (32 pixels × 16 filters, 1 loaded value per 10.7 FMAs) are the default on SwiftShader.
 
 struct Params {
   NPIX: u32,
@@ -182,31 +183,47 @@ fn store(acc: mat4x4f, k0: u32, p0: u32, yo: vec4u, at: vec4u) {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let q = params;
   let kb = (wg.y * WGY + lid.y) * RK;
-  // Pixel blocks a, b, c, d of this thread start at pa + 4·WGX·j.
+  // Pixel blocks a .. h of this thread (TP of them) start at pa + 4·WGX·j.
   let pa = 4u * (wg.x * WGX * TP + lid.x);
   let step = 4u * WGX;
-  let pb = pa + step;
-  let pc = pb + step;
-  let pd = pc + step;
   let a0 = pixelAt(pa); let a1 = pixelAt(pa + 1u); let a2 = pixelAt(pa + 2u); let a3 = pixelAt(pa + 3u);
-  let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
-  let c0 = pixelAt(pc); let c1 = pixelAt(pc + 1u); let c2 = pixelAt(pc + 2u); let c3 = pixelAt(pc + 3u);
-  let d0 = pixelAt(pd); let d1 = pixelAt(pd + 1u); let d2 = pixelAt(pd + 2u); let d3 = pixelAt(pd + 3u);
   let xa = vec4u(a0.x, a1.x, a2.x, a3.x);
+  let pb = pa + 1u * step;
+  let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
   let xb = vec4u(b0.x, b1.x, b2.x, b3.x);
+  let pc = pa + 2u * step;
+  let c0 = pixelAt(pc); let c1 = pixelAt(pc + 1u); let c2 = pixelAt(pc + 2u); let c3 = pixelAt(pc + 3u);
   let xc = vec4u(c0.x, c1.x, c2.x, c3.x);
+  let pd = pa + 3u * step;
+  let d0 = pixelAt(pd); let d1 = pixelAt(pd + 1u); let d2 = pixelAt(pd + 2u); let d3 = pixelAt(pd + 3u);
   let xd = vec4u(d0.x, d1.x, d2.x, d3.x);
+  let pe = pa + 4u * step;
+  let e0 = pixelAt(pe); let e1 = pixelAt(pe + 1u); let e2 = pixelAt(pe + 2u); let e3 = pixelAt(pe + 3u);
+  let xe = vec4u(e0.x, e1.x, e2.x, e3.x);
+  let pf = pa + 5u * step;
+  let f0 = pixelAt(pf); let f1 = pixelAt(pf + 1u); let f2 = pixelAt(pf + 2u); let f3 = pixelAt(pf + 3u);
+  let xf = vec4u(f0.x, f1.x, f2.x, f3.x);
+  let pg = pa + 6u * step;
+  let g0 = pixelAt(pg); let g1 = pixelAt(pg + 1u); let g2 = pixelAt(pg + 2u); let g3 = pixelAt(pg + 3u);
+  let xg = vec4u(g0.x, g1.x, g2.x, g3.x);
+  let ph = pa + 7u * step;
+  let h0 = pixelAt(ph); let h1 = pixelAt(ph + 1u); let h2 = pixelAt(ph + 2u); let h3 = pixelAt(ph + 3u);
+  let xh = vec4u(h0.x, h1.x, h2.x, h3.x);
   let lastBlock = q.K4 - 1u;
-  let wo0 = min(kb, lastBlock);
+  // First filter block of each of the RK rows (clamped: blocks past K4 compute garbage, never stored).
+  let wo0 = min(kb + 0u, lastBlock);
   let wo1 = min(kb + 1u, lastBlock);
   let wo2 = min(kb + 2u, lastBlock);
   let wo3 = min(kb + 3u, lastBlock);
-
   // acc<r><j>: filter block kb + r, pixel block j.
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
   var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
   var acc0d = mat4x4f(); var acc1d = mat4x4f(); var acc2d = mat4x4f(); var acc3d = mat4x4f();
+  var acc0e = mat4x4f(); var acc1e = mat4x4f(); var acc2e = mat4x4f(); var acc3e = mat4x4f();
+  var acc0f = mat4x4f(); var acc1f = mat4x4f(); var acc2f = mat4x4f(); var acc3f = mat4x4f();
+  var acc0g = mat4x4f(); var acc1g = mat4x4f(); var acc2g = mat4x4f(); var acc3g = mat4x4f();
+  var acc0h = mat4x4f(); var acc1h = mat4x4f(); var acc2h = mat4x4f(); var acc3h = mat4x4f();
   for (var r4 = 0u; r4 < q.R4; r4++) {
     let t = tab[r4];
     let w0 = loadW(wo0, r4);
@@ -240,8 +257,35 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (RK > 2u) { acc2d = mac(acc2d, w2, vd); }
       if (RK > 3u) { acc3d = mac(acc3d, w3, vd); }
     }
+    if (TP > 4u) {
+      let ve = loadX(xe, t);
+      acc0e = mac(acc0e, w0, ve);
+      if (RK > 1u) { acc1e = mac(acc1e, w1, ve); }
+      if (RK > 2u) { acc2e = mac(acc2e, w2, ve); }
+      if (RK > 3u) { acc3e = mac(acc3e, w3, ve); }
+    }
+    if (TP > 5u) {
+      let vf = loadX(xf, t);
+      acc0f = mac(acc0f, w0, vf);
+      if (RK > 1u) { acc1f = mac(acc1f, w1, vf); }
+      if (RK > 2u) { acc2f = mac(acc2f, w2, vf); }
+      if (RK > 3u) { acc3f = mac(acc3f, w3, vf); }
+    }
+    if (TP > 6u) {
+      let vg = loadX(xg, t);
+      acc0g = mac(acc0g, w0, vg);
+      if (RK > 1u) { acc1g = mac(acc1g, w1, vg); }
+      if (RK > 2u) { acc2g = mac(acc2g, w2, vg); }
+      if (RK > 3u) { acc3g = mac(acc3g, w3, vg); }
+    }
+    if (TP > 7u) {
+      let vh = loadX(xh, t);
+      acc0h = mac(acc0h, w0, vh);
+      if (RK > 1u) { acc1h = mac(acc1h, w1, vh); }
+      if (RK > 2u) { acc2h = mac(acc2h, w2, vh); }
+      if (RK > 3u) { acc3h = mac(acc3h, w3, vh); }
+    }
   }
-
   let k0 = 4u * kb;
   let ya = vec4u(a0.y, a1.y, a2.y, a3.y);
   let ua = vec4u(a0.z, a1.z, a2.z, a3.z);
@@ -272,5 +316,37 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { store(acc1d, k0 + 4u, pd, yd, ud); }
     if (RK > 2u) { store(acc2d, k0 + 8u, pd, yd, ud); }
     if (RK > 3u) { store(acc3d, k0 + 12u, pd, yd, ud); }
+  }
+  if (TP > 4u) {
+    let ye = vec4u(e0.y, e1.y, e2.y, e3.y);
+    let ue = vec4u(e0.z, e1.z, e2.z, e3.z);
+    store(acc0e, k0, pe, ye, ue);
+    if (RK > 1u) { store(acc1e, k0 + 4u, pe, ye, ue); }
+    if (RK > 2u) { store(acc2e, k0 + 8u, pe, ye, ue); }
+    if (RK > 3u) { store(acc3e, k0 + 12u, pe, ye, ue); }
+  }
+  if (TP > 5u) {
+    let yf = vec4u(f0.y, f1.y, f2.y, f3.y);
+    let uf = vec4u(f0.z, f1.z, f2.z, f3.z);
+    store(acc0f, k0, pf, yf, uf);
+    if (RK > 1u) { store(acc1f, k0 + 4u, pf, yf, uf); }
+    if (RK > 2u) { store(acc2f, k0 + 8u, pf, yf, uf); }
+    if (RK > 3u) { store(acc3f, k0 + 12u, pf, yf, uf); }
+  }
+  if (TP > 6u) {
+    let yg = vec4u(g0.y, g1.y, g2.y, g3.y);
+    let ug = vec4u(g0.z, g1.z, g2.z, g3.z);
+    store(acc0g, k0, pg, yg, ug);
+    if (RK > 1u) { store(acc1g, k0 + 4u, pg, yg, ug); }
+    if (RK > 2u) { store(acc2g, k0 + 8u, pg, yg, ug); }
+    if (RK > 3u) { store(acc3g, k0 + 12u, pg, yg, ug); }
+  }
+  if (TP > 7u) {
+    let yh = vec4u(h0.y, h1.y, h2.y, h3.y);
+    let uh = vec4u(h0.z, h1.z, h2.z, h3.z);
+    store(acc0h, k0, ph, yh, uh);
+    if (RK > 1u) { store(acc1h, k0 + 4u, ph, yh, uh); }
+    if (RK > 2u) { store(acc2h, k0 + 8u, ph, yh, uh); }
+    if (RK > 3u) { store(acc3h, k0 + 12u, ph, yh, uh); }
   }
 }

@@ -110,6 +110,9 @@ describe('conv2d kernels vs reference', () => {
     const passes: Pass[] = [
       ['gemm', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm' })],
       ['gemm, small tile', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm', tile: { blocks: 1, quads: 3, WGX: 2, WGY: 2 } })],
+      // 4 pixel blocks per thread: the default on a real GPU (8 on SwiftShader); 6: blocks e, f switched on.
+      ['gemm, 4 pixel blocks', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm', tile: { quads: 4 } })],
+      ['gemm, 6 pixel blocks', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm', tile: { blocks: 2, quads: 6, WGX: 2, WGY: 2 } })],
       ...(rowsFit(s) ? rowsPasses : []),
     ];
     for (const [pass, make] of passes) {
