@@ -13,9 +13,10 @@
 // Why this tiling: on SwiftShader (a CPU) big register tiles with vec4 loads and no workgroup memory or
 // barriers are fastest (PERFORMANCE-NOTES.md). SwiftShader does not unroll loops and indexes function
 // arrays through memory, so the tile is written out as named accumulators; the override constants RG
-// (row blocks, 1–4) and TQ (column quads, 1–4) switch blocks on and off (their `if`s
-// are constant after specialisation and compile away). Default 4×4 blocks = 16×16 outputs per thread
-// (measured faster than 8×16 on SwiftShader: fewer loaded components per FMA).
+// (row blocks, 1–4) and TQ (column quads, 1–8) switch blocks on and off (their `if`s
+// are constant after specialisation and compile away). 4×4 blocks = 16×16 outputs per thread were
+// measured faster than 8×16 on SwiftShader (fewer loaded components per FMA), and 4×8 = 16×32 faster
+// still (1 loaded value per 10.7 FMAs instead of 8); matmulTileFor picks TQ = 8 on software adapters.
 
 struct Params {
   M: u32,
@@ -122,38 +123,58 @@ fn store(acc: mat4x4f, row0: u32, quad: u32) {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let row0 = (wg.y * WGY + lid.y) * RG * 4u;
   let quad0 = wg.x * WGX * TQ + lid.x;
-  let ao0 = aOffsets(row0);
+  let ao0 = aOffsets(row0 + 0u);
   let ao1 = aOffsets(row0 + 4u);
   let ao2 = aOffsets(row0 + 8u);
   let ao3 = aOffsets(row0 + 12u);
-  let bo0 = bOffset(quad0);
-  let bo1 = bOffset(quad0 + WGX);
+  let bo0 = bOffset(quad0 + 0u * WGX);
+  let bo1 = bOffset(quad0 + 1u * WGX);
   let bo2 = bOffset(quad0 + 2u * WGX);
   let bo3 = bOffset(quad0 + 3u * WGX);
+  let bo4 = bOffset(quad0 + 4u * WGX);
+  let bo5 = bOffset(quad0 + 5u * WGX);
+  let bo6 = bOffset(quad0 + 6u * WGX);
+  let bo7 = bOffset(quad0 + 7u * WGX);
 
   // acc<r><q>: rows row0 + 4r .. +3 (as columns), column quad q.
   var acc00 = mat4x4f(); var acc01 = mat4x4f(); var acc02 = mat4x4f(); var acc03 = mat4x4f();
+  var acc04 = mat4x4f(); var acc05 = mat4x4f(); var acc06 = mat4x4f(); var acc07 = mat4x4f();
   var acc10 = mat4x4f(); var acc11 = mat4x4f(); var acc12 = mat4x4f(); var acc13 = mat4x4f();
+  var acc14 = mat4x4f(); var acc15 = mat4x4f(); var acc16 = mat4x4f(); var acc17 = mat4x4f();
   var acc20 = mat4x4f(); var acc21 = mat4x4f(); var acc22 = mat4x4f(); var acc23 = mat4x4f();
+  var acc24 = mat4x4f(); var acc25 = mat4x4f(); var acc26 = mat4x4f(); var acc27 = mat4x4f();
   var acc30 = mat4x4f(); var acc31 = mat4x4f(); var acc32 = mat4x4f(); var acc33 = mat4x4f();
+  var acc34 = mat4x4f(); var acc35 = mat4x4f(); var acc36 = mat4x4f(); var acc37 = mat4x4f();
   let K4 = params.K / 4u;
   for (var k4 = 0u; k4 < K4; k4++) {
     let b0 = loadB(bo0, k4);
-    var b1 = mat4x4f(); var b2 = mat4x4f(); var b3 = mat4x4f();
+    var b1 = mat4x4f(); var b2 = mat4x4f(); var b3 = mat4x4f(); var b4 = mat4x4f(); var b5 = mat4x4f(); var b6 = mat4x4f(); var b7 = mat4x4f();
     if (TQ > 1u) { b1 = loadB(bo1, k4); }
     if (TQ > 2u) { b2 = loadB(bo2, k4); }
     if (TQ > 3u) { b3 = loadB(bo3, k4); }
+    if (TQ > 4u) { b4 = loadB(bo4, k4); }
+    if (TQ > 5u) { b5 = loadB(bo5, k4); }
+    if (TQ > 6u) { b6 = loadB(bo6, k4); }
+    if (TQ > 7u) { b7 = loadB(bo7, k4); }
     let a0 = loadA(ao0, k4);
     acc00 = mac(acc00, b0, a0);
     if (TQ > 1u) { acc01 = mac(acc01, b1, a0); }
     if (TQ > 2u) { acc02 = mac(acc02, b2, a0); }
     if (TQ > 3u) { acc03 = mac(acc03, b3, a0); }
+    if (TQ > 4u) { acc04 = mac(acc04, b4, a0); }
+    if (TQ > 5u) { acc05 = mac(acc05, b5, a0); }
+    if (TQ > 6u) { acc06 = mac(acc06, b6, a0); }
+    if (TQ > 7u) { acc07 = mac(acc07, b7, a0); }
     if (RG > 1u) {
       let a1 = loadA(ao1, k4);
       acc10 = mac(acc10, b0, a1);
       if (TQ > 1u) { acc11 = mac(acc11, b1, a1); }
       if (TQ > 2u) { acc12 = mac(acc12, b2, a1); }
       if (TQ > 3u) { acc13 = mac(acc13, b3, a1); }
+      if (TQ > 4u) { acc14 = mac(acc14, b4, a1); }
+      if (TQ > 5u) { acc15 = mac(acc15, b5, a1); }
+      if (TQ > 6u) { acc16 = mac(acc16, b6, a1); }
+      if (TQ > 7u) { acc17 = mac(acc17, b7, a1); }
     }
     if (RG > 2u) {
       let a2 = loadA(ao2, k4);
@@ -161,6 +182,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (TQ > 1u) { acc21 = mac(acc21, b1, a2); }
       if (TQ > 2u) { acc22 = mac(acc22, b2, a2); }
       if (TQ > 3u) { acc23 = mac(acc23, b3, a2); }
+      if (TQ > 4u) { acc24 = mac(acc24, b4, a2); }
+      if (TQ > 5u) { acc25 = mac(acc25, b5, a2); }
+      if (TQ > 6u) { acc26 = mac(acc26, b6, a2); }
+      if (TQ > 7u) { acc27 = mac(acc27, b7, a2); }
     }
     if (RG > 3u) {
       let a3 = loadA(ao3, k4);
@@ -168,6 +193,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (TQ > 1u) { acc31 = mac(acc31, b1, a3); }
       if (TQ > 2u) { acc32 = mac(acc32, b2, a3); }
       if (TQ > 3u) { acc33 = mac(acc33, b3, a3); }
+      if (TQ > 4u) { acc34 = mac(acc34, b4, a3); }
+      if (TQ > 5u) { acc35 = mac(acc35, b5, a3); }
+      if (TQ > 6u) { acc36 = mac(acc36, b6, a3); }
+      if (TQ > 7u) { acc37 = mac(acc37, b7, a3); }
     }
   }
 
@@ -175,22 +204,38 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   if (TQ > 1u) { store(acc01, row0, quad0 + WGX); }
   if (TQ > 2u) { store(acc02, row0, quad0 + 2u * WGX); }
   if (TQ > 3u) { store(acc03, row0, quad0 + 3u * WGX); }
+  if (TQ > 4u) { store(acc04, row0, quad0 + 4u * WGX); }
+  if (TQ > 5u) { store(acc05, row0, quad0 + 5u * WGX); }
+  if (TQ > 6u) { store(acc06, row0, quad0 + 6u * WGX); }
+  if (TQ > 7u) { store(acc07, row0, quad0 + 7u * WGX); }
   if (RG > 1u) {
     store(acc10, row0 + 4u, quad0);
     if (TQ > 1u) { store(acc11, row0 + 4u, quad0 + WGX); }
     if (TQ > 2u) { store(acc12, row0 + 4u, quad0 + 2u * WGX); }
     if (TQ > 3u) { store(acc13, row0 + 4u, quad0 + 3u * WGX); }
+    if (TQ > 4u) { store(acc14, row0 + 4u, quad0 + 4u * WGX); }
+    if (TQ > 5u) { store(acc15, row0 + 4u, quad0 + 5u * WGX); }
+    if (TQ > 6u) { store(acc16, row0 + 4u, quad0 + 6u * WGX); }
+    if (TQ > 7u) { store(acc17, row0 + 4u, quad0 + 7u * WGX); }
   }
   if (RG > 2u) {
     store(acc20, row0 + 8u, quad0);
     if (TQ > 1u) { store(acc21, row0 + 8u, quad0 + WGX); }
     if (TQ > 2u) { store(acc22, row0 + 8u, quad0 + 2u * WGX); }
     if (TQ > 3u) { store(acc23, row0 + 8u, quad0 + 3u * WGX); }
+    if (TQ > 4u) { store(acc24, row0 + 8u, quad0 + 4u * WGX); }
+    if (TQ > 5u) { store(acc25, row0 + 8u, quad0 + 5u * WGX); }
+    if (TQ > 6u) { store(acc26, row0 + 8u, quad0 + 6u * WGX); }
+    if (TQ > 7u) { store(acc27, row0 + 8u, quad0 + 7u * WGX); }
   }
   if (RG > 3u) {
     store(acc30, row0 + 12u, quad0);
     if (TQ > 1u) { store(acc31, row0 + 12u, quad0 + WGX); }
     if (TQ > 2u) { store(acc32, row0 + 12u, quad0 + 2u * WGX); }
     if (TQ > 3u) { store(acc33, row0 + 12u, quad0 + 3u * WGX); }
+    if (TQ > 4u) { store(acc34, row0 + 12u, quad0 + 4u * WGX); }
+    if (TQ > 5u) { store(acc35, row0 + 12u, quad0 + 5u * WGX); }
+    if (TQ > 6u) { store(acc36, row0 + 12u, quad0 + 6u * WGX); }
+    if (TQ > 7u) { store(acc37, row0 + 12u, quad0 + 7u * WGX); }
   }
 }
