@@ -7,7 +7,7 @@
 // (overwritten): row s holds split s's dW (layout of w) then its dB (left untouched when HAS_BIAS is
 // false); reduce-sum-rows.wgsl adds the rows. Bindings: 0 params, 1 xp, 2 dy, 3 pix (vec4u), 4 tab,
 // 5 part (read_write).
-// One thread computes RK (1–4) blocks of 4 filters × TJ (1–4) blocks of 4 taps (interleaved across the
+// One thread computes RK (1–4) blocks of 4 filters × TJ (1–8) blocks of 4 taps (interleaved across the
 // workgroup row); workgroup z is the split. Each loop
 // iteration takes 4 pixels: one vec4u of pix, 16 dy values per filter block (contiguous in p), 16 xp
 // values per tap block, and 64 FMAs into each mat4x4f accumulator (column i = filter i, vec4 over taps).
@@ -139,6 +139,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let tb = tapsAt(j0 + WGX);
   let tc = tapsAt(j0 + 2u * WGX);
   let td = tapsAt(j0 + 3u * WGX);
+  let te = tapsAt(j0 + 4u * WGX);
+  let tf = tapsAt(j0 + 5u * WGX);
+  let tg = tapsAt(j0 + 6u * WGX);
+  let th = tapsAt(j0 + 7u * WGX);
   let do0 = dyOffsets(k0);
   let do1 = dyOffsets(k0 + 4u);
   let do2 = dyOffsets(k0 + 8u);
@@ -151,6 +155,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
   var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
   var acc0d = mat4x4f(); var acc1d = mat4x4f(); var acc2d = mat4x4f(); var acc3d = mat4x4f();
+  var acc0e = mat4x4f(); var acc1e = mat4x4f(); var acc2e = mat4x4f(); var acc3e = mat4x4f();
+  var acc0f = mat4x4f(); var acc1f = mat4x4f(); var acc2f = mat4x4f(); var acc3f = mat4x4f();
+  var acc0g = mat4x4f(); var acc1g = mat4x4f(); var acc2g = mat4x4f(); var acc3g = mat4x4f();
+  var acc0h = mat4x4f(); var acc1h = mat4x4f(); var acc2h = mat4x4f(); var acc3h = mat4x4f();
   // One flat loop over the split's pixel quads (n, p4), indices carried by additions and selects.
   let steps = (n1 - min(n0, n1)) * p.OHW4;
   let dyImage = p.K * p.OHW;
@@ -194,6 +202,34 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (RK > 2u) { acc2d = mac(acc2d, xd, d2); }
       if (RK > 3u) { acc3d = mac(acc3d, xd, d3); }
     }
+    if (TJ > 4u) {
+      let xe = loadX(b, te);
+      acc0e = mac(acc0e, xe, d0);
+      if (RK > 1u) { acc1e = mac(acc1e, xe, d1); }
+      if (RK > 2u) { acc2e = mac(acc2e, xe, d2); }
+      if (RK > 3u) { acc3e = mac(acc3e, xe, d3); }
+    }
+    if (TJ > 5u) {
+      let xf = loadX(b, tf);
+      acc0f = mac(acc0f, xf, d0);
+      if (RK > 1u) { acc1f = mac(acc1f, xf, d1); }
+      if (RK > 2u) { acc2f = mac(acc2f, xf, d2); }
+      if (RK > 3u) { acc3f = mac(acc3f, xf, d3); }
+    }
+    if (TJ > 6u) {
+      let xg = loadX(b, tg);
+      acc0g = mac(acc0g, xg, d0);
+      if (RK > 1u) { acc1g = mac(acc1g, xg, d1); }
+      if (RK > 2u) { acc2g = mac(acc2g, xg, d2); }
+      if (RK > 3u) { acc3g = mac(acc3g, xg, d3); }
+    }
+    if (TJ > 7u) {
+      let xh = loadX(b, th);
+      acc0h = mac(acc0h, xh, d0);
+      if (RK > 1u) { acc1h = mac(acc1h, xh, d1); }
+      if (RK > 2u) { acc2h = mac(acc2h, xh, d2); }
+      if (RK > 3u) { acc3h = mac(acc3h, xh, d3); }
+    }
     // advance (n, p4)
     p4++;
     dyPix += 4u;
@@ -224,5 +260,29 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { store(acc1d, k0 + 4u, td, s); }
     if (RK > 2u) { store(acc2d, k0 + 8u, td, s); }
     if (RK > 3u) { store(acc3d, k0 + 12u, td, s); }
+  }
+  if (TJ > 4u) {
+    store(acc0e, k0, te, s);
+    if (RK > 1u) { store(acc1e, k0 + 4u, te, s); }
+    if (RK > 2u) { store(acc2e, k0 + 8u, te, s); }
+    if (RK > 3u) { store(acc3e, k0 + 12u, te, s); }
+  }
+  if (TJ > 5u) {
+    store(acc0f, k0, tf, s);
+    if (RK > 1u) { store(acc1f, k0 + 4u, tf, s); }
+    if (RK > 2u) { store(acc2f, k0 + 8u, tf, s); }
+    if (RK > 3u) { store(acc3f, k0 + 12u, tf, s); }
+  }
+  if (TJ > 6u) {
+    store(acc0g, k0, tg, s);
+    if (RK > 1u) { store(acc1g, k0 + 4u, tg, s); }
+    if (RK > 2u) { store(acc2g, k0 + 8u, tg, s); }
+    if (RK > 3u) { store(acc3g, k0 + 12u, tg, s); }
+  }
+  if (TJ > 7u) {
+    store(acc0h, k0, th, s);
+    if (RK > 1u) { store(acc1h, k0 + 4u, th, s); }
+    if (RK > 2u) { store(acc2h, k0 + 8u, th, s); }
+    if (RK > 3u) { store(acc3h, k0 + 12u, th, s); }
   }
 }

@@ -8,7 +8,7 @@ import padSource from '../../shaders/conv2d-pad.wgsl?raw';
 import transposeSource from '../../shaders/conv2d-transpose-weights.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Encodable, type Gpu } from '../gpu';
 import { bindWithPlaceholders } from './owned-kernel';
-import { convTile, gemmForwardTile, type ConvTile } from './conv2d';
+import { convTile, gemmTile, type ConvTile } from './conv2d';
 
 const WG = 64;
 
@@ -150,7 +150,7 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const tab = gpu.upload(tapTable(a.C, a.FH, a.FW, a.D, pad.Hp, pad.Wp), `${a.name}:tab`);
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
-  const t = convTile(a.K, blocks, a.tile, gemmForwardTile(gpu.adapter.isSoftware));
+  const t = convTile(a.K, blocks, a.tile, gemmTile(gpu.adapter.isSoftware));
   if (a.pool && (a.OH % 2 !== 0 || a.OW % 2 !== 0)) throw new Error(`${a.name}: a fused 2×2 max-pool needs an even output size, got ${a.OH}×${a.OW}`);
   const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, POOL: a.pool ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];

@@ -71,7 +71,7 @@ function pickWGX(threads: number, WGY: number): number {
 
 /**
  * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), `limits.quads`
- * column quads (2 for the direct kernels, 4 for the GEMM kernels), and a workgroup of up to 64 threads
+ * column quads (2 for the direct kernels, 4 or 8 for the GEMM kernels: `gemmTile`), and a workgroup of up to 64 threads
  * whose extents cover only the rows and column quads there are (`quadCount`; GEMM: with as few threads
  * past the end as a power-of-2 width allows).
  */
@@ -97,16 +97,20 @@ export interface TileLimits {
 /** The direct kernels (conv2d.wgsl, conv2d-grad-input.wgsl, conv2d-grad-weight.wgsl): 2 quads at most. */
 export const DIRECT_TILE: TileLimits = { quads: 2, maxQuads: 2, fitWidth: false };
 
-/** The filter-gradient GEMM (conv2d-gemm-grad-weight.wgsl): up to 4×4 blocks (16×16 per thread). */
-export const GEMM_TILE: TileLimits = { quads: 4, maxQuads: 4, fitWidth: true };
+/**
+ * The forward GEMM (conv2d-gemm.wgsl, also the stride-1 grad-input): up to 4 × 8 blocks (16 filters × 32
+ * pixels per thread). 8 pixel blocks by default on a software adapter, where each loaded value then feeds
+ * more multiply-adds (SwiftShader, batch 100, interleaved runs: conv2 forward 147 → 133 ms, with its pool
+ * 140 → 123, grad-input 145 → 109); 4 elsewhere, where a smaller register tile keeps more threads in flight.
+ */
+export const gemmTile = (software: boolean): TileLimits => ({ quads: software ? 8 : 4, maxQuads: 8, fitWidth: true });
 
 /**
- * The forward GEMM (conv2d-gemm.wgsl, also the stride-1 grad-input): up to 8 pixel blocks (16 filters ×
- * 32 pixels per thread). 8 by default on a software adapter, where each loaded value then feeds more
- * multiply-adds (SwiftShader, batch 100, conv2 forward 147 → 133 ms, with its pool 140 → 123, grad-input
- * 145 → 109; interleaved runs); 4 elsewhere, where a smaller register tile keeps more threads in flight.
+ * The filter-gradient GEMM (conv2d-gemm-grad-weight.wgsl): up to 4 × 8 blocks (16 filters × 32 taps), 4 tap
+ * blocks by default everywhere: on SwiftShader 8 measured slower for conv2 (178 vs 167 ms; its 289 columns
+ * leave a wider tile 10% idle, and fewer threads per split mean more splits to add up).
  */
-export const gemmForwardTile = (software: boolean): TileLimits => ({ quads: software ? 8 : 4, maxQuads: 8, fitWidth: true });
+export const GEMM_GRAD_WEIGHT_TILE: TileLimits = { quads: 4, maxQuads: 8, fitWidth: true };
 
 export const conv2dSpec = defineKernel({
   name: 'conv2d',
