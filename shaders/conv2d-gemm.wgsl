@@ -188,7 +188,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let step = 4u * WGX;
   let a0 = pixelAt(pa); let a1 = pixelAt(pa + 1u); let a2 = pixelAt(pa + 2u); let a3 = pixelAt(pa + 3u);
   let xa = vec4u(a0.x, a1.x, a2.x, a3.x);
-  let pb = pa + 1u * step;
+  let pb = pa + step;
   let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
   let xb = vec4u(b0.x, b1.x, b2.x, b3.x);
   let pc = pa + 2u * step;
@@ -211,7 +211,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let xh = vec4u(h0.x, h1.x, h2.x, h3.x);
   let lastBlock = q.K4 - 1u;
   // First filter block of each of the RK rows (clamped: blocks past K4 compute garbage, never stored).
-  let wo0 = min(kb + 0u, lastBlock);
+  let wo0 = min(kb, lastBlock);
   let wo1 = min(kb + 1u, lastBlock);
   let wo2 = min(kb + 2u, lastBlock);
   let wo3 = min(kb + 3u, lastBlock);

@@ -123,12 +123,12 @@ fn store(acc: mat4x4f, row0: u32, quad: u32) {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let row0 = (wg.y * WGY + lid.y) * RG * 4u;
   let quad0 = wg.x * WGX * TQ + lid.x;
-  let ao0 = aOffsets(row0 + 0u);
+  let ao0 = aOffsets(row0);
   let ao1 = aOffsets(row0 + 4u);
   let ao2 = aOffsets(row0 + 8u);
   let ao3 = aOffsets(row0 + 12u);
-  let bo0 = bOffset(quad0 + 0u * WGX);
-  let bo1 = bOffset(quad0 + 1u * WGX);
+  let bo0 = bOffset(quad0);
+  let bo1 = bOffset(quad0 + WGX);
   let bo2 = bOffset(quad0 + 2u * WGX);
   let bo3 = bOffset(quad0 + 3u * WGX);
   let bo4 = bOffset(quad0 + 4u * WGX);

@@ -71,9 +71,9 @@ function pickWGX(threads: number, WGY: number): number {
 
 /**
  * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), `limits.quads`
- * column quads (2 for the direct kernels, 4 or 8 for the GEMM kernels: `gemmTile`), and a workgroup of up to 64 threads
- * whose extents cover only the rows and column quads there are (`quadCount`; GEMM: with as few threads
- * past the end as a power-of-2 width allows).
+ * column quads (2 for the direct kernels, 4 or 8 for the GEMM kernels: `gemmTile`), and a workgroup of up
+ * to 64 threads whose extents cover only the rows and column quads there are (`quadCount`; GEMM: with as
+ * few threads past the end as a power-of-2 width allows).
  */
 export function convTile(rows: number, quadCount: number, override?: Partial<ConvTile>, limits: TileLimits = DIRECT_TILE): ConvTile {
   const blocks = override?.blocks ?? Math.min(4, Math.ceil(rows / 4));

@@ -65,7 +65,7 @@ describe('matmul vs reference', () => {
     const bb = f32Buffer(gpu, b);
     const cb = f32Buffer(gpu, new Float32Array(M * N));
     const want = matmulRef(a, b, { M, N, K });
-    // TQ 5–8 (vec4 only): 44 columns are 11 quads, so a 2-thread-wide row of 6 or 8 quads runs past N.
+    // TQ 5–8 (vec4 only): 44 columns are 11 quads, so rows of 12 quads (2 threads × 6) or 8 quads run past N.
     const tiles = [{ RG: 1, TQ: 1, WGX: 4, WGY: 2 }, { RG: 4, TQ: 2, WGX: 2, WGY: 8 }, { RG: 3, TQ: 1, WGX: 16, WGY: 4 }, { RG: 4, TQ: 4, WGX: 2, WGY: 2 }, { RG: 3, TQ: 3, WGX: 2, WGY: 1 }, { RG: 2, TQ: 6, WGX: 2, WGY: 2 }, { RG: 4, TQ: 8, WGX: 1, WGY: 2 }];
     for (const tile of tiles) {
       for (const variant of ['vec4', 'scalar'] as const) {
