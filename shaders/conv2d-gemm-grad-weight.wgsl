@@ -1,6 +1,6 @@
 // conv2d-gemm-grad-weight: partial sums of dW[k, r] = Σ_{n,p} dy[n,k,p] · xp[n·IMG + pix[p] + tab[r]] over
 // the images of one batch split (split s sums n in [s·NB, min(N, (s+1)·NB))), and, when HAS_BIAS, of
-// dB[k] = Σ_{n,p} dy[n,k,p] (the column r = R, whose value is 1). p = oh·OW + ow runs over an image's
+// dB[k] = Σ_{n,p} dy[n,k,p]. p = oh·OW + ow runs over an image's
 // OHW output pixels, pix[p] = oh·S·Wp + ow·S (pixel table, padded with 0 to a multiple of 4), r = (c, fh,
 // fw) with tab[r] = c·Hp·Wp + fh·D·Wp + fw·D (tap table of R + 1 entries at least, 0 past R), xp the zero-padded input
 // (conv2d-pad.wgsl, IMG floats per image). f32, NCHW; dy [N,K,OH,OW]. Output part [splits, L], L = K·R + K
@@ -11,6 +11,10 @@
 // workgroup row); workgroup z is the split. Each loop
 // iteration takes 4 pixels: one vec4u of pix, 16 dy values per filter block (contiguous in p), 16 xp
 // values per tap block, and 64 FMAs into each mat4x4f accumulator (column i = filter i, vec4 over taps).
+// With HAS_BIAS every thread also adds up its filters' dy (4 vec4 adds per filter block, cheaper than a
+// branch on SwiftShader, where lanes of one SIMD group would run both sides) and the thread holding tap
+// block 0 stores them. dB is not a column of ones beside the taps: that made conv2's 288 taps 289, which
+// no tile divides (72 tap blocks fit 12 threads × 6 exactly; 73 left the last workgroup mostly idle).
 // ALIGNED (OHW % 4 = 0) compiles out the mask of the last, partial pixel quad of an image.
 // Why: a GEMM with a long reduction (N·OH·OW) and a small output, so the batch is split; 4 reduction
 // steps per iteration and no masks because on SwiftShader every loaded component is a gather and every
@@ -40,34 +44,28 @@ override WGY: u32 = 8;
 @group(0) @binding(4) var<storage, read> tab: array<u32>;
 @group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
-// A block of 4 taps j0 .. j0+3: their table offsets and which is the bias column (value 1).
+// A block of 4 taps j0 .. j0+3: their table offsets (clamped to the table's zero past R).
 struct Taps {
   j0: u32,
   t: vec4u,
-  one: vec4<bool>,
 }
 
 fn tapsAt(blk: u32) -> Taps {
   let R = params.R;
   let j0 = 4u * blk;
   let t = vec4u(tab[min(j0, R)], tab[min(j0 + 1u, R)], tab[min(j0 + 2u, R)], tab[min(j0 + 3u, R)]);
-  let one = (vec4u(j0) + vec4u(0u, 1u, 2u, 3u)) == vec4u(R);
-  return Taps(j0, t, one & vec4<bool>(HAS_BIAS));
+  return Taps(j0, t);
 }
 
 // Column pp = pixel pp's 4 taps (vec4 over the taps).
 fn loadX(b: vec4u, tp: Taps) -> mat4x4f {
   let t = tp.t;
-  var m = mat4x4f(
+  return mat4x4f(
     vec4f(xp[b.x + t.x], xp[b.x + t.y], xp[b.x + t.z], xp[b.x + t.w]),
     vec4f(xp[b.y + t.x], xp[b.y + t.y], xp[b.y + t.z], xp[b.y + t.w]),
     vec4f(xp[b.z + t.x], xp[b.z + t.y], xp[b.z + t.z], xp[b.z + t.w]),
     vec4f(xp[b.w + t.x], xp[b.w + t.y], xp[b.w + t.z], xp[b.w + t.w]),
   );
-  if (HAS_BIAS) {
-    m = mat4x4f(select(m[0], vec4f(1.0), tp.one), select(m[1], vec4f(1.0), tp.one), select(m[2], vec4f(1.0), tp.one), select(m[3], vec4f(1.0), tp.one));
-  }
-  return m;
 }
 
 // Column f = filter f's dy at the 4 pixels from offset o (o: filter rows, i: pixel offset); ok masks the
@@ -111,15 +109,12 @@ fn storeFilter(v: vec4f, k: u32, tp: Taps, s: u32) {
   if (k >= p.K) {
     return;
   }
-  let L = p.K * p.R + p.K;
-  let ncols = select(p.R, p.R + 1u, HAS_BIAS);
-  let row = s * L + k * p.R;
-  let bias = s * L + p.K * p.R + k;
+  let row = s * (p.K * p.R + p.K) + k * p.R;
   let j = tp.j0;
-  if (j < p.R) { part[row + j] = v.x; } else if (j < ncols) { part[bias] = v.x; }
-  if (j + 1u < p.R) { part[row + j + 1u] = v.y; } else if (j + 1u < ncols) { part[bias] = v.y; }
-  if (j + 2u < p.R) { part[row + j + 2u] = v.z; } else if (j + 2u < ncols) { part[bias] = v.z; }
-  if (j + 3u < p.R) { part[row + j + 3u] = v.w; } else if (j + 3u < ncols) { part[bias] = v.w; }
+  if (j < p.R) { part[row + j] = v.x; }
+  if (j + 1u < p.R) { part[row + j + 1u] = v.y; }
+  if (j + 2u < p.R) { part[row + j + 2u] = v.z; }
+  if (j + 3u < p.R) { part[row + j + 3u] = v.w; }
 }
 
 fn store(acc: mat4x4f, k0: u32, tp: Taps, s: u32) {
@@ -127,6 +122,17 @@ fn store(acc: mat4x4f, k0: u32, tp: Taps, s: u32) {
   storeFilter(acc[1], k0 + 1u, tp, s);
   storeFilter(acc[2], k0 + 2u, tp, s);
   storeFilter(acc[3], k0 + 3u, tp, s);
+}
+
+// dB of filters k0 .. k0+3 from their dy sums (column f: filter f, vec4 over the 4 pixel lanes).
+fn storeBias(sums: mat4x4f, k0: u32, s: u32) {
+  let p = params;
+  let base = s * (p.K * p.R + p.K) + p.K * p.R;
+  let one = vec4f(1.0);
+  if (k0 < p.K) { part[base + k0] = dot(sums[0], one); }
+  if (k0 + 1u < p.K) { part[base + k0 + 1u] = dot(sums[1], one); }
+  if (k0 + 2u < p.K) { part[base + k0 + 2u] = dot(sums[2], one); }
+  if (k0 + 3u < p.K) { part[base + k0 + 3u] = dot(sums[3], one); }
 }
 
 @compute @workgroup_size(WGX, WGY)
@@ -159,6 +165,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc0f = mat4x4f(); var acc1f = mat4x4f(); var acc2f = mat4x4f(); var acc3f = mat4x4f();
   var acc0g = mat4x4f(); var acc1g = mat4x4f(); var acc2g = mat4x4f(); var acc3g = mat4x4f();
   var acc0h = mat4x4f(); var acc1h = mat4x4f(); var acc2h = mat4x4f(); var acc3h = mat4x4f();
+  // db<r>: filter block r's dy summed over the pixels (HAS_BIAS only).
+  var db0 = mat4x4f(); var db1 = mat4x4f(); var db2 = mat4x4f(); var db3 = mat4x4f();
   // One flat loop over the split's pixel quads (n, p4), indices carried by additions and selects.
   let steps = (n1 - min(n0, n1)) * p.OHW4;
   let dyImage = p.K * p.OHW;
@@ -176,6 +184,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { d1 = loadDy(do1, dyPix, ok); }
     if (RK > 2u) { d2 = loadDy(do2, dyPix, ok); }
     if (RK > 3u) { d3 = loadDy(do3, dyPix, ok); }
+    if (HAS_BIAS) {
+      db0 += d0;
+      if (RK > 1u) { db1 += d1; }
+      if (RK > 2u) { db2 += d2; }
+      if (RK > 3u) { db3 += d3; }
+    }
     let xa = loadX(b, ta);
     acc0a = mac(acc0a, xa, d0);
     if (RK > 1u) { acc1a = mac(acc1a, xa, d1); }
@@ -284,5 +298,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { store(acc1h, k0 + 4u, th, s); }
     if (RK > 2u) { store(acc2h, k0 + 8u, th, s); }
     if (RK > 3u) { store(acc3h, k0 + 12u, th, s); }
+  }
+  // The thread with tap block 0 also holds its filters' bias gradient.
+  if (HAS_BIAS & (j0 == 0u)) {
+    storeBias(db0, k0, s);
+    if (RK > 1u) { storeBias(db1, k0 + 4u, s); }
+    if (RK > 2u) { storeBias(db2, k0 + 8u, s); }
+    if (RK > 3u) { storeBias(db3, k0 + 12u, s); }
   }
 }

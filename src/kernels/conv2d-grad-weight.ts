@@ -4,7 +4,7 @@
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
 import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
-import { checkConvShape, convParams, convParamValues, convTile, GEMM_GRAD_WEIGHT_TILE, type Conv2dShape, type ConvTile } from './conv2d';
+import { checkConvShape, convParams, convParamValues, convTile, gemmGradWeightTile, type Conv2dShape, type ConvTile } from './conv2d';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
 import { convGradFromSplits } from './reduce-sum-rows';
 import { useRows } from './conv2d-rows';
@@ -75,9 +75,10 @@ export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promi
   const target = gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu;
   if (useRows(gpu, a.variant, a)) return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
   const crs = a.C * a.FH * a.FW;
-  const cols = crs + (a.db ? 1 : 0);
   const gemm = (a.variant ?? 'gemm') === 'gemm';
-  const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? GEMM_GRAD_WEIGHT_TILE : undefined);
+  // The direct kernel computes dB as a column of ones beside the taps; the GEMM sums dy beside them.
+  const cols = crs + (a.db && !gemm ? 1 : 0);
+  const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? gemmGradWeightTile(gpu.adapter.isSoftware) : undefined);
   const groupsXY: [number, number] = [Math.ceil(Math.ceil(cols / 4) / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY))];
   const threadsPerSplit = groupsXY[0] * groupsXY[1] * t.WGX * t.WGY;
   const wantSplits = a.splits ?? Math.ceil(target / threadsPerSplit);
