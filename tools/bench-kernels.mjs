@@ -62,10 +62,11 @@ if (out) {
     fmt(r.tfjs_gflops, r.tfjs_gflops < 0.1 ? 3 : 2),
     r.ratio === null ? '—' : `${fmt(r.ratio, 2)}×`,
     r.of_matmul === undefined ? '—' : `${Math.round(r.of_matmul * 100)}%`,
+    r.of_matmul_round_median === undefined ? '—' : `${Math.round(r.of_matmul_round_median * 100)}%`,
     r.agreement === null || !Number.isFinite(r.agreement) ? '—' : r.agreement.toExponential(0),
   ]);
   console.log(`\n## Kernels: ours vs TF.js 4.22 webgpu (${out.date.slice(0, 10)}, ${out.machine.cores}-core ${out.machine.cpu}, Chromium ${out.versions.chromium})\n`);
-  console.log(markdownTable(['op', 'shape', 'ours ms', 'TF.js ms', 'ours GFLOP/s', 'TF.js GFLOP/s', 'TF.js ms ÷ ours', '% of our matmul', 'max rel diff'], rows, ['l', 'l']));
+  console.log(markdownTable(['op', 'shape', 'ours ms', 'TF.js ms', 'ours GFLOP/s', 'TF.js GFLOP/s', 'TF.js ms ÷ ours', '% of our matmul', 'per-round median', 'max rel diff'], rows, ['l', 'l']));
   const a = out.adapter;
   console.log(`\nadapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software)' : ''}`);
   for (const n of out.notes) console.log(`- ${n}`);

@@ -121,6 +121,16 @@ async function timeSides(sides: (Side | undefined)[], repeats: number, minSample
   return results;
 }
 
+/**
+ * The median over rounds of (the row's rate ÷ the matmul's rate) in that round: each ratio pairs samples
+ * taken seconds apart, so a lucky or unlucky sample on one side (the VM's speed swings within a minute)
+ * moves one ratio, not the result, as it can move best ÷ best.
+ */
+function roundRatioMedian(samples: number[], flops: number, refSamples: number[], refFlops: number): number {
+  const n = Math.min(samples.length, refSamples.length);
+  return median(Array.from({ length: n }, (_, r) => (flops / samples[r]!) / (refFlops / refSamples[r]!)));
+}
+
 interface Case {
   op: string;
   shape: string;
@@ -311,6 +321,7 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
     if (ref && !(ref instanceof Error) && row.ours_gflops !== null) {
       row.matmul_same_moment_gflops = refFlops / ref.best / 1e6;
       row.of_matmul = row.ours_gflops / row.matmul_same_moment_gflops;
+      if (ours && !(ours instanceof Error)) row.of_matmul_round_median = roundRatioMedian(ours.samples, c.flops, ref.samples, refFlops);
     }
     if (theirs instanceof Error) row.tfjs_error = theirs.message;
     else if (theirs) Object.assign(row, { tfjs_ms: theirs.best, tfjs_samples_ms: theirs.samples, tfjs_gflops: c.flops / theirs.best / 1e6 });
@@ -336,6 +347,7 @@ window.benchKernels = async ({ only, repeats = 3, minSampleMs = 300 } = {}): Pro
   }
   notes.push(`timing: best of ${repeats} samples, each sample enough back-to-back runs to last ≥ ${minSampleMs} ms (max 50), ended by waiting for the GPU (ours: onSubmittedWorkDone; TF.js: data() of a 1-element slice of the last output), after a warm-up run; the samples of ours and TF.js alternate, so both see the same machine load`);
   notes.push('% of matmul (convolution rows): ours GFLOP/s ÷ our 1024³ matmul\'s, that matmul timed in the same rounds as the row (its samples alternate with both sides\'), so the VM\'s drift between rows does not enter the ratio');
+  notes.push('per-round median (convolution rows): in each round, the row\'s rate ÷ the matmul\'s rate in that round; the median of those ratios (steadier than best ÷ best when the VM swings within a row)');
   notes.push('FLOPs: 2·M·N·K (matmul); 2·N·K·OH·OW·C·FH·FW for each convolution pass; max-pool counts window elements compared, N·C·OH·OW·F² (a memory-bound op: read it as elements/ns)');
   if (reference) {
     reference.kernel.dispose();

@@ -68,6 +68,8 @@ export interface KernelRow {
    *  and ours_gflops as a fraction of its rate: the "% of our matmul" target, free of the machine's drift. */
   matmul_same_moment_gflops?: number;
   of_matmul?: number;
+  /** Convolution rows: the median over rounds of ours ÷ the matmul's rate in the same round. */
+  of_matmul_round_median?: number;
 }
 
 export interface KernelsResult {
