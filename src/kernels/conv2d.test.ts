@@ -161,7 +161,7 @@ describe('conv2d kernels vs reference', () => {
     const dwb = f32Buffer(gpu, new Float32Array(nw));
     const dbb = f32Buffer(gpu, new Float32Array(s.K));
     for (const splits of [1, 2, 5]) {
-      // 7 tap blocks (the GEMM only): the 28 columns (27 taps + the bias column) in one thread, blocks e–g on.
+      // 7 tap blocks (the GEMM only): all 27 taps (7 blocks, the last cut at the edge) in one thread, blocks e–g on.
       for (const tile of [{ blocks: 1, quads: 1, WGX: 4, WGY: 2 }, { blocks: 3, quads: 2 }, { blocks: 2, quads: 7, WGX: 1, WGY: 2 }, {}]) {
         for (const variant of tile.quads === 7 ? (['gemm'] as const) : (['gemm', 'direct', 'rows'] as const)) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
