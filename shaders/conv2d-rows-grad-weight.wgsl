@@ -97,7 +97,7 @@ fn loadWindow(ro: i32, t: i32, rowOk: bool) -> Window {
 }
 
 fn loadRow(plane: i32, ih: i32, t: i32) -> Window {
-  return loadWindow(plane + ih * i32(params.W), t, ih >= 0 && ih < i32(params.H));
+  return loadWindow(plane + ih * i32(params.W), t, (ih >= 0) & (ih < i32(params.H)));
 }
 
 // dy at columns ow0 .. ow0+3 of row oh of the dy plane at offset plane (0 outside).

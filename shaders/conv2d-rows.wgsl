@@ -14,18 +14,20 @@
 // POOL (forward, OH and OW even): a 2×2 stride-2 max-pool after bias and ReLU, as in conv2d-gemm.wgsl: y
 // is then the pooled [N,COUT,OH/2,OW/2] and argmax gets each window's winner (the first of equals, corners
 // row-major) as a flat index into the unpooled [N,COUT,OH,OW] output, which is never written.
-// One thread computes 4 output rows × 4·QN consecutive columns of KB output channels of one image: 1–8
-// channels of one 4×4 block held together, or one channel of QN blocks side by side, or with HOLD_ROWS
-// (one input channel) any number of channels one after another (see holdRows). Per input channel i it
-// loads the 4 + FH − 1 input rows under its blocks once and, for each block, slides the FH×FW filter
-// across them in registers, each accumulator touched once per FH·FW taps.
+// One thread computes 4 output rows × 4 columns of KB output channels of one image: 1–8 channels held
+// together, or with HOLD_ROWS (one input channel) any number of channels one after another (see
+// holdRows); per input channel it loads the 4 + FH − 1 input rows under its block once and slides each
+// channel's FH×FW filter across them in registers, each accumulator touched once per FH·FW taps. With
+// STREAM (one output channel: the input gradient of a one-channel layer) a thread walks down all rows of
+// 4·QN columns instead, loading each input row once (see stream).
 // Why: on SwiftShader every loaded float costs about as much as 5 FMAs (≈ 2 ns however it is indexed,
 // vec4 a little less), and the GEMM form (conv2d-gemm.wgsl) loads each input once per tap and needs a
 // padded copy and rearranged filters: with one input channel (MNIST's first layer) its reductions are 9
-// long, so loads and per-output work dominate. Here each input is loaded about (4·QN + FW − 1)/(4·QN)·
-// (FH + 3)/4 times per block of output channels and the filter's taps stay in registers. At batch 100:
+// long, so loads and per-output work dominate. Here each input is loaded about (FW + 3)/4·(FH + 3)/4 times
+// per block of output channels (once with STREAM) and the filter's taps stay in registers. At batch 100:
 // conv1 forward 28 ms as a GEMM → 20 (8 channels × 4×4) → 9–11 (HOLD_ROWS); its grad-input (32 input
-// channels, one output) 80 → 18 (4×4) → 11–13 ms (QN = 7, ALIGNED); VEC4 stores save another ~7%.
+// channels, one output) 80 → 18 (4×4) → 11–13 ms (7 quads side by side, ALIGNED) → 7.6 (STREAM); VEC4
+// stores save another ~7%.
 
 struct Params {
   N: u32,
@@ -45,10 +47,10 @@ struct Params {
 // filter rows to straight-line code.
 override FH: u32 = 3u;
 override FW: u32 = 3u;
-// Output channels per thread: 1–8 held together, or (HOLD_ROWS) any number computed in turn.
+// Output channels per thread: 1–8 held together, or (HOLD_ROWS) any number computed in turn; 1 with
+// STREAM.
 override KB: u32 = 8u;
-// Column quads per thread (1–8; more than 1 only with KB = 1 and without HOLD_ROWS): a thread then
-// computes 4 rows × 4·QN consecutive columns of one output channel.
+// Column quads per thread: 1–8 with STREAM (4·QN consecutive columns of one output channel), otherwise 1.
 override QN: u32 = 1u;
 // ALIGNED (W % 4 = 0): input rows are read as aligned vec4 segments through x4, each wholly inside or
 // outside the row, so no per-column masks; SHIFT = (−PW) mod 4 places the windows within them.
@@ -60,6 +62,8 @@ override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override VEC4: bool = false;
 override POOL: bool = false;
+// One output channel per thread, all rows of a column span (see stream).
+override STREAM: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -407,28 +411,143 @@ fn holdRows(n: u32, o0: u32, oh0: u32, ow0: u32, r: Rows) {
   }
 }
 
-// Block j of the thread (0 .. max(KB, QN) − 1): output channel o0 + chanOf(j), columns ow0 + 4·quadOf(j).
-fn chanOf(j: u32) -> u32 {
-  return select(j, 0u, QN > 1u);
+// STREAM (one output channel per thread, QN column quads): the thread walks down the whole image, 4
+// input rows a step, and adds each loaded row into every output row it touches, so each input value is
+// loaded once (not (FH + 3)/4 times, as when a thread owns 4 output rows and loads the FH − 1 rows around
+// them too), and each filter once per 4 rows. Row k of a step's accumulators is output row oh0 + k
+// (0 ≤ k < FH + 3); the step's input rows t .. t + 3, t = oh0 + FH − 1 − PH, are the last that output rows
+// oh0 .. oh0 + 3 need, so those are stored after it and rows 4 .. FH + 2 carry into the next step as its
+// rows 0 .. FH − 2. Steps start at input row 0 and end at the last: conv1's grad-input at batch 100
+// (32 input channels, one output) went 10.6–11.0 → 7.6–7.7 ms (interleaved; 8.8 when the steps also
+// covered the padding rows, 9.8 with 8-row steps).
+struct Col {
+  k0: vec4f,
+  k1: vec4f,
+  k2: vec4f,
+  k3: vec4f,
+  k4: vec4f,
+  k5: vec4f,
+  k6: vec4f,
+  k7: vec4f,
 }
 
-fn quadOf(j: u32) -> u32 {
-  return select(0u, j, QN > 1u);
-}
-
-// Block j's filter for input channel i: with several quads of one channel they all share f0.
-fn filterOf(j: u32, wo: u32, f0: Filter) -> Filter {
-  if (QN > 1u || j == 0u) {
-    return f0;
+fn windowOf(r: Rows, i: u32) -> Window {
+  switch i {
+    case 0u: { return r.r0; }
+    case 1u: { return r.r1; }
+    case 2u: { return r.r2; }
+    default: { return r.r3; }
   }
-  return loadFilter(wo);
+}
+
+// Filter row fh meets input row i = k + fh + 1 − FH (0 ≤ i < 4) of the step at output row k; k and fh
+// are literals where it is called, so the condition folds away.
+fn meets(k: u32, fh: u32) -> bool {
+  return (FH > fh) & (k + fh + 1u >= FH) & (k + fh + 1u < FH + 4u);
+}
+
+fn streamRow(acc: vec4f, k: u32, r: Rows, f: Filter) -> vec4f {
+  var a = acc;
+  if (meets(k, 0u)) { a = slide(a, windowOf(r, k + 1u - FH), f.t0); }
+  if (meets(k, 1u)) { a = slide(a, windowOf(r, k + 2u - FH), f.t1); }
+  if (meets(k, 2u)) { a = slide(a, windowOf(r, k + 3u - FH), f.t2); }
+  if (meets(k, 3u)) { a = slide(a, windowOf(r, k + 4u - FH), f.t3); }
+  if (meets(k, 4u)) { a = slide(a, windowOf(r, k + 5u - FH), f.t4); }
+  return a;
+}
+
+// One column quad's rows after the step's 4 input rows (r: their windows there) with filter f.
+fn streamCol(c: Col, r: Rows, f: Filter) -> Col {
+  return Col(
+    streamRow(c.k0, 0u, r, f), streamRow(c.k1, 1u, r, f), streamRow(c.k2, 2u, r, f), streamRow(c.k3, 3u, r, f),
+    streamRow(c.k4, 4u, r, f), streamRow(c.k5, 5u, r, f), streamRow(c.k6, 6u, r, f), streamRow(c.k7, 7u, r, f),
+  );
+}
+
+// Rows 4 .. FH + 2 move up by 4, the rest start again at 0 (rows no step adds to stay constant 0).
+fn carry(c: Col) -> Col {
+  let z = vec4f();
+  var r = Col(z, z, z, z, z, z, z, z);
+  if (FH > 1u) { r.k0 = c.k4; }
+  if (FH > 2u) { r.k1 = c.k5; }
+  if (FH > 3u) { r.k2 = c.k6; }
+  if (FH > 4u) { r.k3 = c.k7; }
+  return r;
+}
+
+// The windows of quad q in the step's 4 input rows.
+fn stepWindows(s0: Span, s1: Span, s2: Span, s3: Span, q: u32) -> Rows {
+  let z = Window(vec4f(0.0), vec4f(0.0));
+  return Rows(windowAt(s0, q), windowAt(s1, q), windowAt(s2, q), windowAt(s3, q), z, z, z, z);
+}
+
+// Output row oh's 4 columns from ow0 (rows outside 0 .. OH − 1 and quads past the row are skipped).
+fn storeStreamRow(v: vec4f, n: u32, o: u32, oh: i32, ow0: u32) {
+  let p = params;
+  if ((oh >= 0) & (ow0 < p.OW)) {
+    storeRow(epilogue(v, o), u32(oh), ow0, ((n * p.COUT + o) * p.OH + u32(oh)) * p.OW + ow0);
+  }
+}
+
+fn storeCol(c: Col, n: u32, o: u32, oh0: i32, ow0: u32) {
+  storeStreamRow(c.k0, n, o, oh0, ow0);
+  storeStreamRow(c.k1, n, o, oh0 + 1, ow0);
+  storeStreamRow(c.k2, n, o, oh0 + 2, ow0);
+  storeStreamRow(c.k3, n, o, oh0 + 3, ow0);
+}
+
+fn stream(n: u32, o: u32, ow0: u32, c0: i32) {
+  let p = params;
+  let hw = i32(p.H * p.W);
+  let wo = o * p.WS_OUT;
+  let z = vec4f();
+  var q0 = Col(z, z, z, z, z, z, z, z); var q1 = q0; var q2 = q0; var q3 = q0;
+  var q4 = q0; var q5 = q0; var q6 = q0; var q7 = q0;
+  // t − oh0 (t: the step's first input row). Steps start at input row 0, or above the image when the
+  // padding exceeds FH − 1 (so that the first step's output rows start at row 0), load rows up to the
+  // last, then only store: the rows the carry holds, then rows no input reaches (0, plus the bias).
+  let lead = i32(FH) - 1 - p.PH;
+  for (var t = min(0, lead); t - lead < i32(p.OH); t += 4) {
+    if (t < i32(p.H)) {
+      var plane = i32(n * p.CIN) * hw;
+      var wi = wo;
+      for (var i = 0u; i < p.CIN; i++) {
+        let f = loadFilter(wi);
+        let s0 = loadSpan(plane, t, c0);
+        let s1 = loadSpan(plane, t + 1, c0);
+        let s2 = loadSpan(plane, t + 2, c0);
+        let s3 = loadSpan(plane, t + 3, c0);
+        q0 = streamCol(q0, stepWindows(s0, s1, s2, s3, 0u), f);
+        if (QN > 1u) { q1 = streamCol(q1, stepWindows(s0, s1, s2, s3, 1u), f); }
+        if (QN > 2u) { q2 = streamCol(q2, stepWindows(s0, s1, s2, s3, 2u), f); }
+        if (QN > 3u) { q3 = streamCol(q3, stepWindows(s0, s1, s2, s3, 3u), f); }
+        if (QN > 4u) { q4 = streamCol(q4, stepWindows(s0, s1, s2, s3, 4u), f); }
+        if (QN > 5u) { q5 = streamCol(q5, stepWindows(s0, s1, s2, s3, 5u), f); }
+        if (QN > 6u) { q6 = streamCol(q6, stepWindows(s0, s1, s2, s3, 6u), f); }
+        if (QN > 7u) { q7 = streamCol(q7, stepWindows(s0, s1, s2, s3, 7u), f); }
+        plane += hw;
+        wi += p.WS_IN;
+      }
+    }
+    let oh0 = t - lead;
+    storeCol(q0, n, o, oh0, ow0);
+    if (QN > 1u) { storeCol(q1, n, o, oh0, ow0 + 4u); }
+    if (QN > 2u) { storeCol(q2, n, o, oh0, ow0 + 8u); }
+    if (QN > 3u) { storeCol(q3, n, o, oh0, ow0 + 12u); }
+    if (QN > 4u) { storeCol(q4, n, o, oh0, ow0 + 16u); }
+    if (QN > 5u) { storeCol(q5, n, o, oh0, ow0 + 20u); }
+    if (QN > 6u) { storeCol(q6, n, o, oh0, ow0 + 24u); }
+    if (QN > 7u) { storeCol(q7, n, o, oh0, ow0 + 28u); }
+    q0 = carry(q0); q1 = carry(q1); q2 = carry(q2); q3 = carry(q3);
+    q4 = carry(q4); q5 = carry(q5); q6 = carry(q6); q7 = carry(q7);
+  }
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let p = params;
   let spans = (p.OW + 4u * QN - 1u) / (4u * QN);
-  let rowBlocks = (p.OH + 3u) / 4u;
+  let rowBlocks = select((p.OH + 3u) / 4u, 1u, STREAM);
   let oBlocks = (p.COUT + KB - 1u) / KB;
   let g = gid.x + gid.y * nwg.x * WG;
   if (g >= p.N * oBlocks * rowBlocks * spans) {
@@ -443,6 +562,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let c0 = i32(ow0) - p.PW - i32(SHIFT);
   let ih0 = i32(oh0) - p.PH;
   let hw = i32(p.H * p.W);
+  if (STREAM) {
+    stream(n, o0, ow0, c0);
+    return;
+  }
   if (HOLD_ROWS) {
     holdRows(n, o0, oh0, ow0, rowsAt(loadSpanRows(i32(n) * hw, ih0, c0), 0u));
     return;
@@ -452,39 +575,37 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   // stored).
   let last = p.COUT - 1u;
   let wo0 = min(o0, last) * p.WS_OUT;
-  let wo1 = min(o0 + chanOf(1u), last) * p.WS_OUT;
-  let wo2 = min(o0 + chanOf(2u), last) * p.WS_OUT;
-  let wo3 = min(o0 + chanOf(3u), last) * p.WS_OUT;
-  let wo4 = min(o0 + chanOf(4u), last) * p.WS_OUT;
-  let wo5 = min(o0 + chanOf(5u), last) * p.WS_OUT;
-  let wo6 = min(o0 + chanOf(6u), last) * p.WS_OUT;
-  let wo7 = min(o0 + chanOf(7u), last) * p.WS_OUT;
+  let wo1 = min(o0 + 1u, last) * p.WS_OUT;
+  let wo2 = min(o0 + 2u, last) * p.WS_OUT;
+  let wo3 = min(o0 + 3u, last) * p.WS_OUT;
+  let wo4 = min(o0 + 4u, last) * p.WS_OUT;
+  let wo5 = min(o0 + 5u, last) * p.WS_OUT;
+  let wo6 = min(o0 + 6u, last) * p.WS_OUT;
+  let wo7 = min(o0 + 7u, last) * p.WS_OUT;
 
-  let blocks = max(KB, QN);
   var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
   var acc4 = mat4x4f(); var acc5 = mat4x4f(); var acc6 = mat4x4f(); var acc7 = mat4x4f();
   var plane = i32(n * p.CIN) * hw;
   var wi = 0u;
   for (var i = 0u; i < p.CIN; i++) {
-    let r = loadSpanRows(plane, ih0, c0);
-    let f0 = loadFilter(wo0 + wi);
-    acc0 = block(acc0, rowsAt(r, 0u), f0);
-    if (blocks > 1u) { acc1 = block(acc1, rowsAt(r, quadOf(1u)), filterOf(1u, wo1 + wi, f0)); }
-    if (blocks > 2u) { acc2 = block(acc2, rowsAt(r, quadOf(2u)), filterOf(2u, wo2 + wi, f0)); }
-    if (blocks > 3u) { acc3 = block(acc3, rowsAt(r, quadOf(3u)), filterOf(3u, wo3 + wi, f0)); }
-    if (blocks > 4u) { acc4 = block(acc4, rowsAt(r, quadOf(4u)), filterOf(4u, wo4 + wi, f0)); }
-    if (blocks > 5u) { acc5 = block(acc5, rowsAt(r, quadOf(5u)), filterOf(5u, wo5 + wi, f0)); }
-    if (blocks > 6u) { acc6 = block(acc6, rowsAt(r, quadOf(6u)), filterOf(6u, wo6 + wi, f0)); }
-    if (blocks > 7u) { acc7 = block(acc7, rowsAt(r, quadOf(7u)), filterOf(7u, wo7 + wi, f0)); }
+    let r = rowsAt(loadSpanRows(plane, ih0, c0), 0u);
+    acc0 = block(acc0, r, loadFilter(wo0 + wi));
+    if (KB > 1u) { acc1 = block(acc1, r, loadFilter(wo1 + wi)); }
+    if (KB > 2u) { acc2 = block(acc2, r, loadFilter(wo2 + wi)); }
+    if (KB > 3u) { acc3 = block(acc3, r, loadFilter(wo3 + wi)); }
+    if (KB > 4u) { acc4 = block(acc4, r, loadFilter(wo4 + wi)); }
+    if (KB > 5u) { acc5 = block(acc5, r, loadFilter(wo5 + wi)); }
+    if (KB > 6u) { acc6 = block(acc6, r, loadFilter(wo6 + wi)); }
+    if (KB > 7u) { acc7 = block(acc7, r, loadFilter(wo7 + wi)); }
     plane += hw;
     wi += p.WS_IN;
   }
   store(acc0, n, o0, oh0, ow0);
-  if (blocks > 1u) { store(acc1, n, o0 + chanOf(1u), oh0, ow0 + 4u * quadOf(1u)); }
-  if (blocks > 2u) { store(acc2, n, o0 + chanOf(2u), oh0, ow0 + 4u * quadOf(2u)); }
-  if (blocks > 3u) { store(acc3, n, o0 + chanOf(3u), oh0, ow0 + 4u * quadOf(3u)); }
-  if (blocks > 4u) { store(acc4, n, o0 + chanOf(4u), oh0, ow0 + 4u * quadOf(4u)); }
-  if (blocks > 5u) { store(acc5, n, o0 + chanOf(5u), oh0, ow0 + 4u * quadOf(5u)); }
-  if (blocks > 6u) { store(acc6, n, o0 + chanOf(6u), oh0, ow0 + 4u * quadOf(6u)); }
-  if (blocks > 7u) { store(acc7, n, o0 + chanOf(7u), oh0, ow0 + 4u * quadOf(7u)); }
+  if (KB > 1u) { store(acc1, n, o0 + 1u, oh0, ow0); }
+  if (KB > 2u) { store(acc2, n, o0 + 2u, oh0, ow0); }
+  if (KB > 3u) { store(acc3, n, o0 + 3u, oh0, ow0); }
+  if (KB > 4u) { store(acc4, n, o0 + 4u, oh0, ow0); }
+  if (KB > 5u) { store(acc5, n, o0 + 5u, oh0, ow0); }
+  if (KB > 6u) { store(acc6, n, o0 + 6u, oh0, ow0); }
+  if (KB > 7u) { store(acc7, n, o0 + 7u, oh0, ow0); }
 }
