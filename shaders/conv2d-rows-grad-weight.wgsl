@@ -1,3 +1,8 @@
+enable subgroups;
+// The quads' broadcasts sit in loops whose bounds depend on the split, which all 4 lanes of a quad share
+// (SHARE_X), so they run in step although the analysis cannot prove it.
+diagnostic(off, subgroup_uniformity);
+
 // conv2d-rows-grad-weight: partial filter (and bias) gradients of a stride-1, undilated convolution with
 // filters at most 5×5, for few input channels (MNIST's first layer: C = 1):
 //   part[s, (k·C + c)·FH·FW + fh·FW + fw] = Σ_{pixel blocks of split s} Σ_{oh,ow} dy[n,k,oh,ow] · x[n,c,oh−PH+fh, ow−PW+fw]
@@ -18,6 +23,10 @@
 // no column masks (13.3 → 11.5 ms). Measured no faster (conv1, batch 100): KB = 16, FMA chains per tap
 // instead of dot(), 1 × 16 and 1 × 28 output strips (dy read in row order), neighbouring lanes on
 // neighbouring blocks, no per-block divisions; yet dy made cache-resident ran 20% faster.
+// SHARE_X: the 4 lanes of a quad (4 consecutive threads: 4 filter blocks of one split, so the same x
+// windows) each load a quarter of every window and quadBroadcast the rest, 2 loads per row instead of
+// 4 + FW − 1: conv1 at batch 100, 8.7 → 7.7 ms (SwiftShader, where a quad is one SIMD group of 4 lanes and
+// a broadcast a register shuffle, while every load is a per-lane gather).
 
 struct Params {
   N: u32,
@@ -38,6 +47,8 @@ override FW: u32 = 3u;
 override KB: u32 = 8u;
 override HAS_BIAS: bool = false;
 override DY4: bool = false;
+// Set only where quads are 4 consecutive invocations (SwiftShader) and kBlocks is a multiple of 4.
+override SHARE_X: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -96,8 +107,33 @@ fn loadWindow(ro: i32, t: i32, rowOk: bool) -> Window {
   return Window(lo, hi);
 }
 
+// This lane's place in its quad (SHARE_X).
+var<private> lane: u32;
+
+// SHARE_X: the window at columns t .. of row ro, lane l loading columns t + l and t + 4 + l.
+fn shareWindow(ro: i32, t: i32, rowOk: bool) -> Window {
+  let W = i32(params.W);
+  let cl = t + i32(lane);
+  let ch = cl + 4;
+  let okl = rowOk & (cl >= 0) & (cl < W);
+  let okh = rowOk & (ch >= 0) & (ch < W) & (lane + 1u < FW);
+  let l = select(0.0, x[u32(select(0, ro + cl, okl))], okl);
+  let h = select(0.0, x[u32(select(0, ro + ch, okh))], okh);
+  var hi = vec4f(0.0);
+  if (FW > 1u) { hi.x = quadBroadcast(h, 0u); }
+  if (FW > 2u) { hi.y = quadBroadcast(h, 1u); }
+  if (FW > 3u) { hi.z = quadBroadcast(h, 2u); }
+  if (FW > 4u) { hi.w = quadBroadcast(h, 3u); }
+  return Window(vec4f(quadBroadcast(l, 0u), quadBroadcast(l, 1u), quadBroadcast(l, 2u), quadBroadcast(l, 3u)), hi);
+}
+
 fn loadRow(plane: i32, ih: i32, t: i32) -> Window {
-  return loadWindow(plane + ih * i32(params.W), t, (ih >= 0) & (ih < i32(params.H)));
+  let ro = plane + ih * i32(params.W);
+  let ok = (ih >= 0) & (ih < i32(params.H));
+  if (SHARE_X) {
+    return shareWindow(ro, t, ok);
+  }
+  return loadWindow(ro, t, ok);
 }
 
 // dy at columns ow0 .. ow0+3 of row oh of the dy plane at offset plane (0 outside).
@@ -180,8 +216,9 @@ fn store(g: Grad, s: u32, k: u32, c: u32) {
 }
 
 @compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(subgroup_invocation_id) sid: u32) {
   let p = params;
+  lane = sid & 3u;
   let quads = (p.OW + 3u) / 4u;
   let blocksPerImage = ((p.OH + 3u) / 4u) * quads;
   let total = p.N * blocksPerImage;

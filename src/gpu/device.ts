@@ -110,7 +110,8 @@ export async function acquireDevice(
     maxComputeWorkgroupSizeY: a.maxComputeWorkgroupSizeY,
     maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
   };
-  const wanted: GPUFeatureName[] = ['timestamp-query'];
+  // subgroups: the SIMD quads of conv2d-rows-grad-weight share loads (SwiftShader has them).
+  const wanted = ['timestamp-query', 'subgroups'] as GPUFeatureName[];
   const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
   let device: GPUDevice;
   try {

@@ -44,14 +44,19 @@ export function checkRowsFit(name: string, s: Conv2dShape): void {
   if (!rowsFit(s)) throw new Error(`${name}: needs stride 1, no dilation and filters at most 5×5, got S=${s.S}, dilation ${s.dilation}, ${s.FH}×${s.FW}`);
 }
 
+/** The device has the 'subgroups' feature, which conv2d-rows-grad-weight.wgsl enables (its quads share loads). */
+export const hasSubgroups = (gpu: Gpu): boolean => gpu.adapter.features.includes('subgroups');
+
 /**
  * Whether a convolution pass asked for `variant` runs the rows kernels: when asked, or by default on a
- * software adapter (SwiftShader) where they fit and the layer has at most ROWS_MAX_CHANNELS input
- * channels. On a real GPU the GEMMs stay the default: on an NVIDIA H100 (Dawn) the rows kernels made
- * LeNet-5 (5×5, C = 1) train 17% slower and the all-convolutional preset 2% faster.
+ * software adapter (SwiftShader) with subgroups (for the filter gradient; one rule for all three passes
+ * keeps the forward's padded copy, which only the GEMM gradient reads, consistent) where they fit and the
+ * layer has at most ROWS_MAX_CHANNELS input channels. On a real GPU the GEMMs stay the default: on an
+ * NVIDIA H100 (Dawn) the rows kernels made LeNet-5 (5×5, C = 1) train 17% slower and the
+ * all-convolutional preset 2% faster.
  */
 export const useRows = (gpu: Gpu, variant: string | undefined, s: Conv2dShape): boolean =>
-  variant === 'rows' || (variant === undefined && gpu.adapter.isSoftware && rowsFit(s) && s.C <= ROWS_MAX_CHANNELS);
+  variant === 'rows' || (variant === undefined && gpu.adapter.isSoftware && hasSubgroups(gpu) && rowsFit(s) && s.C <= ROWS_MAX_CHANNELS);
 
 export interface Conv2dRowsArgs extends Conv2dShape {
   /** 'forward': x [N,C,H,W] → y [N,K,OH,OW] (+ b, ReLU); 'grad-input': x = dy [N,K,OH,OW] → y = dx [N,C,H,W]. */

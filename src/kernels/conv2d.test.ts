@@ -35,6 +35,8 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 1, C: 1, H: 5, W: 12, K: 3, FH: 2, FW: 2, label: 'rows read as vec4 (W = 12), 2×2, no padding' },
   { ...base, N: 1, C: 2, H: 3, W: 5, K: 2, FH: 2, FW: 2, PH: 1, PW: 2, label: 'padding > filter − 1 (gradient read as vec4 from column 1)' },
   { ...base, N: 1, C: 1, H: 9, W: 36, K: 2, PH: 1, PW: 1, label: 'wide rows (36): grad-input spans of 32 columns' },
+  { ...base, N: 2, C: 1, H: 9, W: 10, K: 16, FH: 5, FW: 5, PH: 2, PW: 2, label: '16 filters 5×5 (rows filter gradient: quads share 8-wide windows)' },
+  { ...base, N: 1, C: 2, H: 6, W: 7, K: 24, FH: 1, FW: 1, label: '1×1, 24 filters (rows filter gradient: 4 blocks of 6, 1-wide windows)' },
   { ...base, N: 2, C: 1, H: 28, W: 28, K: 32, PH: 1, PW: 1, label: 'network conv1: 3×3 1→32 P1 on 28×28' },
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
 ];
