@@ -1,8 +1,3 @@
-enable subgroups;
-// The quads' broadcasts sit in loops whose bounds depend on the split, which all 4 lanes of a quad share
-// (SHARE_X), so they run in step although the analysis cannot prove it.
-diagnostic(off, subgroup_uniformity);
-
 // conv2d-rows-grad-weight: partial filter (and bias) gradients of a stride-1, undilated convolution with
 // filters at most 5×5, for few input channels (MNIST's first layer: C = 1):
 //   part[s, (k·C + c)·FH·FW + fh·FW + fw] = Σ_{pixel blocks of split s} Σ_{oh,ow} dy[n,k,oh,ow] · x[n,c,oh−PH+fh, ow−PW+fw]
@@ -27,6 +22,11 @@ diagnostic(off, subgroup_uniformity);
 // windows) each load a quarter of every window and quadBroadcast the rest, 2 loads per row instead of
 // 4 + FW − 1: conv1 at batch 100, 8.7 → 7.7 ms (SwiftShader, where a quad is one SIMD group of 4 lanes and
 // a broadcast a register shuffle, while every load is a per-lane gather).
+
+enable subgroups;
+// The quads' broadcasts sit in loops whose bounds depend on the split, which all 4 lanes of a quad share
+// (SHARE_X), so they run in step although the analysis cannot prove it.
+diagnostic(off, subgroup_uniformity);
 
 struct Params {
   N: u32,
