@@ -18,7 +18,7 @@ export const conv2dRowsGradWeightSpec = defineKernel({
     { name: 'dy4', access: 'read' },
     { name: 'part', access: 'read_write' },
   ],
-  overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, DY4: 0, SHARE_X: 0, WG: 64 },
+  overrides: { FH: 3, FW: 3, KB: 8, HAS_BIAS: 0, DY4: 0, DY_FULL: 0, SHARE_X: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -66,7 +66,7 @@ export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs
   const part = gpu.storage(splits * L * 4, 'conv2d-rows-grad-weight:part');
   // dy rows read as vec4 need every row to start on a 16-byte boundary.
   const dy4 = a.OW % 4 === 0;
-  const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, DY4: dy4 ? 1 : 0, SHARE_X: shareX ? 1 : 0, WG });
+  const p = await gpu.prepare(conv2dRowsGradWeightSpec, { FH: a.FH, FW: a.FW, KB: kb, HAS_BIAS: a.db ? 1 : 0, DY4: dy4 ? 1 : 0, DY_FULL: a.OH % 4 === 0 ? 1 : 0, SHARE_X: shareX ? 1 : 0, WG });
   const params = { N: a.N, C: a.C, H: a.H, W: a.W, K: a.K, PH: a.PH, PW: a.PW, OH: a.OH, OW: a.OW, PER, L };
   const partials = bindWithPlaceholders(gpu, p, params, [a.x, a.dy, dy4 ? a.dy : undefined, part], splitGrid(Math.ceil((lanes * splits) / WG)));
   const sums = await convGradFromSplits(gpu, { part, splits, K: a.K, crs, dw: a.dw, db: a.db });
