@@ -64,6 +64,13 @@ override VEC4: bool = false;
 override POOL: bool = false;
 // One output channel per thread, all rows of a column span (see stream).
 override STREAM: bool = false;
+// Known at pipeline creation where a row has one span (every thread's segments at the same columns):
+// bit m of SEG_IN / SEG_OUT set when the values segment m is used for are all inside / all outside the
+// row; ROWS_IN (STREAM) when every row loaded is inside the image. Loads known inside skip their masks
+// and selects, those known outside are not made (conv1's grad-input at batch 100: 7.2–7.7 → 6.6 ms).
+override SEG_IN: u32 = 0u;
+override SEG_OUT: u32 = 0u;
+override ROWS_IN: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -115,9 +122,24 @@ struct Span {
 // overhangs) are loaded value by value, so a 3-wide filter at padding 1 reads 6 values per row, not 12.
 // Conditions use & rather than &&: a short-circuit here (inlined for every segment of every row) is a
 // branch each time, and made SwiftShader's pipeline compile run for minutes.
-fn loadSeg(rowBase: i32, rowOk: bool, c: i32, first: u32, lanes: u32) -> vec4f {
+fn loadSeg(rowBase: i32, rowOk: bool, c: i32, first: u32, lanes: u32, m: u32) -> vec4f {
   let W = i32(params.W);
   var v = vec4f(0.0);
+  if (((SEG_OUT >> m) & 1u) != 0u) {
+    return v;
+  }
+  if (ROWS_IN & (((SEG_IN >> m) & 1u) != 0u)) {
+    // Inside the image wherever it is loaded: no masks, no selects.
+    if (ALIGNED && first == 0u && lanes == 4u) {
+      return x4[u32(rowBase + c) / 4u];
+    }
+    let i = u32(rowBase + c);
+    if (first == 0u && lanes > 0u) { v.x = x[i]; }
+    if (first <= 1u && lanes > 1u) { v.y = x[i + 1u]; }
+    if (first <= 2u && lanes > 2u) { v.z = x[i + 2u]; }
+    if (first <= 3u && lanes > 3u) { v.w = x[i + 3u]; }
+    return v;
+  }
   if (ALIGNED && first == 0u && lanes == 4u) {
     // c and W are multiples of 4: the segment is wholly inside or outside the row.
     let ok = rowOk & (c >= 0) & (c < W);
@@ -150,16 +172,16 @@ fn loadSpan(plane: i32, ih: i32, c0: i32) -> Span {
   let rowBase = plane + ih * i32(params.W);
   let ok = (ih >= 0) & (ih < i32(params.H));
   var s = Span(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-  s.s0 = loadSeg(rowBase, ok, c0, segFirst(0u), segLanes(0u));
-  if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, 0u, segLanes(1u)); }
-  if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, 0u, segLanes(2u)); }
-  if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, 0u, segLanes(3u)); }
-  if (segLanes(4u) > 0u) { s.s4 = loadSeg(rowBase, ok, c0 + 16, 0u, segLanes(4u)); }
-  if (segLanes(5u) > 0u) { s.s5 = loadSeg(rowBase, ok, c0 + 20, 0u, segLanes(5u)); }
-  if (segLanes(6u) > 0u) { s.s6 = loadSeg(rowBase, ok, c0 + 24, 0u, segLanes(6u)); }
-  if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, 0u, segLanes(7u)); }
-  if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, 0u, segLanes(8u)); }
-  if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, 0u, segLanes(9u)); }
+  s.s0 = loadSeg(rowBase, ok, c0, segFirst(0u), segLanes(0u), 0u);
+  if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, 0u, segLanes(1u), 1u); }
+  if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, 0u, segLanes(2u), 2u); }
+  if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, 0u, segLanes(3u), 3u); }
+  if (segLanes(4u) > 0u) { s.s4 = loadSeg(rowBase, ok, c0 + 16, 0u, segLanes(4u), 4u); }
+  if (segLanes(5u) > 0u) { s.s5 = loadSeg(rowBase, ok, c0 + 20, 0u, segLanes(5u), 5u); }
+  if (segLanes(6u) > 0u) { s.s6 = loadSeg(rowBase, ok, c0 + 24, 0u, segLanes(6u), 6u); }
+  if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, 0u, segLanes(7u), 7u); }
+  if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, 0u, segLanes(8u), 8u); }
+  if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, 0u, segLanes(9u), 9u); }
   return s;
 }
 

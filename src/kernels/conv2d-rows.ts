@@ -22,7 +22,7 @@ export const conv2dRowsSpec = defineKernel({
     { name: 'y4', access: 'read_write' },
     { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { FH: 3, FW: 3, KB: 8, QN: 1, ALIGNED: 0, SHIFT: 0, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, STREAM: 0, WG: 64 },
+  overrides: { FH: 3, FW: 3, KB: 8, QN: 1, ALIGNED: 0, SHIFT: 0, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, STREAM: 0, SEG_IN: 0, SEG_OUT: 0, ROWS_IN: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -78,6 +78,24 @@ export interface Conv2dRowsArgs extends Conv2dShape {
   qn?: number;
 }
 
+/**
+ * For a span starting at column −lead (segment m: columns 4m − lead .. 4m − lead + 3) whose values
+ * `shift` .. `shift + used − 1` the windows use: bit m of `inside` / `outside` when segment m's used
+ * values all lie inside / outside a row of W columns.
+ */
+export function segmentsInside(W: number, lead: number, shift: number, used: number): { inside: number; outside: number } {
+  let inside = 0;
+  let outside = 0;
+  for (let m = 0; m < 10; m++) {
+    const lo = Math.max(4 * m, shift) - lead;
+    const hi = Math.min(4 * m + 3, shift + used - 1) - lead;
+    if (hi < lo) continue;
+    if (lo >= 0 && hi < W) inside |= 1 << m;
+    if (hi < 0 || lo >= W) outside |= 1 << m;
+  }
+  return { inside, outside };
+}
+
 /** One dispatch of conv2d-rows.wgsl for a convolution that `rowsFit`. */
 export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW: number }): Promise<BoundKernel> {
   checkRowsFit(conv2dRowsSpec.name, a);
@@ -106,8 +124,14 @@ export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW:
   // likewise vec4 loads of the input rows.
   const vec4 = g.OW % 4 === 0 && !a.pool;
   const aligned = g.W % 4 === 0;
+  const shift = aligned ? (((-g.PW) % 4) + 4) % 4 : 0;
+  // Streaming over one span per row: which segments' loads are known inside or outside the row, and
+  // whether every row loaded is inside (steps of 4 from row 0 when the padding is at most FH − 1).
+  const oneSpan = stream && Math.ceil(g.OW / (4 * qn)) === 1;
+  const segs = oneSpan ? segmentsInside(g.W, g.PW + shift, shift, 4 * qn + a.FW - 1) : { inside: 0, outside: 0 };
+  const rowsIn = oneSpan && a.FH - 1 - g.PH >= 0 && g.H % 4 === 0;
   const p = await gpu.prepare(conv2dRowsSpec, {
-    FH: a.FH, FW: a.FW, KB: kb, QN: qn, ALIGNED: aligned ? 1 : 0, SHIFT: aligned ? (((-g.PW) % 4) + 4) % 4 : 0, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, POOL: a.pool ? 1 : 0, STREAM: stream ? 1 : 0, WG: stream ? STREAM_WG : WG,
+    FH: a.FH, FW: a.FW, KB: kb, QN: qn, ALIGNED: aligned ? 1 : 0, SHIFT: shift, SEG_IN: segs.inside, SEG_OUT: segs.outside, ROWS_IN: rowsIn ? 1 : 0, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, POOL: a.pool ? 1 : 0, STREAM: stream ? 1 : 0, WG: stream ? STREAM_WG : WG,
   });
   const threads = a.N * Math.ceil(g.COUT / kb) * (stream ? 1 : Math.ceil(g.OH / 4)) * Math.ceil(g.OW / (4 * qn));
   const params = { N: a.N, ...g };
