@@ -71,6 +71,10 @@ override STREAM: bool = false;
 override SEG_IN: u32 = 0u;
 override SEG_OUT: u32 = 0u;
 override ROWS_IN: bool = false;
+// OUT_FULL (OH, OW multiples of 4, KB dividing COUT): every block a thread stores is inside the output, so
+// its stores skip the bounds checks (conv1 forward at batch 100: 7.7 → 6.7–7.3 ms, with its ReLU and max-pool
+// 8.0–8.4 → 6.8–7.2, interleaved).
+override OUT_FULL: bool = false;
 override WG: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -347,7 +351,7 @@ fn epilogue(v0: vec4f, o: u32) -> vec4f {
 // Writes one output row's 4 columns; off: the row's first element.
 fn storeRow(v: vec4f, oh: u32, ow0: u32, off: u32) {
   let p = params;
-  if (oh >= p.OH) {
+  if (!OUT_FULL & (oh >= p.OH)) {
     return;
   }
   if (VEC4) {
@@ -365,7 +369,7 @@ fn storeRow(v: vec4f, oh: u32, ow0: u32, off: u32) {
 // to pooled row oh0 / 2 and the winners to argmax.
 fn storePooled(a: vec4f, c: vec4f, plane: u32, oh0: u32, ow0: u32, at: u32) {
   let p = params;
-  if (oh0 >= p.OH) {
+  if (!OUT_FULL & (oh0 >= p.OH)) {
     return;
   }
   let OW = p.OW;
@@ -380,7 +384,7 @@ fn storePooled(a: vec4f, c: vec4f, plane: u32, oh0: u32, ow0: u32, at: u32) {
   let o = (plane * (p.OH / 2u) + oh0 / 2u) * (OW / 2u) + ow0 / 2u;
   y[o] = v.x;
   argmax[o] = win.x;
-  if (ow0 + 2u < OW) {
+  if (OUT_FULL | (ow0 + 2u < OW)) {
     y[o + 1u] = v.y;
     argmax[o + 1u] = win.y;
   }
@@ -389,7 +393,7 @@ fn storePooled(a: vec4f, c: vec4f, plane: u32, oh0: u32, ow0: u32, at: u32) {
 // Writes the 4×4 block (rows r0 .. r3 before the epilogue) of channel o at (oh0, ow0).
 fn storeBlock(r0: vec4f, r1: vec4f, r2: vec4f, r3: vec4f, n: u32, o: u32, oh0: u32, ow0: u32) {
   let p = params;
-  if (o >= p.COUT || ow0 >= p.OW) {
+  if (!OUT_FULL & ((o >= p.COUT) | (ow0 >= p.OW))) {
     return;
   }
   let plane = n * p.COUT + o;
