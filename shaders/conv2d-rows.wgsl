@@ -65,12 +65,12 @@ override POOL: bool = false;
 // One output channel per thread, all rows of a column span (see stream).
 override STREAM: bool = false;
 // Known at pipeline creation where a row has one span (every thread's segments at the same columns):
-// bit m of SEG_IN / SEG_OUT set when the values segment m is used for are all inside / all outside the
-// row; ROWS_IN (STREAM) when every row loaded is inside the image. Loads known inside skip their masks
-// and selects, those known outside are not made (conv1's grad-input at batch 100: 7.2–7.7 → 6.6 ms).
+// bit m of SEG_OUT set when the values segment m is used for all lie outside the row; bit m of SEG_IN
+// when they all lie inside the image in every row loaded (STREAM, whose rows are then all inside). Loads
+// known inside skip their masks and selects, those known outside are not made (conv1's grad-input at
+// batch 100: 7.2–7.7 → 6.6 ms).
 override SEG_IN: u32 = 0u;
 override SEG_OUT: u32 = 0u;
-override ROWS_IN: bool = false;
 // OUT_FULL (OH, OW multiples of 4, KB dividing COUT): every block a thread stores is inside the output, so
 // its stores skip the bounds checks (conv1 forward at batch 100: 7.7 → 6.7–7.3 ms, with its ReLU and max-pool
 // 8.0–8.4 → 6.8–7.2, interleaved).
@@ -132,7 +132,7 @@ fn loadSeg(rowBase: i32, rowOk: bool, c: i32, first: u32, lanes: u32, m: u32) ->
   if (((SEG_OUT >> m) & 1u) != 0u) {
     return v;
   }
-  if (ROWS_IN & (((SEG_IN >> m) & 1u) != 0u)) {
+  if (((SEG_IN >> m) & 1u) != 0u) {
     // Inside the image wherever it is loaded: no masks, no selects.
     if (ALIGNED && first == 0u && lanes == 4u) {
       return x4[u32(rowBase + c) / 4u];
@@ -247,9 +247,9 @@ fn loadSpanRows(plane: i32, ih0: i32, c0: i32) -> SpanRows {
   return r;
 }
 
-// The windows of quad q in every row.
-fn rowsAt(r: SpanRows, q: u32) -> Rows {
-  return Rows(windowAt(r.r0, q), windowAt(r.r1, q), windowAt(r.r2, q), windowAt(r.r3, q), windowAt(r.r4, q), windowAt(r.r5, q), windowAt(r.r6, q), windowAt(r.r7, q));
+// The windows of the thread's block (its one quad) in every row.
+fn spanWindows(r: SpanRows) -> Rows {
+  return Rows(windowAt(r.r0, 0u), windowAt(r.r1, 0u), windowAt(r.r2, 0u), windowAt(r.r3, 0u), windowAt(r.r4, 0u), windowAt(r.r5, 0u), windowAt(r.r6, 0u), windowAt(r.r7, 0u));
 }
 
 // One filter row's FW taps: tap s multiplies window values s .. s+3 (tap 4 in e).
@@ -595,7 +595,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     return;
   }
   if (HOLD_ROWS) {
-    holdRows(n, o0, oh0, ow0, rowsAt(loadSpanRows(i32(n) * hw, ih0, c0), 0u));
+    holdRows(n, o0, oh0, ow0, spanWindows(loadSpanRows(i32(n) * hw, ih0, c0)));
     return;
   }
 
@@ -616,7 +616,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var plane = i32(n * p.CIN) * hw;
   var wi = 0u;
   for (var i = 0u; i < p.CIN; i++) {
-    let r = rowsAt(loadSpanRows(plane, ih0, c0), 0u);
+    let r = spanWindows(loadSpanRows(plane, ih0, c0));
     acc0 = block(acc0, r, loadFilter(wo0 + wi));
     if (KB > 1u) { acc1 = block(acc1, r, loadFilter(wo1 + wi)); }
     if (KB > 2u) { acc2 = block(acc2, r, loadFilter(wo2 + wi)); }

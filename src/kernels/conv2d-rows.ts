@@ -22,7 +22,7 @@ export const conv2dRowsSpec = defineKernel({
     { name: 'y4', access: 'read_write' },
     { name: 'argmax', access: 'read_write' },
   ],
-  overrides: { FH: 3, FW: 3, KB: 8, QN: 1, ALIGNED: 0, SHIFT: 0, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, STREAM: 0, SEG_IN: 0, SEG_OUT: 0, ROWS_IN: 0, OUT_FULL: 0, WG: 64 },
+  overrides: { FH: 3, FW: 3, KB: 8, QN: 1, ALIGNED: 0, SHIFT: 0, HOLD_ROWS: 0, FLIP: 0, HAS_BIAS: 0, RELU: 0, VEC4: 0, POOL: 0, STREAM: 0, SEG_IN: 0, SEG_OUT: 0, OUT_FULL: 0, WG: 64 },
   workgroupSize: (o) => [o.WG, 1, 1],
 });
 
@@ -125,8 +125,9 @@ export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW:
   const vec4 = g.OW % 4 === 0 && !a.pool;
   const aligned = g.W % 4 === 0;
   const shift = aligned ? (((-g.PW) % 4) + 4) % 4 : 0;
-  // Streaming over one span per row: which segments' loads are known inside or outside the row, and
-  // whether every row loaded is inside (steps of 4 from row 0 when the padding is at most FH − 1).
+  // Streaming over one span per row: which segments' loads are known inside or outside the row; inside
+  // counts only where every row loaded is inside too (steps of 4 from row 0 when the padding is at most
+  // FH − 1).
   const oneSpan = stream && Math.ceil(g.OW / (4 * qn)) === 1;
   const segs = oneSpan ? segmentsInside(g.W, g.PW + shift, shift, 4 * qn + a.FW - 1) : { inside: 0, outside: 0 };
   const rowsIn = oneSpan && a.FH - 1 - g.PH >= 0 && g.H % 4 === 0;
@@ -134,7 +135,7 @@ export async function conv2dRows(gpu: Gpu, a: Conv2dRowsArgs & { OH: number; OW:
   // the output exactly, with no channel past the end: stores need no bounds checks.
   const outFull = !stream && g.OH % 4 === 0 && g.OW % 4 === 0 && g.COUT % kb === 0;
   const p = await gpu.prepare(conv2dRowsSpec, {
-    FH: a.FH, FW: a.FW, KB: kb, QN: qn, ALIGNED: aligned ? 1 : 0, SHIFT: shift, SEG_IN: segs.inside, SEG_OUT: segs.outside, ROWS_IN: rowsIn ? 1 : 0, OUT_FULL: outFull ? 1 : 0, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, POOL: a.pool ? 1 : 0, STREAM: stream ? 1 : 0, WG: stream ? STREAM_WG : WG,
+    FH: a.FH, FW: a.FW, KB: kb, QN: qn, ALIGNED: aligned ? 1 : 0, SHIFT: shift, SEG_IN: rowsIn ? segs.inside : 0, SEG_OUT: segs.outside, OUT_FULL: outFull ? 1 : 0, HOLD_ROWS: holdRows ? 1 : 0, FLIP: fwd ? 0 : 1, HAS_BIAS: fwd && a.b ? 1 : 0, RELU: fwd && a.relu ? 1 : 0, VEC4: vec4 ? 1 : 0, POOL: a.pool ? 1 : 0, STREAM: stream ? 1 : 0, WG: stream ? STREAM_WG : WG,
   });
   const threads = a.N * Math.ceil(g.COUT / kb) * (stream ? 1 : Math.ceil(g.OH / 4)) * Math.ceil(g.OW / (4 * qn));
   const params = { N: a.N, ...g };
