@@ -3,7 +3,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './tools/chromium.mjs';
 
-const port = 4173;
+// CP_E2E_PORT lets two checkouts on one machine run their journeys side by side.
+const port = Number(process.env.CP_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
