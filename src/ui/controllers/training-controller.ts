@@ -1,45 +1,23 @@
-// Why: <cp-app>'s handle on a training run. It turns the buttons into protocol commands (build only
-// when the design or batch/dataset/seed changed, set-config for settings that can change mid-run),
-// keeps the curves of this run and of the runs before it, and the numbers the status line shows.
-// Commands are queued one after another, so a quick Train–Pause–Step never races in the worker.
-// It also keeps the last checkpoint in memory (fetched at epoch ends and pauses), so that a crashed
-// worker can be restarted and the weights restored, and it loads checkpoint files.
+// Why: <cp-app>'s handle on a training run: the phase machine. It turns the buttons into protocol
+// commands (build only when the design or batch/dataset/seed changed, set-config for settings that can
+// change mid-run), follows the worker's events, and keeps the numbers the status line shows. The jobs
+// around it live beside it: the command queue (command-queue.ts), the curves of this run and the runs
+// before it (run-history.ts), the in-memory checkpoint for crash recovery (checkpoint-keeper.ts).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
 import type { MemoryReport, WorkerEvent } from '../../worker/protocol';
-import { Ema } from '../smooth';
+import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
+import { CommandQueue } from './command-queue';
+import { describeChange, RunHistory, type RunData } from './run-history';
+
+export type { CurvePoint, EvalPoint, Marker, RunData } from './run-history';
+export { describeChange } from './run-history';
+export type { KeptCheckpoint } from './checkpoint-keeper';
+export { KEEP_CHECKPOINT_MS } from './checkpoint-keeper';
 
 export type TrainPhase = 'idle' | 'building' | 'running' | 'stepping' | 'paused' | 'finished' | 'diverged' | 'error';
-
-export interface CurvePoint {
-  step: number;
-  loss: number;
-  smooth: number;
-  accuracy: number;
-}
-
-export interface EvalPoint {
-  epoch: number;
-  step: number;
-  loss: number;
-  accuracy: number;
-}
-
-export interface Marker {
-  step: number;
-  label: string;
-}
-
-/** One run's curves: append-only while it runs, frozen once archived. */
-export interface RunData {
-  id: number;
-  label: string;
-  points: CurvePoint[];
-  evals: EvalPoint[];
-  markers: Marker[];
-}
 
 export interface TrainStatus {
   step: number;
@@ -54,12 +32,6 @@ export interface TrainStatus {
   params?: number;
 }
 
-/** A checkpoint file held in memory (the worker's state at `step`). */
-export interface KeptCheckpoint {
-  bytes: Uint8Array;
-  step: number;
-}
-
 /** After a lost GPU device: the step whose weights the worker restored. */
 export interface Recovery {
   step: number;
@@ -68,9 +40,6 @@ export interface Recovery {
   /** The worker's account of the recovery. */
   message: string;
 }
-
-/** How often (at most) an epoch end refreshes the in-memory checkpoint; pauses always do. */
-export const KEEP_CHECKPOINT_MS = 5000;
 
 export interface Evaluation {
   epoch: number | null;
@@ -87,63 +56,63 @@ export function buildKey(doc: ConvplayDocument, subset: number | null): string {
   return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, subset });
 }
 
-/** What changed between two configs, for the chart's marker: "lr 0.001 → 0.01". */
-export function describeChange(a: TrainConfig, b: TrainConfig): string {
-  const parts: string[] = [];
-  const o1 = a.optimizer, o2 = b.optimizer;
-  if (o1.kind !== o2.kind) parts.push(`optimizer ${o2.kind}`);
-  if (o1.lr !== o2.lr) parts.push(`lr ${o1.lr} → ${o2.lr}`);
-  if ((o1.momentum ?? 0) !== (o2.momentum ?? 0)) parts.push(`momentum ${o2.momentum ?? 0}`);
-  if (!!o1.nesterov !== !!o2.nesterov) parts.push(o2.nesterov ? 'Nesterov on' : 'Nesterov off');
-  if ((o1.weightDecay ?? 0) !== (o2.weightDecay ?? 0)) parts.push(`weight decay ${o2.weightDecay ?? 0}`);
-  if (JSON.stringify(a.schedule) !== JSON.stringify(b.schedule)) parts.push(`schedule ${b.schedule.kind}`);
-  if (a.epochs !== b.epochs) parts.push(`epochs ${b.epochs}`);
-  return parts.join(', ') || 'settings changed';
-}
-
 export class TrainingController implements ReactiveController {
   phase: TrainPhase = 'idle';
   /** The worker's message for a pause, a divergence or an error. */
   message = '';
   status?: TrainStatus;
-  run: RunData;
-  archive: RunData[] = [];
-  /** Bumped whenever curves change (the chart appends what is new). */
-  revision = 0;
+  readonly history = new RunHistory();
   evaluation?: Evaluation;
   /** Training images per run (null: the whole training set). */
   subset: number | null = null;
   /** The network the worker has built (inspect and weights name its layers). */
   builtSpec?: NetworkSpec;
   builtDataset?: TrainConfig['dataset'];
-  /** The last checkpoint fetched from the worker (for "Restore last saved weights"). */
-  kept?: KeptCheckpoint;
   /** Set when the worker recovered from a lost GPU device (cleared by the page). */
   recovery?: Recovery;
 
   readonly #host: ReactiveControllerHost;
-  #client?: EngineClient;
   #unlisten?: () => void;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #commands = new CommandQueue((e) => {
+    this.phase = 'error';
+    this.message = e instanceof Error ? e.message : String(e);
+    this.#changed();
+  });
+  readonly #keeper = new CheckpointKeeper(
+    () => this.exportCheckpoint(true),
+    () => this.#changed(),
+  );
   #builtKey?: string;
   /** The subset the worker's network was built with. */
   #builtSubset: number | null = null;
   #lostReason = '';
-  #keeping = false;
-  #keepAgain = false;
-  #keptAt = 0;
   /** The config the worker has now. */
   #sent?: TrainConfig;
-  #ema = new Ema(0.9);
-  #nextRun = 1;
   #configTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #label: () => string;
 
   constructor(host: ReactiveControllerHost, label: () => string) {
     this.#host = host;
     this.#label = label;
-    this.run = this.#newRun();
     host.addController(this);
+  }
+
+  get run(): RunData {
+    return this.history.run;
+  }
+
+  get archive(): RunData[] {
+    return this.history.archive;
+  }
+
+  /** Bumped whenever curves change (the chart appends what is new). */
+  get revision(): number {
+    return this.history.revision;
+  }
+
+  /** The last checkpoint fetched from the worker (for "Restore last saved weights"). */
+  get kept(): KeptCheckpoint | undefined {
+    return this.#keeper.kept;
   }
 
   hostConnected(): void {}
@@ -155,7 +124,7 @@ export class TrainingController implements ReactiveController {
 
   attach(client: EngineClient): void {
     this.#unlisten?.();
-    this.#client = client;
+    this.#commands.attach(client);
     this.#unlisten = client.listen((e) => this.#onEvent(e));
   }
 
@@ -173,7 +142,7 @@ export class TrainingController implements ReactiveController {
   }
 
   train(doc: ConvplayDocument): Promise<void> {
-    return this.#enqueue(async (c) => {
+    return this.#commands.enqueue(async (c) => {
       await this.#ensureBuilt(c, doc);
       await this.#sync(c, doc.train);
       this.phase = 'running';
@@ -184,14 +153,14 @@ export class TrainingController implements ReactiveController {
   }
 
   pause(): Promise<void> {
-    return this.#enqueue(async (c) => {
+    return this.#commands.enqueue(async (c) => {
       if (!this.built) return;
       await c.request({ type: 'pause' });
     });
   }
 
   step(doc: ConvplayDocument): Promise<void> {
-    return this.#enqueue(async (c) => {
+    return this.#commands.enqueue(async (c) => {
       await this.#ensureBuilt(c, doc);
       await this.#sync(c, doc.train);
       this.phase = 'stepping';
@@ -203,7 +172,7 @@ export class TrainingController implements ReactiveController {
 
   /** Fresh weights, step 0; the run so far is kept on the chart for comparison. */
   reset(doc: ConvplayDocument): Promise<void> {
-    return this.#enqueue(async (c) => {
+    return this.#commands.enqueue(async (c) => {
       if (!this.built || this.needsBuild(doc)) {
         await this.#build(c, doc);
         return;
@@ -224,13 +193,13 @@ export class TrainingController implements ReactiveController {
       this.#configTimer = undefined;
       if (!this.built || this.needsBuild(doc) || validateTrainConfig(doc.train).length > 0) return;
       if (JSON.stringify(doc.train) === JSON.stringify(this.#sent)) return;
-      void this.#enqueue((c) => this.#sync(c, doc.train));
+      void this.#commands.enqueue((c) => this.#sync(c, doc.train));
     }, 350);
   }
 
   /** The worker's state as a .safetensors file (runs in turn with the other commands). */
   exportCheckpoint(includeOptimizer: boolean): Promise<KeptCheckpoint> {
-    return this.#exclusive(async (c) => {
+    return this.#commands.exclusive(async (c) => {
       if (!this.built) throw new Error('nothing to save yet: press Train or Step first, so that the network is built');
       const r = await c.request({ type: 'export-checkpoint', includeOptimizer });
       return { bytes: r.bytes, step: r.step };
@@ -239,7 +208,7 @@ export class TrainingController implements ReactiveController {
 
   /** Class probabilities of every test image from the built network. */
   predictTestSet() {
-    return this.#exclusive(async (c) => {
+    return this.#commands.exclusive(async (c) => {
       if (!this.built) throw new Error('nothing to predict with yet: press Train or Step first, so that the network is built');
       return c.request({ type: 'predict-test-set' });
     });
@@ -250,7 +219,7 @@ export class TrainingController implements ReactiveController {
    * and training goes on from its step. A refused file rejects with the reason and changes nothing.
    */
   importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
-    return this.#exclusive(async (c) => {
+    return this.#commands.exclusive(async (c) => {
       if (!this.built) {
         // Nothing is built (a fresh page, a restarted worker): build the file's design first, so the
         // network uses this page's training-image subset. Checked here first, so a bad file builds nothing.
@@ -271,12 +240,10 @@ export class TrainingController implements ReactiveController {
         step, epoch: Math.floor(step / stepsPerEpoch), stepInEpoch: step % stepsPerEpoch, stepsPerEpoch,
         totalSteps, lr: r.doc.train.optimizer.lr,
       };
-      if (step > 0) this.run.markers.push({ step, label: `loaded from a file at step ${step}` });
+      if (step > 0) this.history.mark(step, `loaded from a file at step ${step}`);
       this.phase = step > 0 ? 'paused' : 'idle';
       this.message = `Loaded a checkpoint at step ${step}${r.hasOptimizer ? ' (with optimizer state)' : ''}.`;
-      this.kept = { bytes: bytes.slice(), step };
-      this.#keptAt = Date.now();
-      this.revision++;
+      this.#keeper.set({ bytes: bytes.slice(), step });
       this.#changed();
       return r;
     });
@@ -294,55 +261,9 @@ export class TrainingController implements ReactiveController {
     this.#changed();
   }
 
-  /** Fetches a checkpoint into memory; `force`: even if one was fetched a moment ago. */
+  /** Fetches a checkpoint into memory when something is built; `force`: even if one was fetched a moment ago. */
   #keep(force: boolean): void {
-    if (!this.built) return;
-    if (!force && Date.now() - this.#keptAt < KEEP_CHECKPOINT_MS) return;
-    if (this.#keeping) {
-      this.#keepAgain = true;
-      return;
-    }
-    this.#keeping = true;
-    this.#keptAt = Date.now();
-    // The file names its own design, so even if the network is rebuilt meanwhile it stays a faithful
-    // copy of what was trained.
-    this.exportCheckpoint(true)
-      .then((k) => {
-        this.kept = k;
-        this.#changed();
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        this.#keeping = false;
-        if (this.#keepAgain) {
-          this.#keepAgain = false;
-          this.#keep(true);
-        }
-      });
-  }
-
-  /** Runs after the queued commands; rejects with the error (the training phase is left alone). */
-  #exclusive<T>(work: (c: EngineClient) => Promise<T>): Promise<T> {
-    const client = this.#client;
-    if (!client) return Promise.reject(new Error('the engine is not running'));
-    const result = this.#queue.then(() => work(client));
-    this.#queue = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
-  #enqueue(work: (c: EngineClient) => Promise<void>): Promise<void> {
-    const client = this.#client;
-    if (!client) return Promise.resolve();
-    const next = this.#queue.then(() => work(client)).catch((e: unknown) => {
-      this.phase = 'error';
-      this.message = e instanceof Error ? e.message : String(e);
-      this.#changed();
-    });
-    this.#queue = next;
-    return next;
+    if (this.built) this.#keeper.keep(force);
   }
 
   async #ensureBuilt(c: EngineClient, doc: ConvplayDocument): Promise<void> {
@@ -377,41 +298,28 @@ export class TrainingController implements ReactiveController {
     if (before.epochs !== config.epochs && this.status) {
       this.status = { ...this.status, totalSteps: this.status.stepsPerEpoch * config.epochs };
     }
-    if (this.run.points.length > 0 || step > 0) {
-      this.run.markers.push({ step, label: describeChange(before, config) });
-      this.revision++;
-    }
+    if (this.run.points.length > 0 || step > 0) this.history.mark(step, describeChange(before, config));
     if (this.phase === 'finished' && this.status && this.status.step < this.status.totalSteps) this.phase = 'paused';
     this.#changed();
   }
 
-  #newRun(): RunData {
-    return { id: this.#nextRun++, label: '', points: [], evals: [], markers: [] };
-  }
-
   #startRun(): void {
-    if (this.run.points.length > 0) this.archive = [...this.archive, this.run].slice(-5);
-    this.run = this.#newRun();
-    this.run.label = `Run ${this.run.id}: ${this.#label()}`;
-    this.#ema = new Ema(0.9);
+    this.history.startRun(this.#label());
     this.evaluation = undefined;
     if (this.status) this.status = { ...this.status, step: 0, epoch: 0, stepInEpoch: 0 };
-    this.revision++;
   }
 
   #onEvent(e: WorkerEvent): void {
     switch (e.type) {
       case 'progress': {
-        for (const p of e.points) this.run.points.push({ step: p.step, loss: p.loss, smooth: this.#ema.push(p.loss), accuracy: p.accuracy });
+        this.history.addPoints(e.points);
         this.status = { ...this.status, step: e.step, epoch: e.epoch, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, lr: e.lr, samplesPerSecond: e.samplesPerSecond, msPerStep: e.msPerStep, memory: e.memory };
-        this.revision++;
         this.#changed();
         return;
       }
       case 'epoch-end':
-        this.run.evals.push({ epoch: e.epoch, step: e.step, loss: e.testLoss, accuracy: e.testAccuracy });
+        this.history.addEval({ epoch: e.epoch, step: e.step, loss: e.testLoss, accuracy: e.testAccuracy });
         this.evaluation = { epoch: e.epoch, loss: e.testLoss, accuracy: e.testAccuracy, confusion: e.confusion, ...(e.predictions && { predictions: e.predictions }) };
-        this.revision++;
         this.#keep(false);
         this.#changed();
         return;
@@ -420,7 +328,7 @@ export class TrainingController implements ReactiveController {
         this.message = e.message;
         // After a divergence the worker restored an earlier step's weights; e.step is where it broke.
         if (this.status && e.reason !== 'diverged') this.status = { ...this.status, step: e.step };
-        if (e.reason === 'device-lost') this.#rewind(e.step);
+        if (e.reason === 'device-lost') this.history.rewind(e.step);
         this.#keep(true);
         this.#changed();
         return;
@@ -455,22 +363,23 @@ export class TrainingController implements ReactiveController {
           this.#changed();
         }
         return;
-      default:
+      // Replies to requests: their callers handle them.
+      case 'ready':
+      case 'gpu-unavailable':
+      case 'dataset-loaded':
+      case 'samples':
+      case 'built':
+      case 'ok':
+      case 'evaluated':
+      case 'inspected':
+      case 'weights':
+      case 'checkpoint':
+      case 'checkpoint-loaded':
+      case 'test-predictions':
         return;
+      default:
+        return e satisfies never;
     }
-  }
-
-  /** The worker went back to `step` (a lost device): drop the curve beyond it and mark the spot. */
-  #rewind(step: number): void {
-    const r = this.run;
-    const keep = <T extends { step: number }>(list: T[]) => list.splice(0, list.length, ...list.filter((p) => p.step <= step));
-    keep(r.points);
-    keep(r.evals);
-    keep(r.markers);
-    r.markers.push({ step, label: `GPU device lost: restored step ${step}` });
-    this.#ema = new Ema(0.9);
-    for (const p of r.points) this.#ema.push(p.loss);
-    this.revision++;
   }
 
   #changed(): void {

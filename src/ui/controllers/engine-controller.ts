@@ -1,0 +1,150 @@
+// Why: the engine worker's lifecycle, apart from the page's layout: start it (init, the adapter, the
+// datasets and the sample images), restart it after a crash (keeping the design; the kept weights can
+// be restored), and install the test hooks. <cp-app> reads its state and renders it.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Dataset } from '../../model';
+import { EngineClient } from '../../worker/engine-client';
+import type { AdapterReport } from '../../worker/protocol';
+import type { DigitSamples } from '../components/cp-digit-grid';
+import type { InspectController } from './inspect-controller';
+import type { TrainingController } from './training-controller';
+
+/** Test hooks, installed on `window.__convplayDebug` only when the page URL has `?debug=1`. */
+export interface ConvplayDebug {
+  /** Destroys the worker's GPUDevice (as a driver reset would); the worker recovers. */
+  loseDevice(): Promise<void>;
+  /** Makes the worker throw an uncaught error (it dies; the page restarts it). */
+  crashWorker(): Promise<void>;
+}
+
+export type GpuState = { kind: 'starting' } | { kind: 'ready'; adapter: AdapterReport } | { kind: 'unavailable'; message: string; help: string };
+
+export interface TestImages {
+  rows: number;
+  cols: number;
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+export class EngineController implements ReactiveController {
+  gpu: GpuState = { kind: 'starting' };
+  samples?: DigitSamples;
+  dataError?: string;
+  datasets: Partial<Record<Dataset, boolean>> = { mnist: true };
+  /** The worker crashed and was restarted: why, and whether the restart is done. */
+  crash?: { message: string; restarted: boolean };
+  client?: EngineClient;
+
+  readonly #host: ReactiveControllerHost;
+  readonly #training: TrainingController;
+  readonly #inspect: InspectController;
+  #samplesDataset: Dataset = 'mnist';
+  #testImages?: Promise<TestImages>;
+
+  constructor(host: ReactiveControllerHost, training: TrainingController, inspect: InspectController) {
+    this.#host = host;
+    this.#training = training;
+    this.#inspect = inspect;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const client = new EngineClient();
+    this.client = client;
+    this.#training.attach(client);
+    this.#inspect.attach(client);
+    client.listen((e) => {
+      if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
+    });
+    if (new URLSearchParams(window.location.search).get('debug') === '1') {
+      const hooks: ConvplayDebug = {
+        loseDevice: async () => void (await client.request({ type: 'debug', action: 'lose-device' })),
+        crashWorker: async () => void (await client.request({ type: 'debug', action: 'crash' })),
+      };
+      window.__convplayDebug = hooks;
+    }
+    void this.#start(client);
+  }
+
+  hostDisconnected(): void {
+    this.client?.terminate();
+  }
+
+  get ready(): boolean {
+    return this.gpu.kind === 'ready';
+  }
+
+  dismissCrash(): void {
+    this.crash = undefined;
+    this.#host.requestUpdate();
+  }
+
+  async #start(client: EngineClient): Promise<void> {
+    const init = await client.request({ type: 'init' });
+    this.gpu = init.type === 'ready' ? { kind: 'ready', adapter: init.adapter } : { kind: 'unavailable', message: init.message, help: init.help };
+    this.#host.requestUpdate();
+    try {
+      const loaded = await client.request({ type: 'load-dataset', dataset: 'mnist' });
+      const s = await client.request({ type: 'get-samples', dataset: 'mnist', split: 'test', start: 0, count: 16 });
+      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
+    } catch (e) {
+      this.dataError = e instanceof Error ? e.message : String(e);
+    }
+    this.#host.requestUpdate();
+    // Fashion-MNIST is optional: offer it only when its files load.
+    try {
+      await client.request({ type: 'load-dataset', dataset: 'fashion-mnist' });
+      this.datasets = { ...this.datasets, 'fashion-mnist': true };
+    } catch {
+      this.datasets = { ...this.datasets, 'fashion-mnist': false };
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** The picker shows test images of the dataset being trained on. */
+  async loadSamples(dataset: Dataset): Promise<void> {
+    const client = this.client;
+    if (!client || dataset === this.#samplesDataset) return;
+    this.#samplesDataset = dataset;
+    this.#testImages = undefined;
+    try {
+      const loaded = await client.request({ type: 'load-dataset', dataset });
+      const s = await client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 });
+      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
+    } catch (e) {
+      this.dataError = e instanceof Error ? e.message : String(e);
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** The labels and pixels of the whole test set, fetched once (7.8 MB) and kept. */
+  testImages(dataset: Dataset, count: number): Promise<TestImages> | undefined {
+    const client = this.client;
+    if (!client) return undefined;
+    this.#testImages ??= client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count }).then((r) => ({ rows: r.rows, cols: r.cols, images: r.images, labels: r.labels }));
+    return this.#testImages;
+  }
+
+  /** The worker died: bring up a fresh one, init it, keep the design; the kept weights can be restored. */
+  async #restartWorker(client: EngineClient, message: string): Promise<void> {
+    this.crash = { message, restarted: false };
+    this.#inspect.live(false);
+    client.restart();
+    this.#training.workerRestarted();
+    this.#inspect.clear();
+    this.#samplesDataset = 'mnist';
+    this.#testImages = undefined;
+    this.gpu = { kind: 'starting' };
+    this.#host.requestUpdate();
+    await this.#start(client);
+    if (this.crash?.message === message) this.crash = { message, restarted: true };
+    this.#host.requestUpdate();
+  }
+}
+
+declare global {
+  interface Window {
+    /** Test hooks (only with ?debug=1); see ConvplayDebug. */
+    __convplayDebug?: ConvplayDebug;
+  }
+}

@@ -1,0 +1,96 @@
+// Why: every sentence the page says about its state, in one place, so that the hint, the status line
+// and the buttons are computed from the same facts and never contradict each other.
+import { html, nothing } from 'lit';
+import { fmt, type ConvplayDocument } from '../model';
+import { bytesLabel } from './components/cp-layer-inspector';
+import type { ButtonState } from './components/cp-train-controls';
+import type { GpuState } from './controllers/engine-controller';
+import type { DesignStore } from './controllers/design-store';
+import type { TrainingController, TrainPhase } from './controllers/training-controller';
+
+export function adapterText(gpu: GpuState): string {
+  switch (gpu.kind) {
+    case 'starting':
+      return 'Starting the GPU…';
+    case 'ready': {
+      const a = gpu.adapter;
+      const name = [a.vendor, a.architecture].filter(Boolean).join(' · ') || a.description || 'unknown adapter';
+      return `GPU: ${name}${a.isSoftware ? ' (software)' : ''}`;
+    }
+    case 'unavailable':
+      return 'GPU: unavailable';
+    default:
+      return gpu satisfies never;
+  }
+}
+
+export function canTrain(gpu: GpuState, store: DesignStore): boolean {
+  return gpu.kind === 'ready' && store.readiness.ok;
+}
+
+export function blockedReason(gpu: GpuState, store: DesignStore): string {
+  const r = store.readiness;
+  if (!r.ok) return r.reason;
+  if (gpu.kind === 'starting') return 'waiting for the GPU to start.';
+  if (gpu.kind === 'unavailable') return 'WebGPU is unavailable in this browser (see the message above).';
+  return '';
+}
+
+export function buttons(t: TrainingController, can: boolean): ButtonState {
+  return { train: can && !t.active, pause: t.phase === 'running', step: can && !t.active, reset: t.built && t.phase !== 'building' };
+}
+
+export function hint(t: TrainingController, doc: ConvplayDocument): string {
+  const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
+  switch (t.phase) {
+    case 'building':
+      return 'Building the network on the GPU…';
+    case 'running':
+      return 'Training… change the learning rate or the schedule at any time; the chart marks the change.';
+    case 'stepping':
+      return 'One step…';
+    case 'finished':
+      return `${t.message} Raise Epochs and press Train to go on, or Reset to start again.`;
+    case 'idle':
+    case 'paused':
+    case 'diverged':
+    case 'error':
+      if (t.built && t.needsBuild(doc)) return 'The design (or batch size, dataset, seed, training images) changed: Train starts a new run; this one stays on the chart.';
+      if (t.phase === 'paused') return `${t.message} Train resumes.`;
+      return t.built ? `Ready: Train runs on ${data}.` : `The design fits: ready to train on ${data}.`;
+    default:
+      return t.phase satisfies never;
+  }
+}
+
+export function statusLine(t: TrainingController, gpu: GpuState, epochsSet: number) {
+  const st = t.status;
+  const adapter = gpu.kind === 'ready' ? adapterText(gpu).replace(/^GPU: /, '') : adapterText(gpu);
+  const phaseText: Record<TrainPhase, string> = { idle: t.built ? 'ready' : 'not built yet', building: 'building', running: 'training', stepping: 'stepping', paused: 'paused', finished: 'finished', diverged: 'diverged', error: 'stopped by an error' };
+  const left = st && st.msPerStep > 0 && st.totalSteps > st.step ? ((st.totalSteps - st.step) * st.msPerStep) / 1000 : null;
+  const pct = st && st.totalSteps > 0 ? Math.min(100, (st.step / st.totalSteps) * 100) : 0;
+  const epochs = st && st.stepsPerEpoch > 0 ? Math.round(st.totalSteps / st.stepsPerEpoch) : epochsSet;
+  return html`<div class="status" role="status" aria-label="Training status" aria-live="off">
+    <span>State: <b>${phaseText[t.phase]}</b></span>
+    <span>GPU: <b>${adapter}</b></span>
+    ${st
+      ? html`<span>Step <b>${fmt(st.step)}</b> of ${fmt(st.totalSteps)}</span>
+          <span>Epoch <b>${Math.min(epochs, st.epoch + 1)}</b> of ${epochs} (${fmt(st.stepInEpoch)}/${fmt(st.stepsPerEpoch)} steps)</span>
+          <span><b>${fmt(Math.round(st.samplesPerSecond))}</b> samples/s</span>
+          <span><b>${st.msPerStep.toFixed(1)}</b> ms/step</span>
+          <span>Time left: <b>${left === null ? '—' : formatSeconds(left)}</b></span>
+          <span>lr <b>${st.lr.toPrecision(3)}</b></span>
+          ${st.memory ? html`<span>GPU memory in use: <b>${bytesLabel(st.memory.bytesLive)}</b></span>` : nothing}
+          ${st.params !== undefined ? html`<span>${fmt(st.params)} parameters</span>` : nothing}
+          <div class="progress" aria-hidden="true"><span style=${`width:${pct.toFixed(1)}%`}></span></div>`
+      : html`<span>Press Train to build the network on the GPU.</span>`}
+  </div>`;
+}
+
+/** "1 min 05 s" for a time left. */
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
