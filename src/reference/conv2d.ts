@@ -49,7 +49,7 @@ export function conv2dRef(x: ArrayLike<number>, w: ArrayLike<number>, s: ConvRef
   const { OH, OW } = convRefOutSize(s);
   const y = new Float64Array(s.N * s.K * OH * OW);
   if (b) for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / (OH * OW)) % s.K]!;
-  forEachTap(s, (xi, wi, yi) => (y[yi] += x[xi]! * w[wi]!));
+  forEachTap(s, (xi, wi, yi) => (y[yi] = y[yi]! + x[xi]! * w[wi]!));
   if (relu) for (let i = 0; i < y.length; i++) y[i] = Math.max(0, y[i]!);
   return y;
 }
@@ -57,7 +57,7 @@ export function conv2dRef(x: ArrayLike<number>, w: ArrayLike<number>, s: ConvRef
 /** ∂L/∂x given dy = ∂L/∂y (no activation). */
 export function conv2dGradInputRef(dy: ArrayLike<number>, w: ArrayLike<number>, s: ConvRefShape): Float64Array {
   const dx = new Float64Array(s.N * s.C * s.H * s.W);
-  forEachTap(s, (xi, wi, yi) => (dx[xi] += dy[yi]! * w[wi]!));
+  forEachTap(s, (xi, wi, yi) => (dx[xi] = dx[xi]! + dy[yi]! * w[wi]!));
   return dx;
 }
 
@@ -66,7 +66,10 @@ export function conv2dGradWeightRef(x: ArrayLike<number>, dy: ArrayLike<number>,
   const { OH, OW } = convRefOutSize(s);
   const dw = new Float64Array(s.K * s.C * s.FH * s.FW);
   const db = new Float64Array(s.K);
-  forEachTap(s, (xi, wi, yi) => (dw[wi] += dy[yi]! * x[xi]!));
-  for (let i = 0; i < s.N * s.K * OH * OW; i++) db[Math.floor(i / (OH * OW)) % s.K] += dy[i]!;
+  forEachTap(s, (xi, wi, yi) => (dw[wi] = dw[wi]! + dy[yi]! * x[xi]!));
+  for (let i = 0; i < s.N * s.K * OH * OW; i++) {
+    const k = Math.floor(i / (OH * OW)) % s.K;
+    db[k] = db[k]! + dy[i]!;
+  }
   return { dw, db };
 }

@@ -39,6 +39,6 @@ export function transposeRef(x: ArrayLike<number>, R: number, C: number): Float6
 /** Column sums of an [R,C] matrix: the bias gradient of a dense layer from dy [batch, out]. */
 export function columnSumsRef(x: ArrayLike<number>, R: number, C: number): Float64Array {
   const s = new Float64Array(C);
-  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) s[c] += x[r * C + c]!;
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) s[c] = s[c]! + x[r * C + c]!;
   return s;
 }
