@@ -6,14 +6,38 @@ import tseslint from 'typescript-eslint';
 
 const shaders = { group: ['**/*.wgsl', '**/*.wgsl?raw'], message: 'Only src/kernels/ imports shaders (DESIGN.md layering).' };
 
-const layer = (files, forbidden, why, allowShaders = false) => ({
-  files,
-  rules: {
-    'no-restricted-imports': ['error', { patterns: [...forbidden.map((group) => ({ group: [group], message: why })), ...(allowShaders ? [] : [shaders])] }],
-  },
-});
+/** The folders of src/: each layer below says which of them it may import (an allow-list). */
+const FOLDERS = ['model', 'reference', 'util', 'gpu', 'kernels', 'engine', 'train', 'data', 'export', 'worker', 'ui', 'harness', 'bench', 'testing'];
 
-const below = (...dirs) => dirs.flatMap((d) => [`**/${d}/*`, `**/${d}`, `../${d}/*`, `../../${d}/*`]);
+const patternsFor = (d) => [`**/${d}/*`, `**/${d}`, `../${d}/*`, `../../${d}/*`];
+
+/** Of worker/, the page may import only the protocol and the client. */
+const workerInside = { group: ['**/worker/engine.worker*', '**/worker/session*', '**/worker/dataset-cache*'], message: 'the page talks to the worker through worker/protocol and worker/engine-client only' };
+
+/** Tests may also use the test helpers and the float64 references. */
+const TEST_ALLOWANCE = ['testing', 'reference'];
+
+/**
+ * `files` (in folder `self`) may import `allowed` folders of src/ and nothing else of src/; shaders only
+ * where `allowShaders`; TF.js only in the benchmark pages. Its tests get TEST_ALLOWANCE on top.
+ */
+const layer = (self, allowed, why, { allowShaders = false, extra = [] } = {}) => {
+  const rule = (alsoAllowed) => {
+    const mayImport = [...allowed, ...alsoAllowed];
+    const forbidden = FOLDERS.filter((d) => d !== self && !mayImport.includes(d));
+    const groups = [
+      ...forbidden.map((d) => ({ group: patternsFor(d), message: `${why} (${self}/ may import: ${mayImport.join(', ') || 'nothing else in src/'})` })),
+      ...extra,
+      ...(allowShaders ? [] : [shaders]),
+      ...(self === 'bench' ? [] : [{ group: ['@tensorflow/*'], message: 'TF.js is a benchmark peer only (src/bench/).' }]),
+    ];
+    return { 'no-restricted-imports': ['error', { patterns: groups }] };
+  };
+  return [
+    { files: [`src/${self}/**`], rules: rule([]) },
+    { files: [`src/${self}/**/*.test.ts`], rules: rule(TEST_ALLOWANCE) },
+  ];
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'public/', 'bench-results/', 'test-results/', 'playwright-report/'] },
@@ -28,12 +52,18 @@ export default tseslint.config(
       'no-new-func': 'error',
     },
   },
-  layer(['src/model/**', 'src/reference/**', 'src/util/**'], below('gpu', 'kernels', 'engine', 'train', 'data', 'worker', 'ui', 'export'), 'model/, reference/ and util/ are pure: they import nothing above them (DESIGN.md layering).'),
-  layer(['src/export/**'], below('gpu', 'kernels', 'engine', 'train', 'data', 'worker', 'ui'), 'export/ is pure: it turns designs and plain tensors into files and back (model/ only).'),
-  layer(['src/gpu/**'], below('kernels', 'engine', 'train', 'data', 'worker', 'ui', 'model'), 'gpu/ is plumbing and knows nothing of layers (DESIGN.md layering).'),
-  layer(['src/kernels/**'], below('engine', 'train', 'data', 'worker', 'ui', 'model'), 'kernels/ build on gpu/ only (DESIGN.md layering).', true),
-  layer(['src/engine/**'], below('train', 'data', 'worker', 'ui'), 'engine/ uses kernels/ and gpu/ only (DESIGN.md layering).'),
-  layer(['src/train/**', 'src/data/**'], below('worker', 'ui'), 'train/ and data/ never import the worker or the UI (DESIGN.md layering).'),
-  layer(['src/ui/**', 'src/harness/**'], [...below('gpu', 'kernels', 'engine', 'train', 'data', 'reference'), '**/worker/engine.worker*'], 'ui/ imports only lit, chart.js, model/ and worker/{protocol,engine-client} (DESIGN.md layering).'),
-  layer(['src/worker/**', 'src/testing/**', 'src/main.ts'], [], ''),
+  ...layer('model', ['util'], 'model/ is pure: shapes, validation and presets need nothing above them'),
+  ...layer('reference', ['util'], 'reference/ is the float64 oracle, written from the maths alone'),
+  ...layer('util', [], 'util/ holds small pure helpers'),
+  ...layer('export', ['model', 'util'], 'export/ is pure: it turns designs and plain tensors into files and back'),
+  ...layer('gpu', [], 'gpu/ is plumbing and knows nothing of layers'),
+  ...layer('kernels', ['gpu', 'util'], 'kernels/ build on gpu/ only', { allowShaders: true }),
+  ...layer('engine', ['kernels', 'gpu', 'model', 'util'], 'engine/ uses kernels/ and gpu/'),
+  ...layer('data', ['kernels', 'gpu', 'util'], 'data/ loads datasets onto the GPU'),
+  ...layer('train', ['engine', 'data', 'kernels', 'gpu', 'model', 'util'], 'train/ drives the engine; it never imports the worker or the UI'),
+  ...layer('worker', ['train', 'engine', 'data', 'kernels', 'gpu', 'export', 'model', 'util'], 'worker/ owns the GPU and never imports the UI'),
+  ...layer('ui', ['model', 'export', 'worker', 'util'], 'ui/ talks to the engine only through worker/protocol and worker/engine-client', { extra: [workerInside] }),
+  ...layer('harness', ['model', 'export', 'worker', 'util'], 'harness/ pages drive the worker as the UI does', { extra: [workerInside] }),
+  ...layer('bench', ['model', 'worker', 'data', 'gpu', 'kernels', 'util'], 'bench/ pages measure the app and its peers'),
+  ...layer('testing', ['gpu', 'kernels', 'engine', 'model', 'reference', 'util'], 'testing/ helps tests'),
 );
