@@ -101,6 +101,9 @@ torchrun --nproc_per_node=4 train.py --data DIR           # 4 GPUs (or CPU proce
 python train.py --data DIR --epochs 20 --out long.safetensors${files.weights ? ` --weights ${files.weights}` : ''}
 \`\`\`
 
+(Debian 12's PyTorch 1.13 under Python 3.11: add \`--redirects 2 --tee 1\` after \`torchrun\`, whose defaults it
+cannot parse; PyTorch 2 needs nothing.)
+
 Each epoch prints the training loss and accuracy and the test loss and accuracy; the weights are saved
 after every epoch (\`--out\`, default \`trained.safetensors\`). Load that file in convplay (Load weights) to
 inspect what PyTorch trained. \`python train.py --help\` lists every setting.
