@@ -19,3 +19,5 @@ export { predictionsToSafetensors, predictionsFromSafetensors, PREDICTIONS_FORMA
 export { moduleNames, pythonIdentifier } from './python-names';
 export { toTrainScript, pytorchReadme, type TrainScriptOptions } from './train-script';
 export { initialisation, type InitRule } from './initialisation';
+export { toOnnx, ONNX_OPSET } from './onnx';
+export { zip, crc32, type ZipEntry } from './zip';
