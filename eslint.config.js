@@ -16,7 +16,7 @@ const layer = (files, forbidden, why, allowShaders = false) => ({
 const below = (...dirs) => dirs.flatMap((d) => [`**/${d}/*`, `**/${d}`, `../${d}/*`, `../../${d}/*`]);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', 'bench-results/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'public/', 'bench-results/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
