@@ -3,7 +3,7 @@
 // properties and send events up, and never talk to the engine or change the design themselves.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { ExportError, predictionsToSafetensors, toPyTorch } from '../export';
+import { ExportError, fromSafetensors, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, type ZipEntry } from '../export';
 import { fmt, listPresets, type ConvplayDocument, type Dataset } from '../model';
 import { EngineClient } from '../worker/engine-client';
 import type { AdapterReport } from '../worker/protocol';
@@ -34,7 +34,7 @@ import { InspectController } from './controllers/inspect-controller';
 import { TrainingController, type TrainPhase } from './controllers/training-controller';
 import type { DesignEvent } from './events';
 
-/** Test hooks, installed on `window.__convplayDebug` only when the page URL has `?debug=1`. */
+/** Test hooks, installed on `window.__convplayDebug` only in the test build and when the page URL has `?debug=1`. */
 export interface ConvplayDebug {
   /** Destroys the worker's GPUDevice (as a driver reset would); the worker recovers. */
   loseDevice(): Promise<void>;
@@ -162,7 +162,8 @@ export class CpApp extends LitElement {
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
     });
-    if (new URLSearchParams(window.location.search).get('debug') === '1') {
+    // The production build drops this branch: MODE is replaced by a constant at build time.
+    if (import.meta.env.MODE === 'test' && new URLSearchParams(window.location.search).get('debug') === '1') {
       const hooks: ConvplayDebug = {
         loseDevice: async () => void (await client.request({ type: 'debug', action: 'lose-device' })),
         crashWorker: async () => void (await client.request({ type: 'debug', action: 'crash' })),
@@ -263,6 +264,7 @@ export class CpApp extends LitElement {
       save: noGpu || notBuilt,
       load: noGpu || (t.phase === 'building' ? 'wait for the network to be built.' : ''),
       pytorch,
+      onnx: noGpu || notBuilt || (t.needsBuild(doc) ? 'the design changed since the network was built (Train, then export).' : ''),
       predictions: noGpu || notBuilt || running,
     };
   }
@@ -288,6 +290,8 @@ export class CpApp extends LitElement {
         return this.#saveWeights();
       case 'export-pytorch':
         return this.#exportPyTorch();
+      case 'export-onnx':
+        return this.#exportOnnx();
       case 'export-predictions':
         return this.#exportPredictions();
       default:
@@ -310,24 +314,45 @@ export class CpApp extends LitElement {
   }
 
   async #exportPyTorch(): Promise<void> {
-    this.#fileStart('Writing model.py…');
+    this.#fileStart('Writing model.py and train.py…');
     const stem = this.#designName();
     const weightsFile = `${stem}.safetensors`;
+    const zipName = `${stem}-pytorch.zip`;
     try {
-      const py = toPyTorch(this.design.doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` });
-      download(py, 'model.py', 'text/x-python');
+      const doc = this.design.doc;
+      const files: ZipEntry[] = [
+        { name: 'model.py', data: toPyTorch(doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` }) },
+        { name: 'train.py', data: toTrainScript(doc, { weightsFile }) },
+      ];
       const t = this.training;
-      if (t.built && !t.needsBuild(this.design.doc)) {
-        const k = await t.exportCheckpoint(false);
-        download(k.bytes, weightsFile);
-        this.fileDone = `Downloaded model.py and ${weightsFile} (weights at step ${fmt(k.step)}): python model.py loads them.`;
+      const trained = t.built && !t.needsBuild(doc) ? await t.exportCheckpoint(false) : undefined;
+      if (trained) files.push({ name: weightsFile, data: trained.bytes });
+      files.push({ name: 'README.md', data: pytorchReadme(doc, trained ? { weights: weightsFile } : {}) });
+      download(zip(files), zipName, 'application/zip');
+      if (trained) {
+        this.fileDone = `Downloaded ${zipName}: model.py, train.py, README.md and ${weightsFile} (weights at step ${fmt(trained.step)}). python train.py trains it further; torchrun --nproc_per_node=N train.py on N GPUs.`;
       } else {
         this.fileDone = t.built
-          ? 'Downloaded model.py. The design changed since the network was built, so its weights are not included (Train, then export again).'
-          : 'Downloaded model.py (untrained: PyTorch initialises the weights; train here and export again to include them).';
+          ? `Downloaded ${zipName} (model.py, train.py, README.md). The design changed since the network was built, so its weights are not included (Train, then export again).`
+          : `Downloaded ${zipName} (model.py, train.py, README.md; untrained: train.py starts from the weights convplay would start from).`;
       }
     } catch (err) {
       this.#fileFail(err instanceof ExportError ? new Error(`Export PyTorch: ${err.message}`) : err);
+    } finally {
+      this.fileBusy = '';
+    }
+  }
+
+  async #exportOnnx(): Promise<void> {
+    this.#fileStart('Writing the ONNX model…');
+    try {
+      const k = await this.training.exportCheckpoint(false);
+      const ckpt = fromSafetensors(k.bytes);
+      const name = `${this.#designName()}.onnx`;
+      download(toOnnx(ckpt.doc, ckpt.tensors, { source: `convplay (${window.location.origin}${window.location.pathname})` }), name);
+      this.fileDone = `Downloaded ${name} (ONNX opset 13, weights at step ${fmt(k.step)}): input "input" [N, ${ckpt.doc.spec.input.C}, ${ckpt.doc.spec.input.H}, ${ckpt.doc.spec.input.W}] normalised as in training, outputs "logits" and "probabilities".`;
+    } catch (err) {
+      this.#fileFail(err instanceof ExportError ? new Error(`Export ONNX: ${err.message}`) : err);
     } finally {
       this.fileBusy = '';
     }
