@@ -213,7 +213,9 @@ def main(argv):
             correct += (logits.argmax(1) == y).sum().item()
         loss_sum, correct = all_sum([loss_sum, correct], device, world)
         seen = steps_per_epoch * args.batch
-        test_loss, test_acc = evaluate(net, test_x, test_y, rank, world, device)
+        # The plain module, not the DDP wrapper: evaluation needs no collective per batch (the shares
+        # may differ in batch count), and every process holds the same weights.
+        test_loss, test_acc = evaluate(model, test_x, test_y, rank, world, device)
         say("epoch %d/%d train_loss=%.4f train_accuracy=%.4f test_loss=%.4f test_accuracy=%.4f epoch_s=%.1f"
             % (epoch + 1, args.epochs, loss_sum / seen, correct / seen, test_loss, test_acc, time.time() - started))
         if rank == 0:
