@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import * as ort from 'onnxruntime-web';
 import { startBrowser } from './serve.mjs';
 
+const started = performance.now();
 const args = process.argv.slice(2);
 const require = args.includes('--require');
 const presets = (args.find((a) => a.startsWith('--presets='))?.slice(10) ?? 'bn-dropout,lenet-5,all-conv').split(',');
@@ -105,5 +106,5 @@ try {
 } finally {
   await close();
 }
-console.log(failed ? 'check:onnx-export FAILED' : 'check:onnx-export PASS');
+console.log(`${failed ? 'check:onnx-export FAILED' : 'check:onnx-export PASS'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 process.exit(failed ? 1 : 0);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBrowser } from './serve.mjs';
 
+const started = performance.now();
 const args = process.argv.slice(2);
 const require = args.includes('--require');
 const SUBSET = 10_000;
@@ -123,5 +124,5 @@ try {
 } finally {
   await close();
 }
-console.log(failed ? 'check:train-export FAILED' : 'check:train-export PASS');
+console.log(`${failed ? 'check:train-export FAILED' : 'check:train-export PASS'} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 process.exit(failed ? 1 : 0);
