@@ -40,7 +40,7 @@ const layer = (self, allowed, why, { allowShaders = false, extra = [] } = {}) =>
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', 'bench-results/', 'test-results/', 'playwright-report/'] },
+  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'public/', 'bench-results/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
-// Why: e2e journeys run against the built app (`vite preview`) in the same system Chromium, with the
-// same WebGPU flags, as the unit tests (tools/chromium.mjs).
+// Why: e2e journeys run against the test build of the app (`vite build --mode test`: debug hooks on,
+// served by `vite preview`) in the same system Chromium, with the same WebGPU flags, as the unit tests
+// (tools/chromium.mjs). e2e/offline-site.spec.ts serves the production build (dist/) itself.
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './tools/chromium.mjs';
 
@@ -19,7 +20,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort`,
+    command: `npx vite preview --mode test --port ${port} --strictPort`,
     url: `http://localhost:${port}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

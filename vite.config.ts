@@ -1,26 +1,42 @@
 // Why: one config for the app (Vite) and the unit tests (Vitest browser mode in real Chromium,
-// so WGSL kernels are tested where they run).
+// so WGSL kernels are tested where they run). Two builds:
+// - `vite build` (npm run build): the site users host — the app alone, relative paths (any static
+//   host, any sub-path), a web app manifest and a service worker for offline use (tools/offline-site.mjs).
+// - `vite build --mode test` (tests and tools): into dist-test/, adding the harness and benchmark pages
+//   (TF.js included) and the debug hooks (import.meta.env.MODE === 'test'); no service worker, so
+//   tests that intercept requests see them all.
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumExecutable } from './tools/chromium.mjs';
+import { offlineSite } from './tools/offline-site.mjs';
 
-export default defineConfig({
-  worker: { format: 'es' },
-  build: { target: 'es2022', rollupOptions: { input: { main: 'index.html', harness: 'harness.html', bench: 'bench.html', 'bench-kernels': 'bench-kernels.html' } } },
-  server: { port: 5173 },
-  preview: { port: 4173 },
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: playwright({
-        launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
-      }),
-      instances: [{ browser: 'chromium' }],
+export default defineConfig(({ mode }) => {
+  const testBuild = mode === 'test';
+  const pages: Record<string, string> = testBuild ? { main: 'index.html', harness: 'harness.html', bench: 'bench.html', 'bench-kernels': 'bench-kernels.html' } : { main: 'index.html' };
+  return {
+    base: './',
+    worker: { format: 'es' },
+    plugins: testBuild ? [] : [offlineSite()],
+    build: {
+      target: 'es2022',
+      outDir: testBuild ? 'dist-test' : 'dist',
+      rollupOptions: { input: pages },
     },
-  },
+    server: { port: 5173 },
+    preview: { port: 4173 },
+    test: {
+      include: ['src/**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({
+          launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
+        }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  };
 });

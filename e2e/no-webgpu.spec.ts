@@ -31,10 +31,10 @@ test('without WebGPU the page explains what to do instead of going blank', async
   await expect(page.getByRole('region', { name: 'Save, load and export' })).toContainText('Export PyTorch: the design does not fit');
   await page.keyboard.press('Control+z');
   await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('8×28×28');
-  // Training and weights wait for a GPU, and say so; model.py can still be exported.
+  // Training and weights wait for a GPU, and say so; model.py and train.py can still be exported.
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save weights' })).toBeDisabled();
   await expect(page.getByRole('region', { name: 'Save, load and export' })).toContainText('WebGPU is unavailable');
   const [py] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PyTorch' }).click()]);
-  expect(py.suggestedFilename()).toBe('model.py');
+  expect(py.suggestedFilename()).toMatch(/-pytorch\.zip$/);
 });

@@ -99,18 +99,24 @@ test('save weights, reset, load them back: same step, same prediction; a damaged
   expect(errors).toEqual([]);
 });
 
-test('Export PyTorch downloads model.py (untrained, then with weights); Export predictions downloads the test-set probabilities', async ({ page }) => {
+test('Export PyTorch downloads a zip of model.py and train.py (untrained, then with weights); Export ONNX and Export predictions need a trained network', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'Plain MLP' });
   await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
   await expect(button(page, 'Export predictions')).toBeDisabled();
+  await expect(button(page, 'Export ONNX')).toBeDisabled();
 
-  // An untrained design exports too.
+  // An untrained design exports too: a zip (stored, so its files read as they are) of model.py,
+  // train.py and README.md.
   const [py] = await Promise.all([page.waitForEvent('download'), button(page, 'Export PyTorch').click()]);
-  expect(py.suggestedFilename()).toBe('model.py');
+  expect(py.suggestedFilename()).toBe('mlp-pytorch.zip');
   const text = (await bytesOf(py)).toString('utf8');
+  expect(text.startsWith('PK')).toBe(true);
   expect(text).toContain('class ConvplayNet(nn.Module)');
   expect(text).toContain('nn.Linear(784, 128');
+  expect(text).toContain('torch.nn.parallel.DistributedDataParallel');
+  expect(text).toContain('# A convplay design, in PyTorch');
+  expect(text).not.toContain('mlp.safetensorsPK');
   await expect(page.getByRole('status', { name: 'File result' })).toContainText('untrained');
 
   // A design that doesn't fit can't be exported, and says why.
@@ -125,16 +131,21 @@ test('Export PyTorch downloads model.py (untrained, then with weights); Export p
   await page.keyboard.press('Control+z');
   await expect(button(page, 'Export PyTorch')).toBeEnabled();
 
-  // Trained: model.py and its weights; the predictions of the 10,000 test images.
+  // Trained: the zip holds the weights too; ONNX; the predictions of the 10,000 test images.
   await button(page, 'Step').click();
   await expect(status(page)).toContainText('Step 1 of', { timeout: 120_000 });
-  const downloads: Download[] = [];
-  page.on('download', (d) => downloads.push(d));
-  await button(page, 'Export PyTorch').click();
-  await expect(page.getByRole('status', { name: 'File result' })).toContainText(/Downloaded model\.py and .*\.safetensors/);
-  await expect.poll(() => downloads.map((d) => d.suggestedFilename()).sort()).toEqual(['mlp.safetensors', 'model.py']);
-  const model = (await bytesOf(downloads.find((d) => d.suggestedFilename() === 'model.py')!)).toString('utf8');
-  expect(model).toContain('mlp.safetensors');
+  const [trained] = await Promise.all([page.waitForEvent('download'), button(page, 'Export PyTorch').click()]);
+  await expect(page.getByRole('status', { name: 'File result' })).toContainText(/Downloaded mlp-pytorch\.zip: model\.py, train\.py, README\.md and mlp\.safetensors/);
+  const zipped = await bytesOf(trained);
+  expect(zipped.toString('latin1')).toContain('mlp.safetensors');
+  expect(zipped.length).toBeGreaterThan(101_770 * 4);
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), button(page, 'Export ONNX').click()]);
+  expect(onnx.suggestedFilename()).toBe('mlp.onnx');
+  const onnxBytes = await bytesOf(onnx);
+  expect(onnxBytes.length).toBeGreaterThan(101_770 * 4);
+  expect(onnxBytes.toString('latin1')).toContain('fc1.weight');
+  await expect(page.getByRole('status', { name: 'File result' })).toContainText('ONNX opset 13');
 
   const [pred] = await Promise.all([page.waitForEvent('download'), button(page, 'Export predictions').click()]);
   expect(pred.suggestedFilename()).toBe('predictions.safetensors');

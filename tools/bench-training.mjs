@@ -30,7 +30,7 @@ export const BENCH_DIST = path.join(ROOT, 'node_modules', '.convplay-bench-dist'
 export function prepare({ skipBuild = !!process.env.SKIP_BUILD } = {}) {
   // Data first: the build copies public/ (with data/) into the output folder.
   execFileSync(process.execPath, ['tools/fetch-data.mjs', '--if-missing'], { stdio: 'inherit', cwd: ROOT });
-  if (!skipBuild) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', BENCH_DIST, '--emptyOutDir'], { stdio: 'inherit', cwd: ROOT });
+  if (!skipBuild) execFileSync('npx', ['vite', 'build', '--mode', 'test', '--logLevel', 'warn', '--outDir', BENCH_DIST, '--emptyOutDir'], { stdio: 'inherit', cwd: ROOT });
 }
 
 /** Serves the benchmark build on localhost (a secure context for WebGPU). */

@@ -19,7 +19,7 @@ if (!python) {
   console.log(msg);
   process.exit(require ? 1 : 0);
 }
-if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--mode', 'test', '--logLevel', 'warn'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['tools/fetch-data.mjs', '--if-missing'], { stdio: 'inherit' });
 
 const { url, browser, close } = await startBrowser({ port: 4181 });

@@ -4,9 +4,9 @@ import { chromium } from 'playwright';
 import { preview } from 'vite';
 import { chromiumLaunchOptions } from './chromium.mjs';
 
-/** Serves dist/ (run `vite build` first) and launches headless Chromium; returns both and a closer. */
+/** Serves the test build, dist-test/ (run `vite build --mode test` first) and launches headless Chromium; returns both and a closer. */
 export async function startBrowser({ port = 4180 } = {}) {
-  const server = await preview({ preview: { port, strictPort: false }, logLevel: 'warn' });
+  const server = await preview({ mode: 'test', preview: { port, strictPort: false }, logLevel: 'warn' });
   const url = server.resolvedUrls?.local[0] ?? `http://localhost:${port}/`;
   const browser = await chromium.launch(chromiumLaunchOptions());
   return {

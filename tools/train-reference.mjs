@@ -15,7 +15,7 @@ for (let i = 0; i < args.length; i++) {
   }
   params.set(name, args[++i]);
 }
-if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (!process.env.SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--mode', 'test', '--logLevel', 'warn'], { stdio: 'inherit' });
 execFileSync(process.execPath, ['tools/fetch-data.mjs', '--if-missing', ...(params.get('dataset')?.startsWith('fashion') ? ['--dataset', 'fashion'] : [])], { stdio: 'inherit' });
 
 const { url, browser, close } = await startBrowser();

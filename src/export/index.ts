@@ -17,3 +17,7 @@ export { gatherTensors, scatterTensors, type FlatSlot } from './flat-buffers';
 export { toPyTorch, pyFloat, INPUT_MEAN, INPUT_STD, type PyTorchOptions } from './pytorch';
 export { predictionsToSafetensors, predictionsFromSafetensors, PREDICTIONS_FORMAT, type Predictions } from './predictions';
 export { moduleNames, pythonIdentifier } from './python-names';
+export { toTrainScript, pytorchReadme, type TrainScriptOptions } from './train-script';
+export { initialisation, type InitRule } from './initialisation';
+export { toOnnx, ONNX_OPSET } from './onnx';
+export { zip, crc32, type ZipEntry } from './zip';

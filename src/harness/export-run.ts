@@ -1,13 +1,14 @@
 // Why: `npm run check:export` drives this page: it trains a preset briefly through the app's worker,
-// then produces exactly what a user's "Save weights", "Export PyTorch" and "Export predictions" give
-// (checkpoint, model.py, test-set predictions) and leaves them on window for the Node script.
-import { predictionsToSafetensors, toPyTorch } from '../export';
+// then produces exactly what a user's "Save weights", "Export PyTorch", "Export ONNX" and "Export
+// predictions" give (checkpoint, model.py, model.onnx, test-set predictions) and leaves them on
+// window for the Node scripts (tools/check-export.mjs, tools/check-onnx-export.mjs).
+import { fromSafetensors, predictionsToSafetensors, toOnnx, toPyTorch } from '../export';
 import { getPreset, newTrainConfig, PRESET_IDS, type PresetId } from '../model';
 import { EngineClient } from '../worker/engine-client';
 
 declare global {
   interface Window {
-    __convplayExport?: { modelPy: string; weights: string; predictions: string; step: number };
+    __convplayExport?: { modelPy: string; weights: string; predictions: string; onnx: string; step: number };
   }
 }
 
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
   const ckpt = await client.request({ type: 'export-checkpoint', includeOptimizer: false });
   const p = await client.request({ type: 'predict-test-set' });
   const predictions = predictionsToSafetensors({ probabilities: p.probabilities, count: p.count, dataset: p.dataset, split: 'test', step: p.step });
-  window.__convplayExport = { modelPy: toPyTorch({ spec: preset.spec, train: config }), weights: base64(ckpt.bytes), predictions: base64(predictions), step: ckpt.step };
+  const doc = { spec: preset.spec, train: config };
+  const onnx = toOnnx(doc, fromSafetensors(ckpt.bytes).tensors);
+  window.__convplayExport = { modelPy: toPyTorch(doc), weights: base64(ckpt.bytes), predictions: base64(predictions), onnx: base64(onnx), step: ckpt.step };
   console.log(`exported ${presetId} at step ${ckpt.step}`);
   console.log('done');
 }

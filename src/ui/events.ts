@@ -54,7 +54,7 @@ export interface DesignEventDetails {
   /** Whether Save weights includes the optimizer's moments. */
   'cp-file-option': { includeOptimizer: boolean };
 }
-export type FileAction = 'save' | 'export-pytorch' | 'export-predictions';
+export type FileAction = 'save' | 'export-pytorch' | 'export-onnx' | 'export-predictions';
 export type TrainAction = 'train' | 'pause' | 'step' | 'reset';
 export type DesignEventName = keyof DesignEventDetails;
 export type DesignEvent<K extends DesignEventName> = CustomEvent<DesignEventDetails[K]>;

@@ -13,7 +13,9 @@ interface WorkerScope {
   location: { origin: string };
 }
 const scope = self as unknown as WorkerScope;
-const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
+// The site's root folder, where data/ lives. The build uses relative paths (any host, any sub-path) and
+// puts this worker in assets/, one level below the root; the dev server serves from its own root.
+const baseUrl = import.meta.env.DEV ? new URL(import.meta.env.BASE_URL, scope.location.origin).href : new URL(/* @vite-ignore */ '../', import.meta.url).href;
 
 function post(event: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(event, transfer);
@@ -125,6 +127,7 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'debug':
+      if (import.meta.env.MODE !== 'test') throw new Error('debug commands exist only in the test build');
       if (cmd.action === 'lose-device') (await ensureSession()).loseDevice();
       // An uncaught error outside any handler: what a bug in the worker looks like to the page.
       else setTimeout(() => {

@@ -1,5 +1,6 @@
 // Why: the file actions in one place: save the trained weights, load them back (a file picker here, or
-// a file dropped anywhere on the page), export a PyTorch model.py, export the test-set predictions.
+// a file dropped anywhere on the page), export to PyTorch (model.py, train.py) or ONNX, export the
+// test-set predictions.
 // Like every child it only asks: <cp-app> talks to the engine, makes the files and says how it went.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -12,6 +13,7 @@ export interface FileActionState {
   save: string;
   load: string;
   pytorch: string;
+  onnx: string;
   predictions: string;
 }
 
@@ -34,7 +36,7 @@ export class CpFilePanel extends LitElement {
   ];
 
   /** Why each action is off ('' when it is on). */
-  @property({ attribute: false }) blocked: FileActionState = { save: '', load: '', pytorch: '', predictions: '' };
+  @property({ attribute: false }) blocked: FileActionState = { save: '', load: '', pytorch: '', onnx: '', predictions: '' };
   @property({ type: Boolean }) includeOptimizer = true;
   /** What is being done now ('' when idle): the buttons wait. */
   @property() busy = '';
@@ -50,6 +52,7 @@ export class CpFilePanel extends LitElement {
     const why = [
       b.save && html`<span>Save weights: <b>${b.save}</b></span>`,
       b.pytorch && html`<span>Export PyTorch: <b>${b.pytorch}</b></span>`,
+      b.onnx && html`<span>Export ONNX: <b>${b.onnx}</b></span>`,
       b.predictions && html`<span>Export predictions: <b>${b.predictions}</b></span>`,
     ].filter(Boolean);
     return html`<div class="panel" role="region" aria-label="Save, load and export">
@@ -64,15 +67,18 @@ export class CpFilePanel extends LitElement {
         <button ?disabled=${!!b.load || !!this.busy} title=${b.load || 'Open a .safetensors checkpoint (or drop one on the page)'}
           @click=${this.#pick}>Load weights</button>
         <input id="file" type="file" accept=".safetensors" aria-label="Load weights" hidden @change=${this.#chosen} />
-        <button ?disabled=${!!b.pytorch || !!this.busy} aria-describedby="file-why" title=${b.pytorch || 'Download model.py (and the weights, when a network is built)'}
+        <button ?disabled=${!!b.pytorch || !!this.busy} aria-describedby="file-why" title=${b.pytorch || 'Download a zip: model.py, train.py, README.md (and the weights, when a network is built)'}
           @click=${() => this.#act('export-pytorch')}>Export PyTorch</button>
+        <button ?disabled=${!!b.onnx || !!this.busy} aria-describedby="file-why" title=${b.onnx || 'Download the trained network as <design>.onnx (opset 13)'}
+          @click=${() => this.#act('export-onnx')}>Export ONNX</button>
         <button ?disabled=${!!b.predictions || !!this.busy} aria-describedby="file-why" title=${b.predictions || 'Download the test-set class probabilities'}
           @click=${() => this.#act('export-predictions')}>Export predictions</button>
       </div>
       <p class="why" id="file-why">${why.length ? why.map((w, i) => html`${i ? html`<br />` : nothing}${w}`) : nothing}</p>
       <p class="note">Load weights also takes a <code>.safetensors</code> file dropped anywhere on the page; the network,
-        its training settings and its step come with it (Undo brings your design back). Export PyTorch downloads
-        <code>model.py</code> and, when a network is built, its weights (a second download). Export predictions writes the
+        its training settings and its step come with it (Undo brings your design back). Export PyTorch downloads a zip
+        of <code>model.py</code>, <code>train.py</code> (the same training, on one GPU or many) and, when a network is built, its
+        weights; Export ONNX writes the trained network for onnxruntime and other runtimes. Export predictions writes the
         test-set probabilities; <code>tools/check-pytorch-export.py</code> compares them with what PyTorch computes from model.py.</p>
       <p class="note" role="status" aria-label="Recovery copy">${this.keptStep === null
         ? 'No copy of the weights is kept yet (one is taken at each epoch end and pause, for recovery after a crash).'

@@ -9,7 +9,7 @@ import type { DigitSamples } from '../components/cp-digit-grid';
 import type { InspectController } from './inspect-controller';
 import type { TrainingController } from './training-controller';
 
-/** Test hooks, installed on `window.__convplayDebug` only when the page URL has `?debug=1`. */
+/** Test hooks, installed on `window.__convplayDebug` only in the test build and when the page URL has `?debug=1`. */
 export interface ConvplayDebug {
   /** Destroys the worker's GPUDevice (as a driver reset would); the worker recovers. */
   loseDevice(): Promise<void>;
@@ -56,7 +56,8 @@ export class EngineController implements ReactiveController {
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
     });
-    if (new URLSearchParams(window.location.search).get('debug') === '1') {
+    // The production build drops this branch: MODE is replaced by a constant at build time.
+    if (import.meta.env.MODE === 'test' && new URLSearchParams(window.location.search).get('debug') === '1') {
       const hooks: ConvplayDebug = {
         loseDevice: async () => void (await client.request({ type: 'debug', action: 'lose-device' })),
         crashWorker: async () => void (await client.request({ type: 'debug', action: 'crash' })),

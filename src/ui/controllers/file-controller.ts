@@ -3,7 +3,7 @@
 // memory after a crash. It says what it is doing (busy), how it went (done / error) and why an action
 // is off (blocked); <cp-app> renders that in <cp-file-panel>.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ExportError, predictionsToSafetensors, toPyTorch } from '../../export';
+import { ExportError, fromSafetensors, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, type ZipEntry } from '../../export';
 import { fmt, type ConvplayDocument } from '../../model';
 import type { FileActionState } from '../components/cp-file-panel';
 import { bytesLabel } from '../components/cp-layer-inspector';
@@ -80,6 +80,7 @@ export class FileController implements ReactiveController {
       save: noGpu || notBuilt,
       load: noGpu || (t.phase === 'building' ? 'wait for the network to be built.' : ''),
       pytorch,
+      onnx: noGpu || notBuilt || (t.needsBuild(doc) ? 'the design changed since the network was built (Train, then export).' : ''),
       predictions: noGpu || notBuilt || running,
     };
   }
@@ -112,6 +113,8 @@ export class FileController implements ReactiveController {
         return this.#saveWeights();
       case 'export-pytorch':
         return this.#exportPyTorch();
+      case 'export-onnx':
+        return this.#exportOnnx();
       case 'export-predictions':
         return this.#exportPredictions();
       default:
@@ -134,24 +137,45 @@ export class FileController implements ReactiveController {
   }
 
   async #exportPyTorch(): Promise<void> {
-    this.#fileStart('Writing model.py…');
+    this.#fileStart('Writing model.py and train.py…');
     const stem = this.#designName();
     const weightsFile = `${stem}.safetensors`;
+    const zipName = `${stem}-pytorch.zip`;
     try {
-      const py = toPyTorch(this.#host.design.doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` });
-      download(py, 'model.py', 'text/x-python');
+      const doc = this.#host.design.doc;
+      const files: ZipEntry[] = [
+        { name: 'model.py', data: toPyTorch(doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` }) },
+        { name: 'train.py', data: toTrainScript(doc, { weightsFile }) },
+      ];
       const t = this.#host.training;
-      if (t.built && !t.needsBuild(this.#host.design.doc)) {
-        const k = await t.exportCheckpoint(false);
-        download(k.bytes, weightsFile);
-        this.done = `Downloaded model.py and ${weightsFile} (weights at step ${fmt(k.step)}): python model.py loads them.`;
+      const trained = t.built && !t.needsBuild(doc) ? await t.exportCheckpoint(false) : undefined;
+      if (trained) files.push({ name: weightsFile, data: trained.bytes });
+      files.push({ name: 'README.md', data: pytorchReadme(doc, trained ? { weights: weightsFile } : {}) });
+      download(zip(files), zipName, 'application/zip');
+      if (trained) {
+        this.done = `Downloaded ${zipName}: model.py, train.py, README.md and ${weightsFile} (weights at step ${fmt(trained.step)}). python train.py trains it further; torchrun --nproc_per_node=N train.py on N GPUs.`;
       } else {
         this.done = t.built
-          ? 'Downloaded model.py. The design changed since the network was built, so its weights are not included (Train, then export again).'
-          : 'Downloaded model.py (untrained: PyTorch initialises the weights; train here and export again to include them).';
+          ? `Downloaded ${zipName} (model.py, train.py, README.md). The design changed since the network was built, so its weights are not included (Train, then export again).`
+          : `Downloaded ${zipName} (model.py, train.py, README.md; untrained: train.py starts from the weights convplay would start from).`;
       }
     } catch (err) {
       this.#fileFail(err instanceof ExportError ? new Error(`Export PyTorch: ${err.message}`) : err);
+    } finally {
+      this.#finish();
+    }
+  }
+
+  async #exportOnnx(): Promise<void> {
+    this.#fileStart('Writing the ONNX model…');
+    try {
+      const k = await this.#host.training.exportCheckpoint(false);
+      const ckpt = fromSafetensors(k.bytes);
+      const name = `${this.#designName()}.onnx`;
+      download(toOnnx(ckpt.doc, ckpt.tensors, { source: `convplay (${window.location.origin}${window.location.pathname})` }), name);
+      this.done = `Downloaded ${name} (ONNX opset 13, weights at step ${fmt(k.step)}): input "input" [N, ${ckpt.doc.spec.input.C}, ${ckpt.doc.spec.input.H}, ${ckpt.doc.spec.input.W}] normalised as in training, outputs "logits" and "probabilities".`;
+    } catch (err) {
+      this.#fileFail(err instanceof ExportError ? new Error(`Export ONNX: ${err.message}`) : err);
     } finally {
       this.#finish();
     }
