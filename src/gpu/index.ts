@@ -1,3 +1,4 @@
+export * from './adapter-profile';
 export * from './device';
 export * from './buffer-pool';
 export * from './kernel-spec';
