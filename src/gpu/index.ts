@@ -5,3 +5,4 @@ export * from './kernel-spec';
 export * from './params';
 export * from './pipeline-cache';
 export * from './gpu';
+export * from './timer';
