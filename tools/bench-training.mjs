@@ -197,7 +197,9 @@ function runTimeoutS(peer, batch, o) {
   // Pessimistic seconds per sample (several times the rates in PERFORMANCE-NOTES.md, for a busy machine).
   const sPerSample = { convplay: 0.05, 'tfjs-webgpu': 0.3, 'tfjs-wasm': 0.03, 'tfjs-webgl': 0.15, 'tfjs-cpu': 0.5 }[peer];
   const evaluation = peer === 'convplay' ? evalRepeats(o) * 150 : 0;
-  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample + evaluation);
+  // convplay's per-layer GPU times: a second build of the network's pipelines in the page, then 5 runs of a step.
+  const layerTimes = peer === 'convplay' ? 120 + 5 * batch * sPerSample : 0;
+  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample + evaluation + layerTimes);
 }
 
 /** Test-set evaluations timed per convplay run. */
