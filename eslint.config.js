@@ -64,6 +64,6 @@ export default tseslint.config(
   ...layer('worker', ['train', 'engine', 'data', 'kernels', 'gpu', 'export', 'model', 'util'], 'worker/ owns the GPU and never imports the UI'),
   ...layer('ui', ['model', 'export', 'worker', 'util'], 'ui/ talks to the engine only through worker/protocol and worker/engine-client', { extra: [workerInside] }),
   ...layer('harness', ['model', 'export', 'worker', 'util'], 'harness/ pages drive the worker as the UI does', { extra: [workerInside] }),
-  ...layer('bench', ['model', 'worker', 'data', 'gpu', 'kernels', 'util'], 'bench/ pages measure the app and its peers'),
+  ...layer('bench', ['model', 'worker', 'train', 'engine', 'data', 'gpu', 'kernels', 'util'], 'bench/ pages measure the app and its peers'),
   ...layer('testing', ['gpu', 'kernels', 'engine', 'model', 'reference', 'util'], 'testing/ helps tests'),
 );

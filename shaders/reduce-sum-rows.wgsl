@@ -1,6 +1,10 @@
 // reduce-sum-rows: out[j] = Σ_{s < R} inp[offset + s·stride + j] for j < L, f32 (out overwritten).
 // Adds the per-split partial sums of conv2d-grad-weight.wgsl into dW and dB, and gives a dense layer's
 // bias gradient (column sums of dy [batch, out]: offset 0, stride = L = out, R = batch).
+// Outputs j ≥ split are stored `gap` floats further on: a conv layer's filter and bias gradients, which
+// lie apart in the flat gradient buffer (each tensor starts on a 256-byte boundary), come from one
+// dispatch bound to the range spanning both (split = K·CRS, gap = the padding between them; else
+// split = L, gap = 0).
 // Bindings: 0 params, 1 inp (read), 2 out (read_write).
 // One thread per output element, walking down its column: reads of neighbouring threads are
 // neighbouring floats, and the row count is small (splits or a batch), so no tree reduction is needed.
@@ -10,6 +14,8 @@ struct Params {
   L: u32,
   stride: u32,
   offset: u32,
+  split: u32,
+  gap: u32,
 }
 
 override WG: u32 = 64;
@@ -30,5 +36,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     sum += inp[i];
     i += params.stride;
   }
-  out[j] = sum;
+  out[j + select(0u, params.gap, j >= params.split)] = sum;
 }

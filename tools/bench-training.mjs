@@ -197,7 +197,9 @@ function runTimeoutS(peer, batch, o) {
   // Pessimistic seconds per sample (several times the rates in PERFORMANCE-NOTES.md, for a busy machine).
   const sPerSample = { convplay: 0.05, 'tfjs-webgpu': 0.3, 'tfjs-wasm': 0.03, 'tfjs-webgl': 0.15, 'tfjs-cpu': 0.5 }[peer];
   const evaluation = peer === 'convplay' ? evalRepeats(o) * 150 : 0;
-  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample + evaluation);
+  // convplay's per-layer GPU times: a second build of the network's pipelines in the page, then 5 runs of a step.
+  const layerTimes = peer === 'convplay' ? 120 + 5 * batch * sPerSample : 0;
+  return Math.round(120 + (o.steps[peer] + o.warmup[peer]) * batch * sPerSample + evaluation + layerTimes);
 }
 
 /** Test-set evaluations timed per convplay run. */
@@ -295,6 +297,7 @@ function report(o, env, chromiumVersion, runs, fullEpoch) {
         if (evals.length) c.evaluate_ms = stats(evals);
         c.test_accuracy_after_timed_steps = first.testAccuracy;
         if (fullEpoch && fullEpoch.batch === batch) c.full_epoch = fullEpoch;
+        if (first.layerTimes) c.layer_gpu_ms = first.layerTimes;
       }
       configurations.push(c);
     }
@@ -328,6 +331,14 @@ function report(o, env, chromiumVersion, runs, fullEpoch) {
     console.log('convplay extras:\n');
     const rows = cp.map((c) => [String(c.batch), c.evaluate_ms ? `${fmt(c.evaluate_ms.median, 0)} (${fmt(c.evaluate_ms.min, 0)}–${fmt(c.evaluate_ms.max, 0)})` : '—', c.peak_gpu_bytes_live ? `${fmt(c.peak_gpu_bytes_live / 2 ** 20)} MiB` : '—', c.full_epoch?.ok ? `${c.full_epoch.development_subset ? `DEVELOPMENT (${c.full_epoch.images} images): ` : ''}${fmt(c.full_epoch.trainMs / 1000)} s (+ ${fmt(c.full_epoch.evalMs / 1000)} s eval), ${fmt(c.full_epoch.samplesPerSecond)} samples/s, test acc ${c.full_epoch.testAccuracy.toFixed(4)}` : c.full_epoch ? `failed: ${c.full_epoch.error}` : 'not run']);
     console.log(markdownTable(['batch', 'evaluate 10,000 test images, ms', 'peak GPU memory (pool)', 'full epoch, 60,000 images'], rows, ['r', 'r', 'r', 'l']));
+    // Per-layer GPU time of one step (first run of each batch): which layer costs the time.
+    for (const c of cp.filter((c) => c.layer_gpu_ms)) {
+      const t = c.layer_gpu_ms;
+      const total = t.layers.reduce((s, l) => s + l.forwardMs + l.backwardMs, 0);
+      const rows = t.layers.map((l) => [l.layerId, fmt(l.forwardMs, 2), fmt(l.backwardMs, 2), fmt(l.forwardMs + l.backwardMs, 2), `${fmt((100 * (l.forwardMs + l.backwardMs)) / total, 0)}%`]);
+      console.log(`\nbatch ${c.batch}, GPU ms per step by layer (${t.method === 'timestamps' ? 'timestamp queries' : 'each layer submitted alone'}, ${t.profile} profile, ${t.repeats} runs each):\n`);
+      console.log(markdownTable(['layer', 'forward', 'backward', 'GPU ms / step', 'share'], [...rows, ['total', '', '', fmt(total, 2), '100%']], ['l']));
+    }
     const a = cp[0].adapter;
     if (a) console.log(`\nadapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isSoftware ? ' (software)' : ''}`);
   }

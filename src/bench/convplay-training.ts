@@ -5,6 +5,7 @@
 import { getPreset, newTrainConfig, type TrainConfig } from '../model';
 import type { MemoryReport, WorkerEvent } from '../worker/protocol';
 import { EngineClient } from '../worker/engine-client';
+import { profileLayers } from './layer-profile';
 import type { TrainingOptions, TrainingResult } from './types';
 
 type Log = (line: string) => void;
@@ -28,6 +29,17 @@ const isPaused = (e: WorkerEvent): e is Extract<WorkerEvent, { type: 'paused' }>
 const isEpochEnd = (e: WorkerEvent): e is Extract<WorkerEvent, { type: 'epoch-end' }> => e.type === 'epoch-end';
 
 export async function benchConvplay(o: TrainingOptions, log: Log): Promise<TrainingResult> {
+  const result = await benchWorker(o, log);
+  const repeats = o.layerRepeats ?? 5;
+  if (repeats <= 0) return result;
+  // Per-layer GPU time, after the worker (and its device) is gone.
+  const layerTimes = await profileLayers(o.batch, repeats);
+  const total = layerTimes.layers.reduce((t, l) => t + l.forwardMs + l.backwardMs, 0);
+  log(`convplay GPU ms per step by layer (${layerTimes.method}, ${layerTimes.profile} profile): ${layerTimes.layers.map((l) => `${l.layerId} ${(l.forwardMs + l.backwardMs).toFixed(1)}`).join(', ')}; total ${total.toFixed(1)}`);
+  return { ...result, layerTimes };
+}
+
+async function benchWorker(o: TrainingOptions, log: Log): Promise<TrainingResult> {
   const t0 = performance.now();
   const client = new EngineClient();
   const notes: string[] = [];

@@ -15,6 +15,16 @@ export interface TrainingOptions {
   subset?: number;
   /** convplay only: time the test-set evaluation this many times. */
   evalRepeats?: number;
+  /** convplay only: runs of each layer's dispatches timed for the per-layer GPU times (0: none; default 5). */
+  layerRepeats?: number;
+}
+
+/** GPU ms per training step of each layer's forward and backward dispatches (engine/layer-times.ts). */
+export interface LayerTimes {
+  method: 'timestamps' | 'submit';
+  profile: 'software' | 'hardware';
+  repeats: number;
+  layers: { layerId: string; forwardMs: number; backwardMs: number }[];
 }
 
 export interface TrainingResult {
@@ -44,6 +54,8 @@ export interface TrainingResult {
   testAccuracy?: number;
   /** convplay --full-epoch: one real epoch of 60,000 images (training only, and with its evaluation). */
   fullEpoch?: { images: number; steps: number; trainMs: number; totalMs: number; evalMs: number; testAccuracy: number; samplesPerSecond: number };
+  /** convplay: per-layer GPU time of one training step. */
+  layerTimes?: LayerTimes;
   /** TF.js: tf.memory() after the run. */
   tfMemory?: { numBytes: number; numTensors: number; numBytesInGPU?: number };
 }

@@ -2,7 +2,8 @@
 // the loss computed by the same engine, on tiny nets that use every kind of layer.
 import { describe, expect, it } from 'vitest';
 import { newLayer, type LayerSpec, type NetworkSpec } from '../model';
-import { testGpu } from '../testing/gpu';
+import { PROFILES, testGpu } from '../testing/gpu';
+import type { ProfileKind } from '../gpu';
 import { Prng } from '../util/prng';
 import { Network } from './network';
 import { STATS_SLOT_BYTES, decodeStats } from '../kernels/softmax-cross-entropy';
@@ -41,8 +42,8 @@ const pooledNet = spec({ C: 1, H: 8, W: 8 }, [
 
 const mlp = spec({ C: 1, H: 4, W: 4 }, [{ ...newLayer('dense', 'd1'), units: 16, activation: 'relu' }, { ...newLayer('dense', 'd2'), units: 10 }]);
 
-async function gradientCheck(s: NetworkSpec, N: number, seed: number, fuse = true) {
-  const gpu = await testGpu();
+async function gradientCheck(profile: ProfileKind, s: NetworkSpec, N: number, seed: number, fuse = true) {
+  const gpu = await testGpu(profile);
   const net = Network.create(gpu, s, seed);
   const plan = await net.plan({ N, train: true, input: { kind: 'direct' }, seed, fuse });
   const r = new Prng(seed + 1);
@@ -86,28 +87,30 @@ async function gradientCheck(s: NetworkSpec, N: number, seed: number, fuse = tru
   return { worst, checked };
 }
 
-describe('whole-network gradients vs finite differences of the loss', () => {
+// Both kernel families (the hardware one forced on SwiftShader: workgroup-tiled GEMMs whose gradient
+// passes read through the fused pool and ReLU).
+describe.each(PROFILES)('whole-network gradients vs finite differences of the loss (%s profile)', (profile: ProfileKind) => {
   it('conv (tanh, stride 2, no bias) + avg-pool + batch norm + leaky ReLU + fused ReLU + overlapping max-pool + dense', async () => {
-    const { checked } = await gradientCheck(convNet, 3, 11);
+    const { checked } = await gradientCheck(profile, convNet, 3, 11);
     expect(checked).toBeGreaterThan(20);
   });
   it('1×1 conv + global average pool head, batch 1', async () => {
-    await gradientCheck(headNet, 1, 5);
+    await gradientCheck(profile, headNet, 1, 5);
   });
   it('conv + ReLU + max-pool and conv + max-pool, each pool fused into its conv', async () => {
     // (A seed whose probes stay off the max-pool's and ReLU's kinks: finite differences across a kink
     // disagree with any exact gradient, fused or not.)
     const SEED = 3;
-    const gpu = await testGpu();
+    const gpu = await testGpu(profile);
     const fused = Network.create(gpu, pooledNet, 1).nodes(true);
     expect(fused.map((n) => `${n.op}${n.op === 'conv2d' && n.pool ? '+pool' : ''}`)).toEqual(['conv2d+pool', 'conv2d+pool', 'flatten', 'dense']);
     // The same check on the unfused plan (separate pool nodes) must hold for the same draw.
-    const { checked } = await gradientCheck(pooledNet, 2, SEED, true);
-    await gradientCheck(pooledNet, 2, SEED, false);
+    const { checked } = await gradientCheck(profile, pooledNet, 2, SEED, true);
+    await gradientCheck(profile, pooledNet, 2, SEED, false);
     expect(checked).toBeGreaterThan(10);
   });
   it('MLP with fused ReLU', async () => {
-    await gradientCheck(mlp, 4, 3);
+    await gradientCheck(profile, mlp, 4, 3);
   });
 });
 

@@ -55,6 +55,8 @@ export class Plan {
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
   #ops: BuiltOp[] = [];
+  /** The layer each op serves (its node's layerId), for per-layer listings and timings. */
+  #opLayers: string[] = [];
   #owned: Tensor[] = [];
   #ownedBuffers: GPUBuffer[] = [];
   #gpu: Gpu;
@@ -145,6 +147,7 @@ export class Plan {
       const node = nodes[i]!;
       const ctx: OpContext = { gpu, N, train: o.train, store, ...o.declared[i]! };
       plan.#ops.push(await buildOp({ ...ctx, seed: o.seed }, node, bufs[i]!));
+      plan.#opLayers.push(node.layerId);
       for (const id of node.outputOf) plan.outputs.set(id, ys[i]!);
     }
     return plan;
@@ -158,6 +161,18 @@ export class Plan {
   /** Gather, forward, loss, backward: everything of a training step but the optimizer. */
   stepParts(): Encodable[] {
     return [...this.forwardParts(), this.loss!, ...[...this.#ops].reverse().flatMap((op) => op.backward)];
+  }
+
+  /**
+   * stepParts() cut by what each piece serves: 'gather', each layer's forward, 'loss', each layer's
+   * backward (in that order; empty pieces left out). For `npm run plan` and per-layer GPU time.
+   */
+  stepSegments(): { layerId: string; phase: 'forward' | 'backward'; parts: Encodable[] }[] {
+    const seg = (layerId: string, phase: 'forward' | 'backward', parts: Encodable[]) => ({ layerId, phase, parts });
+    const fwd = this.#ops.map((op, i) => seg(this.#opLayers[i]!, 'forward', op.forward));
+    const bwd = this.#ops.map((op, i) => seg(this.#opLayers[i]!, 'backward', op.backward)).reverse();
+    const all = [...(this.gather ? [seg('gather', 'forward', [this.gather])] : []), ...fwd, seg('loss', 'forward', [this.loss!]), ...bwd];
+    return all.filter((s) => s.parts.length > 0);
   }
 
   /** Rewrites the per-step uniforms: which batch to gather, which stats slot (overwritten, or added
@@ -175,6 +190,7 @@ export class Plan {
     for (const t of this.#owned) disposeTensor(this.#gpu, t);
     for (const b of this.#ownedBuffers) this.#gpu.release(b);
     this.#ops = [];
+    this.#opLayers = [];
     this.#owned = [];
     this.#ownedBuffers = [];
   }

@@ -1,13 +1,17 @@
 // Why: one place acquires the GPU. It reports what the adapter is and can do, explains in plain
 // words what to do when WebGPU is missing, and turns a lost device into an event the rest can act on.
+import { detectSoftware } from './adapter-profile';
 
 export interface AdapterSummary {
   vendor: string;
   architecture: string;
   device: string;
   description: string;
-  /** True when the adapter is a software rasteriser (SwiftShader): tiling strategies differ. */
+  /** True when the adapter is a software rasteriser (SwiftShader), for display; kernels read the
+   *  profile (adapter-profile.ts), which tests and `?profile=` can force. */
   isSoftware: boolean;
+  /** The browser's own word that this is its fallback (software) adapter, where it says so. */
+  isFallbackAdapter?: boolean;
   features: string[];
 }
 
@@ -49,14 +53,14 @@ export interface DeviceLostInfo {
   message: string;
 }
 
-function summarise(info: GPUAdapterInfo, features: Iterable<string>): AdapterSummary {
-  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+function summarise(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }, features: Iterable<string>): AdapterSummary {
   return {
     vendor: info.vendor,
     architecture: info.architecture,
     device: info.device,
     description: info.description,
-    isSoftware: text.includes('swiftshader') || text.includes('llvmpipe') || text.includes('software'),
+    isSoftware: detectSoftware(info),
+    ...(info.isFallbackAdapter !== undefined && { isFallbackAdapter: info.isFallbackAdapter }),
     features: [...features].sort(),
   };
 }

@@ -1,6 +1,7 @@
 // Why: the one object the engine talks to for GPU work. It owns the device, the buffer pool and the
 // pipeline cache; it alone creates bind groups, writes uniforms and submits (DESIGN.md layering rule 2).
 import { BufferPool } from './buffer-pool';
+import { computeProfile, type AdapterProfile, type ProfileKind } from './adapter-profile';
 import { acquireDevice, type AcquiredDevice, type AdapterSummary, type DeviceLostInfo, type GpuLimits } from './device';
 import type { KernelSpec, Overrides } from './kernel-spec';
 import { packParams, paramsByteSize, type ParamsLayout, type ParamsValues } from './params';
@@ -76,16 +77,19 @@ export class Gpu {
   readonly device: GPUDevice;
   readonly adapter: AdapterSummary;
   readonly limits: GpuLimits;
+  /** Which kernel family this device gets (computed once; forceable), read by the kernel strategies. */
+  readonly profile: AdapterProfile;
   readonly pool: BufferPool;
   readonly pipelines: PipelineCache;
   readonly lost: Promise<DeviceLostInfo>;
   #lostListeners = new Set<LostListener>();
   #isLost = false;
 
-  constructor(acquired: AcquiredDevice) {
+  constructor(acquired: AcquiredDevice, profile?: ProfileKind) {
     this.device = acquired.device;
     this.adapter = acquired.adapter;
     this.limits = acquired.limits;
+    this.profile = computeProfile({ info: acquired.adapter, features: acquired.adapter.features, limits: acquired.limits }, profile);
     this.lost = acquired.lost;
     this.pool = new BufferPool(this.device, this.limits.maxBufferSize);
     this.pipelines = new PipelineCache(this.device, this.limits);
@@ -95,8 +99,9 @@ export class Gpu {
     });
   }
 
-  static async create(gpu?: GPU | null): Promise<Gpu> {
-    return new Gpu(gpu === undefined ? await acquireDevice() : await acquireDevice(gpu));
+  /** Acquires a device; `profile` forces the kernel family (else detected, or as the page asks). */
+  static async create(gpu?: GPU | null, profile?: ProfileKind): Promise<Gpu> {
+    return new Gpu(gpu === undefined ? await acquireDevice() : await acquireDevice(gpu), profile);
   }
 
   get isLost(): boolean {

@@ -22,6 +22,8 @@ export interface KernelSpec<L extends ParamsLayout = ParamsLayout, O extends Ove
   workgroupSize(o: O): readonly [number, number, number];
   /** Bytes of var<workgroup> memory for given overrides (checked against device limits). */
   workgroupBytes?(o: O): number;
+  /** Accumulators one thread keeps for given overrides (register pressure; reported by `npm run plan`). */
+  accumulators?(o: O): number;
 }
 
 export function defineKernel<L extends ParamsLayout, O extends Overrides>(spec: KernelSpec<L, O>): KernelSpec<L, O> {

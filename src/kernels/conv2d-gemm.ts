@@ -8,7 +8,8 @@ import padSource from '../../shaders/conv2d-pad.wgsl?raw';
 import transposeSource from '../../shaders/conv2d-transpose-weights.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Encodable, type Gpu } from '../gpu';
 import { bindWithPlaceholders } from './owned-kernel';
-import { convTile, gemmTile, type ConvTile } from './conv2d';
+import { convTile, type ConvTile } from './conv2d';
+import { gemmTileFor } from './conv2d-strategy';
 
 const WG = 64;
 
@@ -50,6 +51,7 @@ export const conv2dGemmSpec = defineKernel({
   ],
   overrides: { HAS_BIAS: 0, RELU: 0, POOL: 0, RK: 4, TP: 4, WGX: 16, WGY: 4 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
+  accumulators: (o) => 16 * o.RK * o.TP,
 });
 
 const ceil4 = (v: number) => Math.ceil(v / 4) * 4;
@@ -150,7 +152,7 @@ export async function convGemm(gpu: Gpu, a: ConvGemmArgs): Promise<KernelGroup> 
   const tab = gpu.upload(tapTable(a.C, a.FH, a.FW, a.D, pad.Hp, pad.Wp), `${a.name}:tab`);
   const NPIX = a.N * a.OH * a.OW;
   const blocks = Math.ceil(NPIX / 4);
-  const t = convTile(a.K, blocks, a.tile, gemmTile(gpu.adapter.isSoftware));
+  const t = convTile(a.K, blocks, a.tile, gemmTileFor(gpu));
   if (a.pool && (a.OH % 2 !== 0 || a.OW % 2 !== 0)) throw new Error(`${a.name}: a fused 2×2 max-pool needs an even output size, got ${a.OH}×${a.OW}`);
   const p = await gpu.prepare(conv2dGemmSpec, { HAS_BIAS: a.b ? 1 : 0, RELU: a.relu ? 1 : 0, POOL: a.pool ? 1 : 0, RK: t.blocks, TP: t.quads, WGX: t.WGX, WGY: t.WGY });
   const groups: [number, number, number] = [Math.ceil(blocks / (t.quads * t.WGX)), Math.ceil(KOp / 4 / (t.blocks * t.WGY)), 1];

@@ -3,7 +3,9 @@
 import source from '../../shaders/conv2d-grad-input.wgsl?raw';
 import { defineKernel, type BoundKernel, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
 import { convGemm } from './conv2d-gemm';
-import { conv2dRows, useRows } from './conv2d-rows';
+import { conv2dIgemmGradInput } from './conv2d-igemm';
+import { conv2dRows } from './conv2d-rows';
+import { convVariant, type ConvVariant } from './conv2d-strategy';
 import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
 
 export const conv2dGradInputSpec = defineKernel({
@@ -28,12 +30,13 @@ export interface Conv2dGradInputArgs extends Conv2dShape {
   dx: BufferBinding;
   tile?: Partial<ConvTile>;
   /**
-   * 'gemm' (default where it applies: stride 1, padding ≤ D·(F − 1)): the forward GEMM (conv2d-gemm.wgsl)
+   * 'igemm' (default on the hardware profile): conv2d-igemm-grad-input.wgsl, any stride, no copies;
+   * 'gemm' (software default where it applies: stride 1, padding ≤ D·(F − 1)): the forward GEMM (conv2d-gemm.wgsl)
    * on the padded dy with flipped filters; 'direct': conv2d-grad-input.wgsl (any stride); 'rows'
    * (default on a software adapter for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation,
    * filters ≤ 5×5): conv2d-rows.wgsl, filter rows slid over dy in registers.
    */
-  variant?: 'gemm' | 'direct' | 'rows';
+  variant?: ConvVariant;
 }
 
 /** dx = ∂L/∂x of y = conv(x, w), given dy = ∂L/∂y. */
@@ -43,9 +46,11 @@ export async function conv2dGradInput(gpu: Gpu, a: Conv2dGradInputArgs): Promise
   const D = a.dilation;
   const [PH, PW] = [D * (a.FH - 1) - a.PH, D * (a.FW - 1) - a.PW];
   const gemmFits = a.S === 1 && PH >= 0 && PW >= 0;
-  if (useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
-  if (a.variant === 'gemm' && !gemmFits) throw new Error('conv2d-grad-input: the gemm variant needs stride 1 and padding ≤ dilation·(filter − 1)');
-  if ((a.variant ?? 'gemm') === 'gemm' && gemmFits) {
+  const variant = convVariant(gpu, 'grad-input', a.variant, a);
+  if (variant === 'igemm') return conv2dIgemmGradInput(gpu, a);
+  if (variant === 'rows') return conv2dRows(gpu, { ...a, mode: 'grad-input', x: a.dy, y: a.dx, OH: pv.OH, OW: pv.OW });
+  if (variant === 'gemm' && !gemmFits) throw new Error('conv2d-grad-input: the gemm variant needs stride 1 and padding ≤ dilation·(filter − 1)');
+  if (variant === 'gemm') {
     return convGemm(gpu, {
       x: a.dy, w: a.w, y: a.dx, N: a.N, C: a.K, H: pv.OH, W: pv.OW, K: a.C, FH: a.FH, FW: a.FW, S: 1, D, PH, PW, OH: a.H, OW: a.W,
       flip: true, tile: a.tile, name: 'conv2d-grad-input',

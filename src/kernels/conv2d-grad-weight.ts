@@ -4,10 +4,11 @@
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
 import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
-import { checkConvShape, convParams, convParamValues, convTile, gemmGradWeightTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { conv2dIgemmGradWeight } from './conv2d-igemm';
+import { convVariant, gemmGradWeightTileFor, gradWeightTargetThreads, type ConvVariant } from './conv2d-strategy';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';
 import { convGradFromSplits } from './reduce-sum-rows';
-import { useRows } from './conv2d-rows';
 import { conv2dRowsGradWeight } from './conv2d-rows-grad-weight';
 
 export const conv2dGradWeightSpec = defineKernel({
@@ -36,6 +37,7 @@ export const conv2dGemmGradWeightSpec = defineKernel({
   ],
   overrides: { HAS_BIAS: 0, ALIGNED: 1, RK: 4, TJ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
+  accumulators: (o) => 16 * o.RK * o.TJ,
 });
 
 export interface Conv2dGradWeightArgs extends Conv2dShape {
@@ -51,34 +53,30 @@ export interface Conv2dGradWeightArgs extends Conv2dShape {
   /** Batch splits (default: enough threads for a many-core adapter, at most N). */
   splits?: number;
   /**
-   * 'gemm' (default): conv2d-gemm-grad-weight.wgsl on a zero-padded copy of x with tap and pixel tables
+   * 'igemm' (default on the hardware profile): conv2d-igemm-grad-weight.wgsl, no copies;
+   * 'gemm' (software default): conv2d-gemm-grad-weight.wgsl on a zero-padded copy of x with tap and pixel tables
    * (no masks in the loop); 'direct': conv2d-grad-weight.wgsl (masks in the loop, no copy); 'rows'
    * (default on a software adapter for C ≤ ROWS_MAX_CHANNELS where it applies: stride 1, no dilation, filters ≤ 5×5):
    * conv2d-rows-grad-weight.wgsl, the filter slid over input rows in registers, no copy.
    */
-  variant?: 'gemm' | 'direct' | 'rows';
+  variant?: ConvVariant;
   /** gemm: a zero-padded copy of x already made (padInput), e.g. by the forward pass. */
   padded?: PaddedInput;
 }
-
-/**
- * Threads wanted in flight across splits. A real GPU needs thousands; a CPU adapter (SwiftShader) is
- * busy with far fewer, and each extra split costs a partial sum written and added up: 13 splits instead
- * of 50 made the reference network's conv2 filter gradient 5% faster there (141 vs 148 ms).
- */
-const TARGET_THREADS = { gpu: 4096, cpu: 1024 };
 
 /** dw = ∂L/∂w (and db = ∂L/∂b) of y = conv(x, w) + b, given dy. */
 export async function conv2dGradWeight(gpu: Gpu, a: Conv2dGradWeightArgs): Promise<KernelGroup> {
   checkConvShape('conv2d-grad-weight', a);
   const pv = convParamValues(a);
-  const target = gpu.adapter.isSoftware ? TARGET_THREADS.cpu : TARGET_THREADS.gpu;
-  if (useRows(gpu, a.variant, a)) return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
+  const variant = convVariant(gpu, 'grad-weight', a.variant, a);
+  if (variant === 'igemm') return conv2dIgemmGradWeight(gpu, a);
+  const target = gradWeightTargetThreads(gpu);
+  if (variant === 'rows') return conv2dRowsGradWeight(gpu, { ...a, OH: pv.OH, OW: pv.OW, threads: target });
   const crs = a.C * a.FH * a.FW;
-  const gemm = (a.variant ?? 'gemm') === 'gemm';
+  const gemm = variant === 'gemm';
   // The direct kernel computes dB as a column of ones beside the taps; the GEMM sums dy beside them.
   const cols = crs + (a.db && !gemm ? 1 : 0);
-  const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? gemmGradWeightTile(gpu.adapter.isSoftware) : undefined);
+  const t = convTile(a.K, Math.ceil(cols / 4), a.tile, gemm ? gemmGradWeightTileFor(gpu) : undefined);
   const groupsXY: [number, number] = [Math.ceil(Math.ceil(cols / 4) / (t.quads * t.WGX)), Math.ceil(a.K / (4 * t.blocks * t.WGY))];
   const threadsPerSplit = groupsXY[0] * groupsXY[1] * t.WGX * t.WGY;
   const wantSplits = a.splits ?? Math.ceil(target / threadsPerSplit);

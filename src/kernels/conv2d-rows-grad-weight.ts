@@ -4,7 +4,8 @@
 import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, KernelLimitError, splitGrid, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
-import { checkRowsFit, hasSubgroups } from './conv2d-rows';
+import { checkRowsFit } from './conv2d-rows';
+import { rowsShareWindows } from './conv2d-strategy';
 import { bindWithPlaceholders } from './owned-kernel';
 import { convGradFromSplits } from './reduce-sum-rows';
 
@@ -43,8 +44,8 @@ export interface Conv2dRowsGradWeightArgs extends Conv2dShape {
  * K into a multiple of 4 blocks), and do on a software adapter, where a quad is one SIMD group (its lanes
  * consecutive invocations) and a broadcast costs less than the load it saves.
  */
-export function rowsGradWeightTile(K: number, software: boolean): { kb: number; shareX: boolean } {
-  if (software && K >= 16) {
+export function rowsGradWeightTile(K: number, shareWindows: boolean): { kb: number; shareX: boolean } {
+  if (shareWindows && K >= 16) {
     const quads = Math.ceil(K / 32);
     const kb = Math.ceil(K / (4 * quads));
     if (Math.ceil(K / kb) === 4 * quads) return { kb, shareX: true };
@@ -55,8 +56,8 @@ export function rowsGradWeightTile(K: number, software: boolean): { kb: number; 
 /** dw (and db) of a convolution that `rowsFit`: partial sums per split, then their sum. */
 export async function conv2dRowsGradWeight(gpu: Gpu, a: Conv2dRowsGradWeightArgs): Promise<KernelGroup> {
   checkRowsFit(conv2dRowsGradWeightSpec.name, a);
-  if (!hasSubgroups(gpu)) throw new KernelLimitError(`${conv2dRowsGradWeightSpec.name}: needs the 'subgroups' feature, which this device lacks (the gemm variant runs without it)`);
-  const { kb, shareX } = rowsGradWeightTile(a.K, gpu.adapter.isSoftware);
+  if (!gpu.profile.subgroups) throw new KernelLimitError(`${conv2dRowsGradWeightSpec.name}: needs the 'subgroups' feature, which this device lacks (the gemm variant runs without it)`);
+  const { kb, shareX } = rowsGradWeightTile(a.K, rowsShareWindows(gpu));
   const lanes = Math.ceil(a.K / kb) * a.C;
   const blocks = a.N * Math.ceil(a.OH / 4) * Math.ceil(a.OW / 4);
   const PER = Math.ceil(blocks / Math.max(1, Math.min(blocks, a.splits ?? Math.ceil(a.threads / lanes))));

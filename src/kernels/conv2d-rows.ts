@@ -5,6 +5,7 @@
 import source from '../../shaders/conv2d-rows.wgsl?raw';
 import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
 import type { Conv2dShape } from './conv2d';
+import { rowsFit } from './conv2d-strategy';
 import { bindWithPlaceholders } from './owned-kernel';
 
 export const conv2dRowsSpec = defineKernel({
@@ -32,31 +33,11 @@ const WG = 64;
  *  workgroup, 8.8–10 with 20, 32 or 64). */
 const STREAM_WG = 16;
 
-/** Most input channels (of the convolution as computed) for which the rows kernel is the default: above
- *  that the GEMM's 4-channel register tile is full and it wins (SwiftShader, batch 100: C = 2 rows
- *  116 ms vs GEMM 161 for the input gradient; C = 4 rows 153 vs 125). */
-export const ROWS_MAX_CHANNELS = 2;
-
-/** Where conv2d-rows applies: stride 1, no dilation, filters at most 5×5. */
-export const rowsFit = (s: Conv2dShape): boolean => s.S === 1 && s.dilation === 1 && s.FH <= 5 && s.FW <= 5;
+export { ROWS_MAX_CHANNELS, rowsFit, useRows } from './conv2d-strategy';
 
 export function checkRowsFit(name: string, s: Conv2dShape): void {
   if (!rowsFit(s)) throw new Error(`${name}: needs stride 1, no dilation and filters at most 5×5, got S=${s.S}, dilation ${s.dilation}, ${s.FH}×${s.FW}`);
 }
-
-/** The device has the 'subgroups' feature, which conv2d-rows-grad-weight.wgsl enables (its quads share loads). */
-export const hasSubgroups = (gpu: Gpu): boolean => gpu.adapter.features.includes('subgroups');
-
-/**
- * Whether a convolution pass asked for `variant` runs the rows kernels: when asked, or by default on a
- * software adapter (SwiftShader) with subgroups (for the filter gradient; one rule for all three passes
- * keeps the forward's padded copy, which only the GEMM gradient reads, consistent) where they fit and the
- * layer has at most ROWS_MAX_CHANNELS input channels. On a real GPU the GEMMs stay the default: on an
- * NVIDIA H100 (Dawn) the rows kernels made LeNet-5 (5×5, C = 1) train 17% slower and the
- * all-convolutional preset 2% faster.
- */
-export const useRows = (gpu: Gpu, variant: string | undefined, s: Conv2dShape): boolean =>
-  variant === 'rows' || (variant === undefined && gpu.adapter.isSoftware && hasSubgroups(gpu) && rowsFit(s) && s.C <= ROWS_MAX_CHANNELS);
 
 export interface Conv2dRowsArgs extends Conv2dShape {
   /** 'forward': x [N,C,H,W] → y [N,K,OH,OW] (+ b, ReLU); 'grad-input': x = dy [N,K,OH,OW] → y = dx [N,C,H,W]. */

@@ -1,13 +1,14 @@
 import { describe, it } from 'vitest';
 import { conv2dGradInputRef, conv2dGradWeightRef, conv2dRef } from '../reference/conv2d';
-import { maxPoolRef } from '../reference/pool';
+import { maxPoolGradRef, maxPoolRef } from '../reference/pool';
 import { expectClose, sumTolerance } from '../testing/allclose';
-import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
-import type { Encodable, Gpu } from '../gpu';
+import { f32Buffer, PROFILES, runAndRead, testGpu } from '../testing/gpu';
+import type { Encodable, Gpu, ProfileKind } from '../gpu';
 import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dArgs, type Conv2dShape } from './conv2d';
 import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
-import { conv2dGradWeight } from './conv2d-grad-weight';
+import { conv2dGradWeight, type Conv2dGradWeightArgs } from './conv2d-grad-weight';
+import { conv2dIgemm, conv2dIgemmGradInput, conv2dIgemmGradWeight } from './conv2d-igemm';
 import { conv2dRows, rowsFit } from './conv2d-rows';
 
 // f32 sums of `len` products of values in [-1, 1]: sumTolerance(len), len = C·FH·FW forward, K·FH·FW
@@ -41,12 +42,17 @@ export const convCases: (Conv2dShape & { label: string })[] = [
   { ...base, N: 2, C: 32, H: 14, W: 14, K: 64, PH: 1, PW: 1, label: 'network conv2: 3×3 32→64 P1 on 14×14' },
 ];
 
-describe('conv2d kernels vs reference', () => {
+// Both kernel families run every table: the software profile's register-tile kernels (each variant named,
+// and the default), and the hardware profile's workgroup-tiled implicit GEMMs (its default), forced here
+// on SwiftShader.
+describe.each(PROFILES)('conv2d kernels vs reference (%s profile)', (profile: ProfileKind) => {
+  const testGpu_ = () => testGpu(profile);
+  const hw = profile === 'hardware';
   for (const [i, s] of convCases.entries()) {
     const bias = i % 2 === 0;
     const relu = i % 3 === 1;
     it(`${s.label}: forward (bias=${bias}, relu=${relu}), grad-input, grad-weight (db=${!bias})`, async () => {
-      const gpu = await testGpu();
+      const gpu = await testGpu_();
       const r = new Prng(100 + i);
       const { OH, OW } = convOutSize(s);
       const nx = s.N * s.C * s.H * s.W;
@@ -64,7 +70,7 @@ describe('conv2d kernels vs reference', () => {
       const wantDx = conv2dGradInputRef(dy, w, s);
       // forward: every variant that takes this shape (rows: also with 1 and 3 output channels per thread).
       const rows: [Conv2dArgs['variant'], number?][] = [['rows'], ['rows', 1], ['rows', 3]];
-      const fwdVariants: [Conv2dArgs['variant'], number?][] = [['gemm'], ['direct'], ...(rowsFit(s) ? rows : [])];
+      const fwdVariants: [Conv2dArgs['variant'], number?][] = hw ? [[undefined]] : [['gemm'], ['direct'], ...(rowsFit(s) ? rows : [])];
       for (const [variant, kb] of fwdVariants) {
         const fwd = variant === 'rows' && kb
           ? await conv2dRows(gpu, { ...s, mode: 'forward', x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, kb, OH, OW })
@@ -74,7 +80,7 @@ describe('conv2d kernels vs reference', () => {
         gpu.clear(yb!);
       }
       // grad-input: every variant that takes this shape, and the default choice.
-      const giVariants: (Conv2dGradInputArgs['variant'])[] = [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsFit(s) ? ['rows' as const] : [])];
+      const giVariants: (Conv2dGradInputArgs['variant'])[] = hw ? [undefined] : [undefined, 'direct', ...(gemmGradInputFits(s) ? ['gemm' as const] : []), ...(rowsFit(s) ? ['rows' as const] : [])];
       for (const variant of giVariants) {
         const gi = await conv2dGradInput(gpu, { ...s, dy: dyb!, w: wb!, dx: dxb!, variant });
         expectClose(await runAndRead(gpu, [gi], dxb!, nx), wantDx, { ...sumTolerance(s.K * s.FH * s.FW), label: `dx ${variant ?? 'default'}` });
@@ -84,7 +90,8 @@ describe('conv2d kernels vs reference', () => {
 
       const want = conv2dGradWeightRef(x, dy, s);
       const t = sumTolerance(s.N * OH * OW);
-      for (const variant of ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])] as const) {
+      const gwVariants: Conv2dGradWeightArgs['variant'][] = hw ? [undefined] : ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])];
+      for (const variant of gwVariants) {
         const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
         expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw ${variant}` });
         if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: `db ${variant}` });
@@ -109,7 +116,11 @@ describe('conv2d kernels vs reference', () => {
       ['rows', (gpu, a) => conv2d(gpu, { ...a, variant: 'rows' })],
       ['rows, 3 channels per thread', (gpu, a) => conv2dRows(gpu, { ...a, mode: 'forward', kb: 3, OH, OW })],
     ];
-    const passes: Pass[] = [
+    const hwPasses: Pass[] = [
+      ['default (igemm)', (gpu, a) => conv2d(gpu, a)],
+      ['igemm, 256 threads', (gpu, a) => conv2dIgemm(gpu, { ...a, WGY: 16 })],
+    ];
+    const passes: Pass[] = hw ? hwPasses : [
       ['gemm', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm' })],
       ['gemm, small tile', (gpu, a) => conv2d(gpu, { ...a, variant: 'gemm', tile: { blocks: 1, quads: 3, WGX: 2, WGY: 2 } })],
       // 4 pixel blocks per thread: the default on a real GPU (8 on SwiftShader); 6: blocks e, f switched on.
@@ -121,7 +132,7 @@ describe('conv2d kernels vs reference', () => {
       const bias = i % 2 === 1;
       const relu = i % 3 !== 2;
       it(`${s.label}: forward with fused max-pool (bias=${bias}, relu=${relu}, ${pass})`, async () => {
-        const gpu = await testGpu();
+        const gpu = await testGpu_();
         const r = new Prng(500 + i);
         const pool = { N: s.N, C: s.K, H: OH, W: OW, FH: 2, FW: 2, S: 2, P: 0, OH: OH / 2, OW: OW / 2 };
         const np = s.N * s.K * pool.OH * pool.OW;
@@ -150,7 +161,8 @@ describe('conv2d kernels vs reference', () => {
   }
 
   it('grad-weight gives the same result for every batch split and tile', async () => {
-    const gpu = await testGpu();
+    if (hw) return; // the igemm splits: 'gradients read through a fused pool' below
+    const gpu = await testGpu_();
     const s: Conv2dShape = { ...base, N: 5, C: 3, H: 7, W: 6, K: 9, PH: 1, PW: 0, S: 1 };
     const { OH, OW } = convOutSize(s);
     const r = new Prng(9);
@@ -176,4 +188,50 @@ describe('conv2d kernels vs reference', () => {
     }
     for (const buf of [xb, dyb, dwb, dbb]) gpu.release(buf);
   });
+
+  // The hardware gradient passes read g through the forward's fused 2×2 max-pool (argmax) and the ReLU's
+  // mask (y > 0, pooled) or the ReLU's mask alone: against the reference max-pool backward then conv
+  // backward, for every even case, several batch splits and both workgroup heights.
+  if (hw) {
+    for (const [i, s] of evenCases.entries()) {
+      for (const mode of ['pool+relu', 'pool', 'relu'] as const) {
+        it(`${s.label}: igemm gradients read through ${mode}`, async () => {
+          const gpu = await testGpu_();
+          const { OH, OW } = convOutSize(s);
+          const r = new Prng(900 + i);
+          const pooled = mode !== 'relu';
+          const relu = mode !== 'pool';
+          const pd = { N: s.N, C: s.K, H: OH, W: OW, FH: 2, FW: 2, S: 2, P: 0, OH: OH / 2, OW: OW / 2 };
+          const [x, w] = [r.floats(s.N * s.C * s.H * s.W), r.floats(s.K * s.C * s.FH * s.FW)];
+          const unpooled = conv2dRef(x, w, s, undefined, relu);
+          const ref = maxPoolRef(unpooled, pd);
+          const yOut = pooled ? ref.y : unpooled;
+          const dy = r.floats(yOut.length);
+          // g: the pool's backward (through the reference argmax), then the ReLU's mask.
+          const g = pooled ? maxPoolGradRef(dy, ref.argmax, pd) : Float64Array.from(dy);
+          if (relu) for (let j = 0; j < g.length; j++) if (!(unpooled[j]! > 0)) g[j] = 0;
+          const [xb, wb, dyb, yb] = [x, w, dy, yOut].map((d) => f32Buffer(gpu, d));
+          const ab = gpu.upload(Uint32Array.from(ref.argmax), 'argmax');
+          const route = { pool: pooled ? { argmax: ab } : undefined, reluY: relu ? yb : undefined };
+          const nx = s.N * s.C * s.H * s.W;
+          const nw = s.K * s.C * s.FH * s.FW;
+          const [dxb, dwb, dbb] = [nx, nw, s.K].map((n) => f32Buffer(gpu, new Float32Array(n).fill(3)));
+          for (const WGY of [8, 16]) {
+            const gi = await conv2dIgemmGradInput(gpu, { ...s, ...route, dy: dyb!, w: wb!, dx: dxb!, WGY });
+            expectClose(await runAndRead(gpu, [gi], dxb!, nx), conv2dGradInputRef(g, w, s), { ...sumTolerance(s.K * s.FH * s.FW), label: `dx WGY ${WGY}` });
+            gi.dispose();
+            const want = conv2dGradWeightRef(x, g, s);
+            for (const splits of [1, 2, s.N]) {
+              const gw = await conv2dIgemmGradWeight(gpu, { ...s, ...route, x: xb!, dy: dyb!, dw: dwb!, db: dbb, splits, WGY });
+              const t = sumTolerance(s.N * OH * OW);
+              expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw WGY ${WGY} splits ${splits}` });
+              expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: `db WGY ${WGY} splits ${splits}` });
+              gw.dispose();
+            }
+          }
+          for (const buf of [xb, wb, dyb, yb, ab, dxb, dwb, dbb]) gpu.release(buf!);
+        });
+      }
+    }
+  }
 });

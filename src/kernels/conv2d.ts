@@ -4,7 +4,9 @@
 import source from '../../shaders/conv2d.wgsl?raw';
 import { defineKernel, KernelLimitError, type BoundKernel, type Encodable, type Gpu, type BufferBinding, type KernelGroup } from '../gpu';
 import { convGemm, padOrShare, type PaddedInput } from './conv2d-gemm';
-import { conv2dRows, useRows } from './conv2d-rows';
+import { conv2dIgemm } from './conv2d-igemm';
+import { conv2dRows } from './conv2d-rows';
+import { convVariant, type ConvVariant } from './conv2d-strategy';
 
 /** A convolution's sizes, in the CS231n letters: x [N,C,H,W] ⊛ w [K,C,FH,FW], stride S, zero padding PH/PW. */
 export interface Conv2dShape {
@@ -71,7 +73,7 @@ function pickWGX(threads: number, WGY: number): number {
 
 /**
  * Default tiling: as many 4-row blocks as fit (up to 4: 16 filters or channels per thread), `limits.quads`
- * column quads (2 for the direct kernels, 4 or 8 for the GEMM kernels: `gemmTile`), and a workgroup of up
+ * column quads (2 for the direct kernels, 4 or 8 for the GEMM kernels: conv2d-strategy's `gemmTileFor`), and a workgroup of up
  * to 64 threads whose extents cover only the rows and column quads there are (`quadCount`; GEMM: with as
  * few threads past the end as a power-of-2 width allows).
  */
@@ -96,23 +98,6 @@ export interface TileLimits {
 
 /** The direct kernels (conv2d.wgsl, conv2d-grad-input.wgsl, conv2d-grad-weight.wgsl): 2 quads at most. */
 export const DIRECT_TILE: TileLimits = { quads: 2, maxQuads: 2, fitWidth: false };
-
-/**
- * The forward GEMM (conv2d-gemm.wgsl, also the stride-1 grad-input): up to 4 × 8 blocks (16 filters × 32
- * pixels per thread). 8 pixel blocks by default on a software adapter, where each loaded value then feeds
- * more multiply-adds (SwiftShader, batch 100, interleaved runs: conv2 forward 147 → 133 ms, with its pool
- * 140 → 123, grad-input 145 → 109); 4 elsewhere, where a smaller register tile keeps more threads in flight.
- */
-export const gemmTile = (software: boolean): TileLimits => ({ quads: software ? 8 : 4, maxQuads: 8, fitWidth: true });
-
-/**
- * The filter-gradient GEMM (conv2d-gemm-grad-weight.wgsl): up to 4 × 8 blocks (16 filters × 32 taps). On a
- * software adapter 6 tap blocks by default: the reference network's conv2 has 72 tap blocks, 12 threads of
- * 6 with no idle thread, and each loaded value feeds more multiply-adds than with 4 (SwiftShader, batch
- * 100, interleaved: 157 vs 228 ms best, 215 vs 247 median; 8 blocks, 9 threads in 12, and 3 blocks × 24
- * threads were slower). 4 elsewhere, where a smaller register tile keeps more threads in flight.
- */
-export const gemmGradWeightTile = (software: boolean): TileLimits => ({ quads: software ? 6 : 4, maxQuads: 8, fitWidth: true });
 
 export const conv2dSpec = defineKernel({
   name: 'conv2d',
@@ -140,15 +125,16 @@ export interface Conv2dArgs extends Conv2dShape {
   relu?: boolean;
   tile?: Partial<ConvTile>;
   /**
-   * 'gemm' (default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest for
+   * 'igemm' (default on the hardware profile): conv2d-igemm.wgsl, workgroup-memory tiles, no copies;
+   * 'gemm' (software default): conv2d-gemm.wgsl on a zero-padded copy of x with rearranged filters (fastest for
    * many channels); 'direct': conv2d.wgsl, masks in the loop, no scratch; 'rows' (default on a
    * software adapter for C ≤ ROWS_MAX_CHANNELS, where it applies: stride 1, no dilation, filters ≤ 5×5):
    * conv2d-rows.wgsl, filter rows slid over the input in registers, no scratch.
    */
-  variant?: 'gemm' | 'direct' | 'rows';
+  variant?: ConvVariant;
   /** gemm: a zero-padded copy of x already made (padInput), e.g. shared with the filter gradient. */
   padded?: PaddedInput;
-  /** gemm, rows: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2]
+  /** igemm, gemm, rows: a 2×2 stride-2 max-pool fused into the epilogue (y is then the pooled [N,K,OH/2,OW/2]
    *  and argmax, the same size, gets each window's winner as a flat index into the unpooled output). */
   pool?: { argmax: BufferBinding };
 }
@@ -158,7 +144,7 @@ export interface Conv2dArgs extends Conv2dShape {
  * forward pass; none when the rows kernels (which read x itself) take this shape for both.
  */
 export async function sharedPadding(gpu: Gpu, a: Conv2dShape & Parameters<typeof padOrShare>[2]): Promise<{ pad?: PaddedInput; parts: Encodable[]; scratch: GPUBuffer[] }> {
-  if (useRows(gpu, undefined, a)) return { parts: [], scratch: [] };
+  if (convVariant(gpu, 'forward', undefined, a) !== 'gemm' || convVariant(gpu, 'grad-weight', undefined, a) !== 'gemm') return { parts: [], scratch: [] };
   return padOrShare(gpu, undefined, a);
 }
 
@@ -167,8 +153,10 @@ export async function conv2d(gpu: Gpu, a: Conv2dArgs): Promise<BoundKernel | Ker
   checkConvShape('conv2d', a);
   const pv = convParamValues(a);
   if (a.pool && a.variant === 'direct') throw new Error('conv2d: the fused max-pool needs the gemm or rows variant');
-  if (useRows(gpu, a.variant, a)) return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
-  if ((a.variant ?? 'gemm') === 'gemm') {
+  const variant = convVariant(gpu, 'forward', a.variant, a);
+  if (variant === 'igemm') return conv2dIgemm(gpu, a);
+  if (variant === 'rows') return conv2dRows(gpu, { ...a, mode: 'forward', OH: pv.OH, OW: pv.OW });
+  if (variant === 'gemm') {
     return convGemm(gpu, { ...a, D: a.dilation, OH: pv.OH, OW: pv.OW, flip: false, name: 'conv2d', padded: a.padded, pool: a.pool });
   }
   const quads = a.N * pv.OH * Math.ceil(pv.OW / 4);

@@ -13,7 +13,7 @@
 // variance ≥ 2%, momentum or bias-correction mistakes ≥ 1e-3).
 import { describe, expect, it } from 'vitest';
 import { expectClose, sumTolerance, type CloseOptions } from '../testing/allclose';
-import { f32Buffer, runAndRead, testGpu, zeroBuffer } from '../testing/gpu';
+import { f32Buffer, PROFILES, runAndRead, testGpu, zeroBuffer } from '../testing/gpu';
 import adamJson from './golden/adam.json';
 import avgPoolJson from './golden/avg-pool.json';
 import batchNormJson from './golden/batch-norm.json';
@@ -157,13 +157,15 @@ const vec4Padded = (values: number[]) => {
 };
 
 describe('kernels vs PyTorch golden vectors', () => {
-  for (const c of matmulCases) {
-    it(`matmul: ${c.label}`, async () => {
-      const gpu = await testGpu();
+  // matmul and conv2d, whose kernels differ by profile, run on both (hardware forced on SwiftShader).
+  for (const profile of PROFILES) for (const c of matmulCases) {
+    it(`matmul (${profile} profile): ${c.label}`, async () => {
+      const gpu = await testGpu(profile);
       const [ab, bb] = [f32Buffer(gpu, c.a), f32Buffer(gpu, c.b)];
       const biasb = c.bias ? f32Buffer(gpu, c.bias) : undefined;
       const cb = nanBuffer(gpu, c.M * c.N);
-      for (const variant of matmulVec4Fits(c) ? (['vec4', 'scalar'] as const) : (['scalar'] as const)) {
+      const variants = profile === 'hardware' ? ([undefined] as const) : matmulVec4Fits(c) ? (['vec4', 'scalar'] as const) : (['scalar'] as const);
+      for (const variant of variants) {
         const k = await matmul(gpu, { ...c, a: ab, b: bb, bias: biasb, c: cb, variant });
         expectClose(await runAndRead(gpu, [k], cb, c.M * c.N), c.c, { ...sumTolerance(c.K), label: `c ${variant}` });
         k.dispose();
@@ -172,12 +174,12 @@ describe('kernels vs PyTorch golden vectors', () => {
     });
   }
 
-  for (const c of convCases) {
-    it(`conv2d: ${c.label}: forward + bias, grad-input, grad-weight, grad-bias`, async () => {
-      const gpu = await testGpu();
+  for (const profile of PROFILES) for (const c of convCases) {
+    it(`conv2d (${profile} profile): ${c.label}: forward + bias, grad-input, grad-weight, grad-bias`, async () => {
+      const gpu = await testGpu(profile);
       const [xb, wb, bb, dyb] = [c.x, c.w, c.b, c.dy].map((d) => f32Buffer(gpu, d)) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
       const [yb, dxb, dwb, dbb] = [c.y, c.dx, c.dw, c.db].map((d) => nanBuffer(gpu, d.length)) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
-      for (const variant of ['gemm', 'direct'] as const) {
+      for (const variant of profile === 'hardware' ? ([undefined] as const) : (['gemm', 'direct'] as const)) {
         const fwd = await conv2d(gpu, { ...c, x: xb, w: wb, b: bb, y: yb, variant });
         expectClose(await runAndRead(gpu, [fwd], yb, c.y.length), c.y, { ...sumTolerance(c.C * c.FH * c.FW), label: `y ${variant}` });
         fwd.dispose();

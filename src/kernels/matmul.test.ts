@@ -1,9 +1,11 @@
 import { describe, it } from 'vitest';
 import { matmulRef, transposeRef } from '../reference/matmul';
 import { expectClose, sumTolerance } from '../testing/allclose';
-import { f32Buffer, runAndRead, testGpu } from '../testing/gpu';
+import { f32Buffer, PROFILES, runAndRead, testGpu } from '../testing/gpu';
+import type { ProfileKind } from '../gpu';
 import { Prng } from '../util/prng';
 import { matmul, matmulVec4Fits } from './matmul';
+import { matmulTiled } from './matmul-tiled';
 
 // Tolerance: f32 accumulation of K products of values in [-1, 1], sumTolerance(K).
 
@@ -25,14 +27,17 @@ const epilogues = [
   { bias: true, relu: true },
 ];
 
-describe('matmul vs reference', () => {
+// Both profiles run the table: the software one each register-tile variant, the hardware one its default
+// (matmul-tiled.wgsl, workgroup-memory tiles), forced on SwiftShader.
+describe.each(PROFILES)('matmul vs reference (%s profile)', (profile: ProfileKind) => {
+  const hw = profile === 'hardware';
   for (const [M, N, K] of shapes) {
     for (const [t, [transA, transB]] of ([[false, false], [true, false], [false, true], [true, true]] as const).entries()) {
-      for (const variant of ['vec4', 'scalar'] as const) {
+      for (const variant of hw ? ([undefined] as const) : (['vec4', 'scalar'] as const)) {
         if (variant === 'vec4' && !matmulVec4Fits({ M, N, K, transA })) continue;
         const epi = epilogues[(t + M) % 4]!;
-        it(`${M}×${N}×${K} transA=${transA} transB=${transB} bias=${epi.bias} relu=${epi.relu} ${variant}`, async () => {
-          const gpu = await testGpu();
+        it(`${M}×${N}×${K} transA=${transA} transB=${transB} bias=${epi.bias} relu=${epi.relu} ${variant ?? 'default'}`, async () => {
+          const gpu = await testGpu(profile);
           const r = new Prng(M * 1000 + N * 10 + K + t);
           const a = r.floats(M * K);
           const b = r.floats(K * N);
@@ -56,7 +61,7 @@ describe('matmul vs reference', () => {
   }
 
   it('small tiles and workgroups give the same product (tile overrides are honoured)', async () => {
-    const gpu = await testGpu();
+    const gpu = await testGpu(profile);
     const [M, N, K] = [37, 44, 24];
     const r = new Prng(5);
     const a = r.floats(M * K);
@@ -67,7 +72,21 @@ describe('matmul vs reference', () => {
     const want = matmulRef(a, b, { M, N, K });
     // TQ 5–8 (vec4 only): 44 columns are 11 quads, so rows of 12 quads (2 threads × 6) or 8 quads run past N.
     const tiles = [{ RG: 1, TQ: 1, WGX: 4, WGY: 2 }, { RG: 4, TQ: 2, WGX: 2, WGY: 8 }, { RG: 3, TQ: 1, WGX: 16, WGY: 4 }, { RG: 4, TQ: 4, WGX: 2, WGY: 2 }, { RG: 3, TQ: 3, WGX: 2, WGY: 1 }, { RG: 2, TQ: 6, WGX: 2, WGY: 2 }, { RG: 4, TQ: 8, WGX: 1, WGY: 2 }];
-    for (const tile of tiles) {
+    if (hw) {
+      // Both workgroup heights, each operand transposed or not (vec4 loads along K = 24, or along M = 37: scalar).
+      for (const WGY of [8, 16]) {
+        for (const [transA, transB] of [[false, false], [true, true]] as const) {
+          const aS = f32Buffer(gpu, transA ? transposeRef(a, M, K) : a);
+          const bS = f32Buffer(gpu, transB ? transposeRef(b, K, N) : b);
+          const k = await matmulTiled(gpu, { a: aS, b: bS, c: cb, M, N, K, transA, transB, WGY });
+          expectClose(await runAndRead(gpu, [k], cb, M * N), want, { ...sumTolerance(K), label: `tiled WGY ${WGY} ${transA} ${transB}` });
+          k.dispose();
+          gpu.release(aS);
+          gpu.release(bS);
+        }
+      }
+    }
+    for (const tile of hw ? [] : tiles) {
       for (const variant of ['vec4', 'scalar'] as const) {
         if (variant === 'scalar' && ((tile.RG > 2 && tile.TQ > 2) || tile.TQ > 4)) continue;
         const k = await matmul(gpu, { a: ab, b: bb, c: cb, M, N, K, tile, variant });

@@ -1,9 +1,14 @@
 // Why: dense layers (forward, grad-input, grad-weight) are matrix products with optional transposes and
-// a fused bias + ReLU epilogue. Two WGSL variants compute the same thing: matmul.wgsl reads vec4 and
-// needs multiples of 4, matmul-scalar.wgsl takes any shape; matmul() picks by shape.
+// a fused bias + ReLU epilogue. Three WGSL variants compute the same thing: matmul.wgsl reads vec4 and
+// needs multiples of 4, matmul-scalar.wgsl takes any shape (both register tiles, for the software
+// profile), matmul-tiled.wgsl stages tiles in workgroup memory (hardware); matmul-strategy.ts picks.
 import vec4Source from '../../shaders/matmul.wgsl?raw';
 import scalarSource from '../../shaders/matmul-scalar.wgsl?raw';
 import { defineKernel, KernelLimitError, type BoundKernel, type Gpu, type BufferBinding } from '../gpu';
+import { matmulTiled } from './matmul-tiled';
+import { matmulVariant, matmulVec4Fits, matmulWideTiles, type MatmulVariant } from './matmul-strategy';
+
+export { matmulVec4Fits } from './matmul-strategy';
 
 const params = { M: 'u32', N: 'u32', K: 'u32' } as const;
 const bindings = [
@@ -31,6 +36,7 @@ export const matmulSpec = defineKernel({
   bindings,
   overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 4, TQ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
+  accumulators: (o) => 16 * o.RG * o.TQ,
 });
 
 export const matmulScalarSpec = defineKernel({
@@ -40,6 +46,7 @@ export const matmulScalarSpec = defineKernel({
   bindings,
   overrides: { TRANS_A: 0, TRANS_B: 0, HAS_BIAS: 0, RELU: 0, RG: 2, TQ: 4, WGX: 8, WGY: 8 },
   workgroupSize: (o) => [o.WGX, o.WGY, 1],
+  accumulators: (o) => 16 * o.RG * o.TQ,
 });
 
 export interface MatmulArgs {
@@ -59,13 +66,8 @@ export interface MatmulArgs {
   relu?: boolean;
   /** Tiling override (benchmarks, tuning); defaults per variant. */
   tile?: Partial<MatmulTile>;
-  /** Force a variant (tests); by default vec4 whenever the shape allows it. */
-  variant?: 'vec4' | 'scalar';
-}
-
-/** Whether matmul.wgsl (vec4 loads) can run this shape: every vec4-read row length a multiple of 4. */
-export function matmulVec4Fits(a: { M: number; N: number; K: number; transA?: boolean }): boolean {
-  return a.K % 4 === 0 && a.N % 4 === 0 && (!a.transA || a.M % 4 === 0);
+  /** Force a variant (tests); by default 'tiled' on the hardware profile, else vec4 whenever the shape allows it. */
+  variant?: MatmulVariant;
 }
 
 /** matmul.wgsl writes out accumulators for RG ≤ 4 × TQ ≤ 8; matmul-scalar.wgsl for RG ≤ 2 × TQ ≤ 4 and RG ≤ 4 × TQ ≤ 2. */
@@ -116,10 +118,12 @@ export function matmulTileFor(name: string, M: number, N: number, wide = false):
 export async function matmul(gpu: Gpu, a: MatmulArgs): Promise<BoundKernel> {
   const { M, N, K } = a;
   if (M < 1 || N < 1 || K < 1) throw new Error(`matmul: empty product ${M}×${N}×${K}`);
-  const vec4 = (a.variant ?? (matmulVec4Fits(a) ? 'vec4' : 'scalar')) === 'vec4';
+  const variant = matmulVariant(gpu, a.variant, a);
+  if (variant === 'tiled') return matmulTiled(gpu, a);
+  const vec4 = variant === 'vec4';
   if (vec4 && !matmulVec4Fits(a)) throw new Error(`matmul: vec4 variant needs K, N${a.transA ? ', M' : ''} multiples of 4 (got M=${M} N=${N} K=${K})`);
   const spec = vec4 ? matmulSpec : matmulScalarSpec;
-  const tile: MatmulTile = { ...matmulTileFor(spec.name, M, N, gpu.adapter.isSoftware), ...a.tile };
+  const tile: MatmulTile = { ...matmulTileFor(spec.name, M, N, matmulWideTiles(gpu)), ...a.tile };
   checkMatmulTile(spec.name, tile);
   const flags = { TRANS_A: a.transA ? 1 : 0, TRANS_B: a.transB ? 1 : 0, HAS_BIAS: a.bias ? 1 : 0, RELU: a.relu ? 1 : 0 };
   const p = await gpu.prepare(spec, { ...flags, ...tile });

@@ -8,7 +8,7 @@ const WG = 64;
 export const reduceSumRowsSpec = defineKernel({
   name: 'reduce-sum-rows',
   source,
-  params: { R: 'u32', L: 'u32', stride: 'u32', offset: 'u32' },
+  params: { R: 'u32', L: 'u32', stride: 'u32', offset: 'u32', split: 'u32', gap: 'u32' },
   bindings: [
     { name: 'inp', access: 'read' },
     { name: 'out', access: 'read_write' },
@@ -29,12 +29,28 @@ export interface ReduceSumRowsArgs {
   stride?: number;
   /** Element offset of row 0 (default 0). */
   offset?: number;
+  /** Outputs j ≥ split are stored gap floats further on (default: none). */
+  split?: number;
+  gap?: number;
 }
 
-/** out[j] = Σ_{s<R} inp[offset + s·stride + j]. */
+/** out[j (+ gap when j ≥ split)] = Σ_{s<R} inp[offset + s·stride + j]. */
 export async function reduceSumRows(gpu: Gpu, a: ReduceSumRowsArgs): Promise<BoundKernel> {
   const p = await gpu.prepare(reduceSumRowsSpec);
-  return gpu.bind(p, { R: a.R, L: a.L, stride: a.stride ?? a.L, offset: a.offset ?? 0 }, [a.inp, a.out], splitGrid(Math.ceil(a.L / WG)));
+  const params = { R: a.R, L: a.L, stride: a.stride ?? a.L, offset: a.offset ?? 0, split: a.split ?? a.L, gap: a.gap ?? 0 };
+  return gpu.bind(p, params, [a.inp, a.out], splitGrid(Math.ceil(a.L / WG)));
+}
+
+/**
+ * One binding spanning two ranges of one buffer, `first` (of which `firstFloats` are used) then `second`
+ * further on (a layer's dw and db in the flat gradient buffer), and the floats between the used part of
+ * `first` and `second`; undefined when they are not laid out so.
+ */
+export function spanning(first: BufferBinding, firstFloats: number, second: BufferBinding): { binding: BufferBinding; gap: number } | undefined {
+  if (first instanceof GPUBuffer || second instanceof GPUBuffer || first.buffer !== second.buffer) return undefined;
+  const end = first.offset + firstFloats * 4;
+  if (second.offset < end || (second.offset - end) % 4 !== 0) return undefined;
+  return { binding: { buffer: first.buffer, offset: first.offset, size: second.offset + second.size - first.offset }, gap: (second.offset - end) / 4 };
 }
 
 /** A dense layer's bias gradient: db[j] = Σ_n dy[n, j] over dy [batch, out]. */
@@ -51,6 +67,9 @@ export async function convGradFromSplits(
   a: { part: BufferBinding; splits: number; K: number; crs: number; dw: BufferBinding; db?: BufferBinding },
 ): Promise<BoundKernel[]> {
   const stride = a.K * a.crs + a.K;
+  // dw and db in one dispatch where they are two ranges of one buffer (the flat gradients).
+  const both = a.db && spanning(a.dw, a.K * a.crs, a.db);
+  if (both) return [await reduceSumRows(gpu, { inp: a.part, out: both.binding, R: a.splits, L: stride, stride, split: a.K * a.crs, gap: both.gap })];
   const dw = await reduceSumRows(gpu, { inp: a.part, out: a.dw, R: a.splits, L: a.K * a.crs, stride });
   return a.db ? [dw, await reduceSumRows(gpu, { inp: a.part, out: a.db, R: a.splits, L: a.K, stride, offset: a.K * a.crs })] : [dw];
 }

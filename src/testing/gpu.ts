@@ -1,13 +1,24 @@
 // Why: kernel tests share one device per test file and a few helpers to upload, run and read back.
-import { Gpu, type Encodable } from '../gpu';
+import { Gpu, type Encodable, type ProfileKind } from '../gpu';
 
-let shared: Promise<Gpu> | undefined;
+const shared = new Map<ProfileKind | 'detected', Promise<Gpu>>();
 
-/** One Gpu per test file (the module is re-evaluated per file in Vitest browser mode). */
-export function testGpu(): Promise<Gpu> {
-  shared ??= Gpu.create();
-  return shared;
+/**
+ * One Gpu per test file and profile (the module is re-evaluated per file in Vitest browser mode).
+ * `profile` forces the kernel family: 'hardware' runs the workgroup-tiled kernels on SwiftShader too.
+ */
+export function testGpu(profile?: ProfileKind): Promise<Gpu> {
+  const key = profile ?? 'detected';
+  let g = shared.get(key);
+  if (!g) {
+    g = Gpu.create(undefined, profile);
+    shared.set(key, g);
+  }
+  return g;
 }
+
+/** Both kernel families, for tables that run on each (`describe.each(PROFILES)`). */
+export const PROFILES: readonly ProfileKind[] = ['software', 'hardware'];
 
 /** Uploads f32 data to a fresh storage buffer. */
 export function f32Buffer(gpu: Gpu, data: ArrayLike<number>, label = 'test'): GPUBuffer {

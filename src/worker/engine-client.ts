@@ -13,7 +13,11 @@ export class EngineRequestError extends Error {
 type Listener = (event: WorkerEvent) => void;
 type WorkerFactory = () => Worker;
 
-const defaultFactory: WorkerFactory = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'convplay-engine' });
+// `?profile=hardware|software` on the page reaches the worker in its name (gpu/adapter-profile.ts reads it):
+// it forces the kernel family, e.g. to try the hardware kernels on a software adapter.
+const profileParam = new URLSearchParams(globalThis.location?.search ?? '').get('profile');
+const workerName = `convplay-engine${profileParam === 'hardware' || profileParam === 'software' ? `;profile=${profileParam}` : ''}`;
+const defaultFactory: WorkerFactory = () => new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: workerName });
 
 export class EngineClient {
   #factory: WorkerFactory;
