@@ -4,7 +4,7 @@
 // strategy modules (kernels/*-strategy.ts) may read: vendor, architecture, subgroups, limits. The choice
 // can be forced (`?profile=hardware` on a page, the same in a worker's name, or setProfileOverride in
 // tests) so the hardware kernels run, and are tested, on SwiftShader too.
-import type { GpuLimits } from './device';
+import type { GpuLimits } from './limits';
 
 export type ProfileKind = 'software' | 'hardware';
 

@@ -1,6 +1,7 @@
 // Why: one place acquires the GPU. It reports what the adapter is and can do, explains in plain
 // words what to do when WebGPU is missing, and turns a lost device into an event the rest can act on.
 import { detectSoftware } from './adapter-profile';
+import { pickLimits, type GpuLimits } from './limits';
 
 export interface AdapterSummary {
   vendor: string;
@@ -15,18 +16,7 @@ export interface AdapterSummary {
   features: string[];
 }
 
-/** The limits the kernels and the planner care about. */
-export interface GpuLimits {
-  maxComputeInvocationsPerWorkgroup: number;
-  maxComputeWorkgroupStorageSize: number;
-  maxComputeWorkgroupSizeX: number;
-  maxComputeWorkgroupSizeY: number;
-  maxComputeWorkgroupsPerDimension: number;
-  maxStorageBufferBindingSize: number;
-  maxBufferSize: number;
-  maxStorageBuffersPerShaderStage: number;
-  maxUniformBufferBindingSize: number;
-}
+export type { GpuLimits } from './limits';
 
 export type WebGpuUnavailableReason = 'no-navigator-gpu' | 'no-adapter' | 'device-request-failed' | 'insecure-context';
 
@@ -62,20 +52,6 @@ function summarise(info: GPUAdapterInfo & { isFallbackAdapter?: boolean }, featu
     isSoftware: detectSoftware(info),
     ...(info.isFallbackAdapter !== undefined && { isFallbackAdapter: info.isFallbackAdapter }),
     features: [...features].sort(),
-  };
-}
-
-function pickLimits(l: GPUSupportedLimits): GpuLimits {
-  return {
-    maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-    maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-    maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-    maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
-    maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-    maxBufferSize: l.maxBufferSize,
-    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-    maxUniformBufferBindingSize: l.maxUniformBufferBindingSize,
   };
 }
 

@@ -8,7 +8,7 @@ import padSource from '../../shaders/conv2d-pad.wgsl?raw';
 import transposeSource from '../../shaders/conv2d-transpose-weights.wgsl?raw';
 import { defineKernel, KernelGroup, splitGrid, type BoundKernel, type BufferBinding, type Encodable, type Gpu } from '../gpu';
 import { bindWithPlaceholders } from './owned-kernel';
-import { convTile, type ConvTile } from './conv2d';
+import { convTile, type ConvTile } from './conv2d-shape';
 import { gemmTileFor } from './conv2d-strategy';
 
 const WG = 64;

@@ -6,7 +6,7 @@ import { convGemm } from './conv2d-gemm';
 import { conv2dIgemmGradInput } from './conv2d-igemm';
 import { conv2dRows } from './conv2d-rows';
 import { convVariant, type ConvVariant } from './conv2d-strategy';
-import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d-shape';
 
 export const conv2dGradInputSpec = defineKernel({
   name: 'conv2d-grad-input',

@@ -4,7 +4,7 @@
 import source from '../../shaders/conv2d-grad-weight.wgsl?raw';
 import gemmSource from '../../shaders/conv2d-gemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type Gpu, type BufferBinding, type Encodable } from '../gpu';
-import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d';
+import { checkConvShape, convParams, convParamValues, convTile, type Conv2dShape, type ConvTile } from './conv2d-shape';
 import { conv2dIgemmGradWeight } from './conv2d-igemm';
 import { convVariant, gemmGradWeightTileFor, gradWeightTargetThreads, type ConvVariant } from './conv2d-strategy';
 import { padOrShare, tapTable, type PaddedInput } from './conv2d-gemm';

@@ -8,7 +8,7 @@ import fwdSource from '../../shaders/conv2d-igemm.wgsl?raw';
 import giSource from '../../shaders/conv2d-igemm-grad-input.wgsl?raw';
 import gwSource from '../../shaders/conv2d-igemm-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
-import { checkConvShape, convOutSize, type Conv2dShape } from './conv2d';
+import { checkConvShape, convOutSize, type Conv2dShape } from './conv2d-shape';
 import { igemmGradWeightSplits, igemmWGY, IGEMM_TILE_COLS } from './conv2d-strategy';
 import { bindWithPlaceholders } from './owned-kernel';
 import { convGradFromSplits } from './reduce-sum-rows';

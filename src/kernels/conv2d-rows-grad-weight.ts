@@ -3,7 +3,7 @@
 // blocks, sliding the filter over input rows held in registers, and reduce-sum-rows adds the splits.
 import source from '../../shaders/conv2d-rows-grad-weight.wgsl?raw';
 import { defineKernel, KernelGroup, KernelLimitError, splitGrid, type BufferBinding, type Gpu } from '../gpu';
-import type { Conv2dShape } from './conv2d';
+import type { Conv2dShape } from './conv2d-shape';
 import { checkRowsFit } from './conv2d-rows';
 import { rowsShareWindows } from './conv2d-strategy';
 import { bindWithPlaceholders } from './owned-kernel';

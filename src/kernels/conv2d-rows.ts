@@ -4,7 +4,7 @@
 // in registers, for the forward pass and the input gradient (a flipped forward convolution at stride 1).
 import source from '../../shaders/conv2d-rows.wgsl?raw';
 import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu } from '../gpu';
-import type { Conv2dShape } from './conv2d';
+import type { Conv2dShape } from './conv2d-shape';
 import { rowsFit } from './conv2d-strategy';
 import { bindWithPlaceholders } from './owned-kernel';
 

@@ -3,7 +3,7 @@
 // without workgroup memory (conv2d-gemm, conv2d-rows); hardware GPUs get workgroup-memory implicit GEMMs
 // (conv2d-igemm*) with 128–256-thread workgroups and 16 accumulators per thread.
 import { KernelLimitError, type Gpu } from '../gpu';
-import type { Conv2dShape, TileLimits } from './conv2d';
+import type { Conv2dShape, TileLimits } from './conv2d-shape';
 
 /** 'igemm': conv2d-igemm*.wgsl (hardware); 'gemm': conv2d-gemm*.wgsl on a padded copy; 'direct': masks
  *  in the loop; 'rows': conv2d-rows*.wgsl, filter rows slid over the input in registers. */
