@@ -695,7 +695,7 @@ export class CpApp extends LitElement {
         <h2>Train</h2>
         <cp-train-controls .config=${store.train} .buttons=${this.#buttons()} blocked=${this.#blockedReason()} hint=${this.#hint()}
           .subset=${this.training.subset} .datasets=${this.datasets}
-          diverged=${this.training.phase === 'diverged' ? this.training.message : ''}
+          diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
           problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
         <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
         ${this.#statusLine()}

@@ -90,10 +90,11 @@ async function handle(cmd: Envelope): Promise<void> {
       await (await ensureSession()).reset();
       post({ type: 'ok', replyTo: id });
       return;
-    case 'set-config':
-      await (await ensureSession()).setConfig(cmd.config);
-      post({ type: 'ok', replyTo: id });
+    case 'set-config': {
+      const lr = await (await ensureSession()).setConfig(cmd.config);
+      post({ type: 'config-set', replyTo: id, lr });
       return;
+    }
     case 'evaluate': {
       const r = await (await ensureSession()).evaluate();
       post({ type: 'evaluated', replyTo: id, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms, predictions: r.predictions }, [r.confusion.buffer, r.predictions.buffer]);
@@ -110,7 +111,7 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'export-checkpoint': {
-      const r = await (await ensureSession()).exportCheckpoint(cmd.includeOptimizer);
+      const r = await (await ensureSession()).exportCheckpoint(cmd.includeOptimizer, cmd.healthy ?? false);
       post({ type: 'checkpoint', replyTo: id, ...r }, [r.bytes.buffer]);
       return;
     }

@@ -2,13 +2,15 @@
 // when the design or batch/dataset/seed changed, set-config for settings that can change mid-run),
 // keeps the curves of this run and of the runs before it, and the numbers the status line shows.
 // Commands are queued one after another, so a quick Train–Pause–Step never races in the worker.
-// It also keeps the last checkpoint in memory (fetched at epoch ends and pauses), so that a crashed
-// worker can be restarted and the weights restored, and it loads checkpoint files.
+// It also keeps the last checkpoint in memory (fetched at epoch ends and pauses: always the worker's
+// newest healthy state, never one from a diverging stretch), so that a crashed worker can be restarted
+// and the weights restored, and it loads checkpoint files. A diverged stretch leaves the curve (the
+// chart marks it) and the step goes back to the state the worker restored.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
-import type { MemoryReport, WorkerEvent } from '../../worker/protocol';
+import type { MemoryReport, RollbackReport, WorkerEvent } from '../../worker/protocol';
 import { Ema } from '../smooth';
 
 export type TrainPhase = 'idle' | 'building' | 'running' | 'stepping' | 'paused' | 'finished' | 'diverged' | 'error';
@@ -32,6 +34,14 @@ export interface Marker {
   label: string;
 }
 
+/** A stretch the worker threw away after it diverged: from the restored step to the step that broke. */
+export interface DivergedStretch {
+  from: number;
+  to: number;
+  /** Its losses (the chart marks them instead of plotting them: they would flatten the healthy curve). */
+  points: { step: number; loss: number }[];
+}
+
 /** One run's curves: append-only while it runs, frozen once archived. */
 export interface RunData {
   id: number;
@@ -39,6 +49,7 @@ export interface RunData {
   points: CurvePoint[];
   evals: EvalPoint[];
   markers: Marker[];
+  diverged: DivergedStretch[];
 }
 
 export interface TrainStatus {
@@ -120,6 +131,8 @@ export class TrainingController implements ReactiveController {
   kept?: KeptCheckpoint;
   /** Set when the worker recovered from a lost GPU device (cleared by the page). */
   recovery?: Recovery;
+  /** After a divergence: what the worker restored and the rate it suggests. */
+  rollback?: RollbackReport;
 
   readonly #host: ReactiveControllerHost;
   #client?: EngineClient;
@@ -178,6 +191,7 @@ export class TrainingController implements ReactiveController {
       await this.#sync(c, doc.train);
       this.phase = 'running';
       this.message = '';
+      this.rollback = undefined;
       this.#changed();
       await c.request({ type: 'train' });
     });
@@ -196,6 +210,7 @@ export class TrainingController implements ReactiveController {
       await this.#sync(c, doc.train);
       this.phase = 'stepping';
       this.message = '';
+      this.rollback = undefined;
       this.#changed();
       await c.request({ type: 'step', count: 1 });
     });
@@ -305,8 +320,13 @@ export class TrainingController implements ReactiveController {
     this.#keeping = true;
     this.#keptAt = Date.now();
     // The file names its own design, so even if the network is rebuilt meanwhile it stays a faithful
-    // copy of what was trained.
-    this.exportCheckpoint(true)
+    // copy of what was trained. It is the worker's newest healthy state, never the live one, which may
+    // be in the middle of a blow-up the guard has not read back yet.
+    this.#exclusive(async (c) => {
+      if (!this.built) throw new Error('nothing built');
+      const r = await c.request({ type: 'export-checkpoint', includeOptimizer: true, healthy: true });
+      return { bytes: r.bytes, step: r.step };
+    })
       .then((k) => {
         this.kept = k;
         this.#changed();
@@ -371,9 +391,11 @@ export class TrainingController implements ReactiveController {
   async #sync(c: EngineClient, config: TrainConfig): Promise<void> {
     const before = this.#sent;
     if (!before || JSON.stringify(before) === JSON.stringify(config)) return;
-    await c.request({ type: 'set-config', config });
+    const reply = await c.request({ type: 'set-config', config });
     this.#sent = config;
     const step = this.status?.step ?? 0;
+    // The status line shows the rate the next step uses, not the one of the last readback.
+    if (this.status) this.status = { ...this.status, lr: reply.lr };
     if (before.epochs !== config.epochs && this.status) {
       this.status = { ...this.status, totalSteps: this.status.stepsPerEpoch * config.epochs };
     }
@@ -386,7 +408,7 @@ export class TrainingController implements ReactiveController {
   }
 
   #newRun(): RunData {
-    return { id: this.#nextRun++, label: '', points: [], evals: [], markers: [] };
+    return { id: this.#nextRun++, label: '', points: [], evals: [], markers: [], diverged: [] };
   }
 
   #startRun(): void {
@@ -418,9 +440,13 @@ export class TrainingController implements ReactiveController {
       case 'paused':
         this.phase = e.reason === 'finished' ? 'finished' : e.reason === 'diverged' ? 'diverged' : 'paused';
         this.message = e.message;
-        // After a divergence the worker restored an earlier step's weights; e.step is where it broke.
-        if (this.status && e.reason !== 'diverged') this.status = { ...this.status, step: e.step };
+        // e.step is where training now stands (after a divergence: the step the worker went back to).
+        if (this.status) {
+          const per = this.status.stepsPerEpoch;
+          this.status = { ...this.status, step: e.step, ...(per > 0 && { epoch: Math.floor(e.step / per), stepInEpoch: e.step % per }) };
+        }
         if (e.reason === 'device-lost') this.#rewind(e.step);
+        if (e.rollback) this.#rollBack(e.rollback);
         this.#keep(true);
         this.#changed();
         return;
@@ -458,6 +484,21 @@ export class TrainingController implements ReactiveController {
       default:
         return;
     }
+  }
+
+  /** The worker threw a diverged stretch away: move it off the curve into a marked stretch. */
+  #rollBack(r: RollbackReport): void {
+    this.rollback = r;
+    const run = this.run;
+    const thrown = run.points.filter((p) => p.step > r.restoredStep).map((p) => ({ step: p.step, loss: p.loss }));
+    const seen = new Set(thrown.map((p) => p.step));
+    const points = [...thrown, ...r.points.filter((p) => p.step > r.restoredStep && !seen.has(p.step)).map((p) => ({ step: p.step, loss: p.loss }))];
+    run.points.splice(0, run.points.length, ...run.points.filter((p) => p.step <= r.restoredStep));
+    run.evals.splice(0, run.evals.length, ...run.evals.filter((p) => p.step <= r.restoredStep));
+    run.diverged.push({ from: r.restoredStep, to: r.brokeAt, points });
+    this.#ema = new Ema(0.9);
+    for (const p of run.points) this.#ema.push(p.loss);
+    this.revision++;
   }
 
   /** The worker went back to `step` (a lost device): drop the curve beyond it and mark the spot. */
