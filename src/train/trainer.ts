@@ -144,6 +144,11 @@ export class Trainer {
     return Math.floor(this.#subset / this.#config.batch);
   }
 
+  /** Training images this run uses (the subset, or the whole training split). */
+  get trainImages(): number {
+    return this.#subset;
+  }
+
   get totalSteps(): number {
     return this.stepsPerEpoch * this.#config.epochs;
   }

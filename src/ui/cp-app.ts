@@ -32,7 +32,7 @@ import type { PresetChoice } from './components/cp-design-toolbar';
 import { DesignController } from './controllers/design-controller';
 import { InspectController } from './controllers/inspect-controller';
 import { TrainingController, type TrainPhase } from './controllers/training-controller';
-import type { DesignEvent } from './events';
+import type { DesignEvent, InvalidEntry } from './events';
 
 /** Test hooks, installed on `window.__convplayDebug` only when the page URL has `?debug=1`. */
 export interface ConvplayDebug {
@@ -118,6 +118,8 @@ export class CpApp extends LitElement {
   `;
 
   @state() private gpu: GpuState = { kind: 'starting' };
+  /** Boxes holding text that does not parse, by part of the page (their last valid value stays in force). */
+  @state() private invalidEntries: ReadonlyMap<string, InvalidEntry[]> = new Map();
   @state() private samples?: DigitSamples;
   @state() private dataError?: string;
   @state() private announcement = '';
@@ -155,6 +157,7 @@ export class CpApp extends LitElement {
     window.addEventListener('dragover', this.#dragOver);
     window.addEventListener('dragleave', this.#dragLeave);
     window.addEventListener('drop', this.#drop);
+    this.addEventListener('cp-drafts', this.#onDrafts);
     const client = new EngineClient();
     this.#client = client;
     this.training.attach(client);
@@ -179,6 +182,7 @@ export class CpApp extends LitElement {
     window.removeEventListener('dragover', this.#dragOver);
     window.removeEventListener('dragleave', this.#dragLeave);
     window.removeEventListener('drop', this.#drop);
+    this.removeEventListener('cp-drafts', this.#onDrafts);
     this.#client?.terminate();
     this.inspect.live(false);
   }
@@ -194,13 +198,7 @@ export class CpApp extends LitElement {
   async #start(client: EngineClient): Promise<void> {
     const init = await client.request({ type: 'init' });
     this.gpu = init.type === 'ready' ? { kind: 'ready', adapter: init.adapter } : { kind: 'unavailable', message: init.message, help: init.help };
-    try {
-      const loaded = await client.request({ type: 'load-dataset', dataset: 'mnist' });
-      const s = await client.request({ type: 'get-samples', dataset: 'mnist', split: 'test', start: 0, count: 16 });
-      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
-    } catch (e) {
-      this.dataError = e instanceof Error ? e.message : String(e);
-    }
+    await this.#loadDataset(client, 'mnist');
     // Fashion-MNIST is optional: offer it only when its files load.
     try {
       await client.request({ type: 'load-dataset', dataset: 'fashion-mnist' });
@@ -216,13 +214,31 @@ export class CpApp extends LitElement {
     if (!client || dataset === this.#samplesDataset) return;
     this.#samplesDataset = dataset;
     this.#testImages = undefined;
-    try {
-      const loaded = await client.request({ type: 'load-dataset', dataset });
-      const s = await client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 });
-      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
-    } catch (e) {
-      this.dataError = e instanceof Error ? e.message : String(e);
+    await this.#loadDataset(client, dataset);
+  }
+
+  /**
+   * Loads a dataset (both splits, for training) and shows its first test images. The two are separate:
+   * a damaged training file is reported without hiding the test images that loaded fine.
+   */
+  async #loadDataset(client: EngineClient, dataset: Dataset): Promise<void> {
+    const errors: string[] = [];
+    const [loaded, samples] = await Promise.allSettled([
+      client.request({ type: 'load-dataset', dataset }),
+      client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 }),
+    ]);
+    if (samples.status === 'fulfilled') {
+      const s = samples.value;
+      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: s.classNames };
+    } else {
+      this.samples = undefined;
+      errors.push(samples.reason instanceof Error ? samples.reason.message : String(samples.reason));
     }
+    if (loaded.status === 'rejected') {
+      const m = loaded.reason instanceof Error ? loaded.reason.message : String(loaded.reason);
+      if (!errors.includes(m)) errors.push(m);
+    }
+    this.dataError = errors.length ? errors.join(' ') : undefined;
   }
 
   /** The worker died: bring up a fresh one, init it, keep the design; the kept weights can be restored. */
@@ -593,8 +609,33 @@ export class CpApp extends LitElement {
     if (this.misclassified === selected) this.misclassified = { ...selected, indices, rows: all.rows, cols: all.cols, images };
   };
 
+  #onDrafts = (e: DesignEvent<'cp-drafts'>) => {
+    const next = new Map(this.invalidEntries);
+    if (e.detail.entries.length > 0) next.set(e.detail.source, e.detail.entries);
+    else next.delete(e.detail.source);
+    this.invalidEntries = next;
+  };
+
+  /** Entries that do not parse, in the boxes still on the page (a removed layer's card takes its own). */
+  #invalid(): InvalidEntry[] {
+    const ids = new Set(this.design.store.spec.layers.map((l) => l.id));
+    return [...this.invalidEntries].filter(([source]) => !source.startsWith('layer:') || ids.has(source.slice(6))).flatMap(([, e]) => e);
+  }
+
   #canTrain(): boolean {
     return this.gpu.kind === 'ready' && this.design.store.readiness.ok;
+  }
+
+  /**
+   * One rule for a box holding text that does not parse, said alike next to the box, under Train and
+   * in the inspector: the design and training keep the box's last valid value until it is fixed.
+   */
+  #invalidNote(): string {
+    const invalid = this.#invalid();
+    if (invalid.length === 0) return '';
+    const e = invalid[0]!;
+    const more = invalid.length > 1 ? ` (${invalid.length - 1} more box${invalid.length > 2 ? 'es' : ''} too)` : '';
+    return `${e.label} holds an entry that is not valid${more}: the last valid value, ${e.kept}, stays in force until it is fixed.`;
   }
 
   #blockedReason(): string {
@@ -612,6 +653,11 @@ export class CpApp extends LitElement {
   }
 
   #hint(): string {
+    const note = this.#invalidNote();
+    return note ? `${note} ${this.#phaseHint()}` : this.#phaseHint();
+  }
+
+  #phaseHint(): string {
     const t = this.training;
     const doc = this.design.doc;
     const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
@@ -630,6 +676,7 @@ export class CpApp extends LitElement {
       case 'error':
         if (t.built && t.needsBuild(doc)) return 'The design (or batch size, dataset, seed, training images) changed: Train starts a new run; this one stays on the chart.';
         if (t.phase === 'paused') return `${t.message} Train resumes.`;
+        if (this.#invalid().length > 0) return t.built ? `Train runs on ${data}.` : `Train builds it and runs on ${data}.`;
         return t.built ? `Ready: Train runs on ${data}.` : `The design fits: ready to train on ${data}.`;
       default:
         return t.phase satisfies never;
@@ -687,7 +734,7 @@ export class CpApp extends LitElement {
         <cp-design-toolbar .presets=${PRESETS} .presetId=${this.design.presetId} ?canUndo=${store.canUndo} ?canRedo=${store.canRedo}></cp-design-toolbar>
         <cp-layer-palette></cp-layer-palette>
         <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
-        <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis}></cp-layer-inspector>
+        <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${(selected && this.invalidEntries.get(`layer:${selected.id}`)) ?? []}></cp-layer-inspector>
         <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
       </main>
       <section class="training" aria-label="Training"
@@ -719,11 +766,10 @@ export class CpApp extends LitElement {
       <div class="left">
         <div class="card">
           <h3>Test images</h3>
-          ${this.dataError
-            ? html`<p class="error" role="alert">${this.dataError}</p>`
-            : this.samples
-              ? html`<cp-digit-grid .samples=${this.samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
-              : html`<p>Loading MNIST…</p>`}
+          ${this.dataError ? html`<p class="error" role="alert">${this.dataError}</p>` : nothing}
+          ${this.samples
+            ? html`<cp-digit-grid .samples=${this.samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
+            : this.dataError ? nothing : html`<p>Loading MNIST…</p>`}
         </div>
         <div class="card">
           <h3>Draw a digit</h3>

@@ -90,7 +90,7 @@ export type WorkerEvent =
   | { type: 'ready'; replyTo: number; adapter: AdapterReport }
   | { type: 'gpu-unavailable'; replyTo: number; message: string; help: string }
   | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[] }
-  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array }
+  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
   | { type: 'built'; replyTo: number; params: number; stepsPerEpoch: number; totalSteps: number; memory: MemoryReport; pipelines: number; buildMs: number }
   /** Acknowledges a command that has no data to return (train, pause, set-config, reset). */
   | { type: 'ok'; replyTo: number }
@@ -105,7 +105,8 @@ export type WorkerEvent =
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
-  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
+  /** `subset`: the training images the loaded run uses (null: the whole training split). */
+  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }
   | { type: 'test-predictions'; replyTo: number; probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
   | { type: 'device-lost'; reason: string; message: string }

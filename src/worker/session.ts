@@ -244,8 +244,7 @@ export class Session {
       case 'pixels':
         return image.pixels;
       case 'dataset': {
-        const d = await this.dataset(image.dataset);
-        const split = image.split === 'train' ? d.train : d.test;
+        const split = await this.#datasets.split(image.dataset, image.split);
         if (!(image.index >= 0 && image.index < split.count)) throw new RangeError(`image ${image.index} is not in the ${image.split} set (0–${split.count - 1})`);
         const px = split.rows * split.cols;
         return split.images.subarray(image.index * px, (image.index + 1) * px);
@@ -302,17 +301,18 @@ export class Session {
     const snap = (healthy ? await b.trainer.healthySnapshot() : undefined) ?? (await b.network.store.snapshot(b.trainer.step));
     const tensors = [...gatherTensors(layout.slots, snap.params), ...gatherTensors(layout.stateSlots, snap.state)];
     const optimizer = includeOptimizer ? { step: snap.step, m: gatherTensors(layout.slots, snap.m), v: gatherTensors(layout.slots, snap.v) } : undefined;
-    return { bytes: toSafetensors({ doc: { spec: b.spec, train: b.config }, step: snap.step, tensors, optimizer }), step: snap.step };
+    return { bytes: toSafetensors({ doc: { spec: b.spec, train: b.config }, step: snap.step, tensors, optimizer, trainImages: b.trainer.trainImages }), step: snap.step };
   }
 
   /**
    * Loads a checkpoint: validates the whole file first (a refused file changes nothing), then plans its
    * design and puts its weights (and optimizer state, when present) in place.
    */
-  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }> {
+  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }> {
     const ckpt = fromSafetensors(bytes);
     await this.pause();
-    await this.build(ckpt.doc.spec, ckpt.doc.train, this.#built?.subset);
+    // The file's own number of training images (older files: this page's), so "step N of M" matches.
+    await this.build(ckpt.doc.spec, ckpt.doc.train, ckpt.trainImages ?? this.#built?.subset);
     const b = this.#need();
     const layout = b.network.store.layout;
     const flat = (slots: Parameters<typeof scatterTensors>[0], tensors: Parameters<typeof scatterTensors>[1], size: number) => {
@@ -330,7 +330,8 @@ export class Session {
       step,
     });
     await this.#keepGoodState();
-    return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps };
+    const images = b.trainer.trainImages;
+    return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps, subset: images >= b.data.train.count ? null : images };
   }
 
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */

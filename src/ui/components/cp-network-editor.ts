@@ -63,7 +63,11 @@ export class CpNetworkEditor extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed as PropertyValues).has('inputDrafts')) {
+      const entries = [...this.inputDrafts].map(([f, d]) => ({ label: INPUT_FIELDS.find((x) => x.field === f)!.label, message: d.message, kept: String(this.spec?.input[f] ?? '') }));
+      emit(this, 'cp-drafts', { source: 'input', entries });
+    }
     if (this.#focusAfter === null) return;
     const cards = [...this.renderRoot.querySelectorAll<CpLayerCard>('cp-layer-card')];
     const i = this.#focusAfter;

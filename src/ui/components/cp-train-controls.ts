@@ -46,6 +46,7 @@ export interface ButtonState {
 interface Draft {
   text: string;
   message: string;
+  label: string;
 }
 
 @customElement('cp-train-controls')
@@ -90,6 +91,14 @@ export class CpTrainControls extends LitElement {
   @property() problem = '';
 
   @state() private drafts: ReadonlyMap<string, Draft> = new Map();
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!(changed as PropertyValues).has('drafts') || !this.config) return;
+    const c = this.config;
+    const fields = [LR, MOMENTUM, WARMUP, STEP_SIZE, GAMMA, MIN_LR, BATCH, EPOCHS, DECAY, SEED];
+    const entries = [...this.drafts].map(([k, d]) => ({ label: d.label, message: d.message, kept: String(fields.find((f) => f.key === k)?.get(c) ?? '') }));
+    emit(this, 'cp-drafts', { source: 'train', entries });
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const old = changed.get('config') as TrainConfig | undefined;
@@ -193,7 +202,7 @@ export class CpTrainControls extends LitElement {
       if (issue) message = `${issue.message[0]!.toUpperCase()}${issue.message.slice(1)}.`;
     }
     if (message) {
-      drafts.set(f.key, { text, message });
+      drafts.set(f.key, { text, message, label: f.label });
       this.drafts = drafts;
       return;
     }

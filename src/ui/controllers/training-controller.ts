@@ -139,8 +139,6 @@ export class TrainingController implements ReactiveController {
   #unlisten?: () => void;
   #queue: Promise<void> = Promise.resolve();
   #builtKey?: string;
-  /** The subset the worker's network was built with. */
-  #builtSubset: number | null = null;
   #lostReason = '';
   #keeping = false;
   #keepAgain = false;
@@ -267,13 +265,15 @@ export class TrainingController implements ReactiveController {
   importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
     return this.#exclusive(async (c) => {
       if (!this.built) {
-        // Nothing is built (a fresh page, a restarted worker): build the file's design first, so the
-        // network uses this page's training-image subset. Checked here first, so a bad file builds nothing.
+        // Nothing is built (a fresh page, a restarted worker): build the file's design first, with the
+        // file's number of training images (older files: this page's). Checked here first, so a bad
+        // file builds nothing.
         const ckpt = fromSafetensors(bytes);
+        if (ckpt.trainImages !== undefined) this.subset = ckpt.trainImages;
         await this.#build(c, ckpt.doc);
       }
       const r = await c.request({ type: 'import-checkpoint', bytes: bytes.slice() });
-      const subset = this.#builtSubset;
+      const subset = r.subset;
       this.subset = subset;
       this.#builtKey = buildKey(r.doc, subset);
       this.builtSpec = r.doc.spec;
@@ -377,7 +377,6 @@ export class TrainingController implements ReactiveController {
     this.#builtKey = undefined;
     const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) });
     this.#builtKey = key;
-    this.#builtSubset = this.subset;
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
     this.#sent = doc.train;
