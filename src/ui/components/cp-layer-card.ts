@@ -165,7 +165,7 @@ export class CpLayerCard extends LitElement {
         aria-invalid=${draft || modelFlags ? 'true' : 'false'}
         aria-describedby=${draft ? msgId : 'problem'}
         @input=${(e: Event) => this.#edit(f, (e.target as HTMLInputElement).value)} />
-      ${draft ? html`<span class="msg" id=${msgId} role="alert">${draft.message}</span>` : nothing}
+      ${draft ? html`<span class="msg" id=${msgId} role="alert">${draft.message} The last valid value, ${fieldText(value)}, stays in force.</span>` : nothing}
     </label>`;
   }
 

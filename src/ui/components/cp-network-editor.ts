@@ -117,7 +117,7 @@ export class CpNetworkEditor extends LitElement {
   #inputRow(input: InputSpec) {
     const a = this.analysis;
     const inputErrors = a?.errors.filter((e) => e.layerIndex < 0) ?? [];
-    const drafts = [...this.inputDrafts.values()];
+    const drafts = [...this.inputDrafts].map(([f, d]) => ({ ...d, message: `${d.message} The last valid value, ${input[f]}, stays in force.` }));
     const training = input.C === 1 && input.H === 28 && input.W === 28;
     return html`<div class="io" role="group" aria-label="Input shape">
       <strong>input</strong>

@@ -184,7 +184,7 @@ export class CpTrainControls extends LitElement {
       <input type="text" inputmode=${f.rule.whole ? 'numeric' : 'decimal'} autocomplete="off" spellcheck="false" aria-label=${f.label}
         .value=${draft ? draft.text : String(f.get(c) ?? '')} aria-invalid=${draft ? 'true' : 'false'} aria-describedby=${draft ? id : nothing}
         @input=${(e: Event) => this.#edit(f, (e.target as HTMLInputElement).value)} />
-      ${draft ? html`<span class="msg" id=${id} role="alert">${draft.message}</span>` : nothing}
+      ${draft ? html`<span class="msg" id=${id} role="alert">${draft.message} The last valid value, ${String(f.get(c) ?? '')}, stays in force.</span>` : nothing}
     </label>`;
   }
 
