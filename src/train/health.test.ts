@@ -42,6 +42,21 @@ describe('HealthMonitor', () => {
     m.reset();
     expect(m.reference).toBeCloseTo(LN10, 12);
   });
+
+  it('a long steady stretch of elevated losses that never blows up becomes the new level', () => {
+    const m = new HealthMonitor(10);
+    for (let i = 0; i < 32; i++) m.observe(0.1);
+    for (let i = 0; i < 63; i++) expect(m.observe(0.9).kind).toBe('elevated');
+    expect(m.reference).toBe(0.1);
+    expect(m.observe(0.9).kind).toBe('elevated');
+    expect(m.reference).toBeCloseTo(0.9, 12);
+    expect(m.observe(0.9).kind).toBe('healthy');
+    // A slow climb is not a level: it stays elevated.
+    const c = new HealthMonitor(10);
+    for (let i = 0; i < 32; i++) c.observe(0.1);
+    for (let i = 0; i < 64; i++) expect(c.observe(0.7 + i * 0.01).kind).toBe('elevated');
+    expect(c.reference).toBe(0.1);
+  });
 });
 
 describe('troubleStart', () => {

@@ -16,6 +16,8 @@ export const HEALTH_RULE = {
   elevatedFactor: 2,
   /** … and above median + this margin (nats). */
   elevatedMargin: 0.5,
+  /** This many elevated steps in a row without a blow-up is the run's new level (e.g. a higher rate). */
+  newLevelAfter: 64,
   /** A layer's weights exploded: norm > factor × its norm at the last healthy rollback point + floor. */
   normFactor: 10,
   normFloor: 1,
@@ -35,6 +37,8 @@ export interface StepLoss {
 export class HealthMonitor {
   readonly #untrained: number;
   #recent: number[] = [];
+  /** The unbroken run of elevated losses so far. */
+  #elevated: number[] = [];
 
   constructor(classes: number) {
     this.#untrained = Math.log(classes);
@@ -47,10 +51,7 @@ export class HealthMonitor {
 
   /** The run's recent level: the median of the last healthy losses (ln classes before any). */
   get reference(): number {
-    if (this.#recent.length === 0) return this.#untrained;
-    const s = [...this.#recent].sort((a, b) => a - b);
-    const mid = s.length >> 1;
-    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+    return this.#recent.length === 0 ? this.#untrained : median(this.#recent);
   }
 
   judge(loss: number): LossVerdict {
@@ -62,12 +63,26 @@ export class HealthMonitor {
     return { kind: 'healthy' };
   }
 
-  /** Judges a loss and, when healthy, adds it to the running level. */
+  /**
+   * Judges a loss and, when healthy, adds it to the running level. A long, steady stretch of elevated
+   * losses that never blows up becomes the new level, so rollback points are taken again.
+   */
   observe(loss: number): LossVerdict {
     const v = this.judge(loss);
     if (v.kind === 'healthy') {
+      this.#elevated = [];
       this.#recent.push(loss);
       if (this.#recent.length > HEALTH_RULE.window) this.#recent.shift();
+    } else if (v.kind === 'elevated') {
+      this.#elevated.push(loss);
+      if (this.#elevated.length >= HEALTH_RULE.newLevelAfter) {
+        // Only a level, not a slow climb: the later half no higher than the earlier half (by 25%).
+        const half = this.#elevated.length >> 1;
+        if (median(this.#elevated.slice(half)) <= 1.25 * median(this.#elevated.slice(0, half))) this.#recent = this.#elevated.slice(-HEALTH_RULE.window);
+        this.#elevated = [];
+      }
+    } else {
+      this.#elevated = [];
     }
     return v;
   }
@@ -75,6 +90,7 @@ export class HealthMonitor {
   /** Forget the run's level (new weights: a reset, a loaded file). */
   reset(): void {
     this.#recent = [];
+    this.#elevated = [];
   }
 }
 
@@ -136,6 +152,12 @@ export function firstBadLayer(bad: readonly LayerSignal[], healthy: readonly Lay
     if (wentBad(s.gradient, ref)) return `the weight gradient of layer ${s.layerId} (${s.kind}) ${describe(s.gradient!, ref)}`;
   }
   return undefined;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** 0.734, 12.3, 7.15e+32: three significant digits, exponent form when huge or tiny. */
