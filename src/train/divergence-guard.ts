@@ -135,11 +135,16 @@ export class DivergenceGuard {
     return { step: trouble.step, restoredStep: point.step, ...(loss !== undefined && { restoredLoss: loss }), suggestedLr, message };
   }
 
-  /** New weights or a new optimizer: the kept states and the loss level no longer apply. */
+  /** New weights: the kept states and the loss level no longer apply. */
   forget(): void {
     this.#ring.clear();
     this.#monitor.reset();
     this.#history = [];
+  }
+
+  /** A new optimizer: the kept states hold the old one's moments; the loss level still holds. */
+  forgetStates(): void {
+    this.#ring.clear();
   }
 
   /** Each layer's weight norm (all its tensors together), from the live weights. */

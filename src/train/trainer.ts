@@ -172,7 +172,7 @@ export class Trainer {
       this.#optimizer = next;
       this.network.store.clearOptimizerState();
       // Kept states carry the old optimizer's moments: they no longer fit.
-      this.#guard.forget();
+      this.#guard.forgetStates();
     } else {
       this.#optimizer.update(config.optimizer);
     }
