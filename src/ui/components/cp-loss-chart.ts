@@ -89,7 +89,11 @@ const divergedPlugin: Plugin<'line', { stretches?: DivergedStretch[]; clipAbove?
       ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
       for (const p of s.points) tri(x.getPixelForValue(p.step), '#c92a2a');
       const worst = s.points.reduce((m, p) => (Number.isFinite(p.loss) ? Math.max(m, p.loss) : Infinity), 0);
-      const label = `diverged at step ${s.to}${s.points.length ? ` (loss ${fmtNum(worst)})` : ''}: back to step ${s.from}`;
+      // Three significant digits, as the worker's message words it.
+      const loss = !Number.isFinite(worst) ? String(worst) : worst >= 1e4 ? worst.toExponential(2) : String(Number(worst.toPrecision(3)));
+      // The longest wording that fits the chart (a phone's is narrow).
+      const labels = [`diverged at step ${s.to}${s.points.length ? ` (loss up to ${loss})` : ''}: back to step ${s.from}`, `diverged at step ${s.to}: back to step ${s.from}`, `diverged: back to ${s.from}`];
+      const label = labels.find((l) => ctx.measureText(l).width <= area.right - area.left - 4) ?? labels.at(-1)!;
       ctx.fillStyle = '#8a1c1c';
       const w = ctx.measureText(label).width;
       // At the bottom: the top holds the setting-change labels.
@@ -265,6 +269,9 @@ export class CpLossChart extends LitElement {
     const plugins = chart.options.plugins as { cpMarkers: { markers: Marker[] }; cpDiverged: { stretches: DivergedStretch[]; clipped: XY[] } };
     plugins.cpMarkers.markers = [...run.markers];
     plugins.cpDiverged.stretches = [...run.diverged];
+    // The x-axis reaches the end of a thrown-away stretch, so its band shows even before training resumes.
+    const lastDiverged = Math.max(0, ...run.diverged.map((d) => d.to));
+    chart.options.scales!['x'] = { ...chart.options.scales!['x'], suggestedMax: lastDiverged > 0 ? lastDiverged : undefined } as NonNullable<typeof chart.options.scales>['x'];
     this.#scaleY(chart);
     chart.update('none');
   }
