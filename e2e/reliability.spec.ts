@@ -120,3 +120,70 @@ test('a run that diverges names the step and suggests a lower learning rate; low
   await button(page, 'Pause').click();
   await expect(status(page)).toContainText('State: paused');
 });
+
+test('issue 17: a trained MLP pushed to lr 10 goes back to its healthy state, keeps it for recovery, and trains on', async ({ page }, info) => {
+  // The learner's path from the issue: the plain MLP with fc1's activation set to none, SGD lr 0.05
+  // (momentum 0.9), trained past step 40, paused, learning rate 10, Train.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await mlp(page);
+  await page.getByRole('group', { name: /: dense fc1$/ }).getByRole('combobox', { name: 'Activation' }).selectOption('');
+  await expect(page.getByRole('textbox', { name: 'Learning rate', exact: true })).toHaveValue('0.05');
+  await button(page, 'Train').click();
+  await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(40);
+  await button(page, 'Pause').click();
+  await expect(status(page)).toContainText('State: paused');
+  const healthyStep = await currentStep(page);
+  const recovery = page.getByRole('status', { name: 'Recovery copy' });
+  await expect(recovery).toHaveText(`Weights kept in memory for recovery: step ${healthyStep}.`);
+  const chartImg = page.getByRole('img', { name: /^Training loss chart:/ });
+  const healthyLoss = Number(await chartImg.getAttribute('data-last-loss'));
+  expect(healthyLoss).toBeLessThan(1.5);
+
+  // The status line follows the learning rate as soon as it is changed, paused or not.
+  await page.getByRole('textbox', { name: 'Learning rate', exact: true }).fill('10');
+  await expect(status(page)).toContainText('lr 10.0');
+  await button(page, 'Train').click();
+  const alert = page.getByRole('alert', { name: 'Training diverged' });
+  await expect(alert).toContainText(/diverged at step \d+/, { timeout: 120_000 });
+  const text = (await alert.textContent())!;
+  const broke = Number(/diverged at step (\d+)/.exec(text)![1]);
+  const back = /went back to step (\d+) \(loss ([\d.]+)\)/.exec(text);
+  expect(back, text).not.toBeNull();
+  const restored = Number(back![1]);
+  expect(restored).toBeGreaterThanOrEqual(healthyStep);
+  expect(restored).toBeLessThan(broke);
+  // The restored state's loss is the healthy level, not 1e32.
+  expect(Number(back![2])).toBeLessThan(3 * healthyLoss + 0.1);
+  await expect(alert).toContainText(/layer fc[12]/);
+  await expect(status(page)).toContainText('State: diverged');
+  await expect(status(page)).toContainText(`Step ${restored} of`);
+  // The recovery copy is the restored, healthy state: never the blow-up.
+  await expect(recovery).toHaveText(`Weights kept in memory for recovery: step ${restored}.`);
+  // The chart marks the stretch and keeps the healthy curve readable.
+  await expect(chartImg).toHaveAttribute('data-diverged', `${restored}-${broke}`);
+  await expect(chartImg).toHaveAttribute('aria-label', new RegExp(`diverged at step ${broke}, went back to step ${restored}`));
+  expect(Number(await chartImg.getAttribute('data-last-loss'))).toBeLessThan(3 * healthyLoss + 0.1);
+  for (const [name, size] of [['laptop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]] as const) {
+    await page.setViewportSize(size);
+    await page.getByRole('region', { name: 'Training' }).screenshot({ path: info.outputPath(`diverged-${name}.png`) });
+  }
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.getByRole('checkbox', { name: 'Log scale' }).check();
+  await page.getByRole('region', { name: 'Loss chart' }).screenshot({ path: info.outputPath('diverged-log-scale.png') });
+  await page.getByRole('checkbox', { name: 'Log scale' }).uncheck();
+
+  // The suggestion is the last healthy rate; one click sets it, and training goes on from there.
+  await page.getByRole('button', { name: 'Use learning rate 0.05' }).click();
+  await expect(page.getByRole('textbox', { name: 'Learning rate', exact: true })).toHaveValue('0.05');
+  await expect(status(page)).toContainText('lr 0.0500');
+  await button(page, 'Train').click();
+  await expect(alert).toHaveCount(0);
+  await expect.poll(() => currentStep(page), { timeout: 120_000 }).toBeGreaterThan(restored + 20);
+  await button(page, 'Pause').click();
+  await expect(status(page)).toContainText('State: paused');
+  await expect(page.getByRole('alert', { name: 'Training diverged' })).toHaveCount(0);
+  expect(Number(await chartImg.getAttribute('data-last-loss'))).toBeLessThan(10 * healthyLoss);
+  await page.getByRole('region', { name: 'Training' }).screenshot({ path: info.outputPath('resumed-laptop.png') });
+  expect(errors).toEqual([]);
+});

@@ -15,8 +15,10 @@ export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Arra
   try {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (e) {
-    throw new GzipError(file, `is damaged or truncated (gzip: ${e instanceof Error ? e.message : String(e)})`);
+  } catch {
+    // The browser's own words here are a bare "Failed to fetch", which would send the user looking
+    // at their network: say what it means.
+    throw new GzipError(file, 'is damaged or truncated (its gzip stream does not inflate)');
   }
 }
 

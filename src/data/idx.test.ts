@@ -76,6 +76,37 @@ describe('real MNIST (from npm run data)', () => {
     expect(first.filter((p) => p === 0).length).toBeGreaterThan(500);
     expect(Math.max(...first)).toBeGreaterThan(250);
   });
+  it('a damaged file says "damaged or truncated" (never the browser\'s "Failed to fetch")', async () => {
+    // The browser rejects a gzip-encoded download it cannot inflate with a bare "Failed to fetch";
+    // the server still answering for the file tells damage from a network failure.
+    const real = globalThis.fetch;
+    const ok = (body: Uint8Array) => new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': 'application/gzip' } });
+    const gz = await gzip(new Uint8Array(100).fill(1));
+    try {
+      globalThis.fetch = (async (_url: RequestInfo | URL, init?: RequestInit) => {
+        if (init?.method === 'HEAD') return ok(new Uint8Array(0));
+        throw new TypeError('Failed to fetch');
+      }) as typeof fetch;
+      const e1 = await loadDataset('mnist', { base: '/x/', splits: ['test'] }).then(() => new Error('loaded'), (e: unknown) => e as Error);
+      expect(e1).toBeInstanceOf(DatasetMissingError);
+      expect(e1.message).toMatch(/^t10k-(images-idx3|labels-idx1)-ubyte\.gz: is damaged or truncated/);
+      expect(e1.message).not.toMatch(/Failed to fetch/);
+      expect(e1.message).toMatch(/npm run data/);
+      // A truncated gzip stream (served as-is) says the same.
+      globalThis.fetch = (async () => ok(gz.subarray(0, gz.length - 12))) as typeof fetch;
+      const e2 = await loadDataset('mnist', { base: '/x/', splits: ['test'] }).then(() => new Error('loaded'), (e: unknown) => e as Error);
+      expect(e2).toBeInstanceOf(DatasetMissingError);
+      expect(e2.message).toMatch(/is damaged or truncated/);
+      // When the server does not answer at all, it is a fetch failure, said as such.
+      globalThis.fetch = (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as typeof fetch;
+      const e3 = await loadDataset('mnist', { base: '/x/', splits: ['test'] }).then(() => new Error('loaded'), (e: unknown) => e as Error);
+      expect(e3.message).toMatch(/could not be fetched \(Failed to fetch\)/);
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
   it('says to run npm run data when a dataset is missing', async () => {
     await expect(loadDataset('mnist', { base: '/no-such-place/', splits: ['test'] })).rejects.toBeInstanceOf(DatasetMissingError);
   });

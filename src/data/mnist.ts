@@ -1,7 +1,7 @@
 // Why: loads a dataset's four IDX.gz files from the page's own origin (put there by `npm run data`),
 // inflates and parses them, and says precisely what is wrong when a file is missing or damaged.
-import { inflateIfGzipped } from './gunzip';
-import { parseImagesAndLabels, type LabelledImages } from './idx';
+import { GzipError, inflateIfGzipped } from './gunzip';
+import { IdxError, parseImagesAndLabels, type LabelledImages } from './idx';
 
 export type DatasetName = 'mnist' | 'fashion-mnist';
 
@@ -29,27 +29,54 @@ export function datasetUrl(name: DatasetName, base: string = import.meta.env.BAS
   return `${base}data/${name}/`;
 }
 
+/**
+ * Why a download failed. The browser says only "Failed to fetch" both when the network is down and when
+ * a file served with Content-Encoding: gzip is damaged (it cannot inflate the body); the server still
+ * answering a HEAD request for the file tells the two apart.
+ */
+async function failure(url: string, file: string, e: unknown): Promise<DatasetMissingError> {
+  const why = e instanceof Error ? e.message : String(e);
+  const head = await fetch(url, { method: 'HEAD', cache: 'no-store' }).catch(() => undefined);
+  if (head?.ok && !(head.headers.get('content-type') ?? '').includes('text/html')) {
+    return new DatasetMissingError(file, "is damaged or truncated (the browser could not decode the download)");
+  }
+  return new DatasetMissingError(file, `could not be fetched (${why})`);
+}
+
 async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
   } catch (e) {
-    throw new DatasetMissingError(file, `could not be fetched (${e instanceof Error ? e.message : String(e)})`);
+    throw await failure(url, file, e);
   }
   // A dev server answers a missing file with its index.html, so an HTML reply means "not there".
   if (res.status === 404 || (res.headers.get('content-type') ?? '').includes('text/html')) {
     throw new DatasetMissingError(file, 'is not on the server');
   }
   if (!res.ok) throw new DatasetMissingError(file, `could not be fetched (HTTP ${res.status})`);
-  return new Uint8Array(await res.arrayBuffer());
+  try {
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw await failure(url, file, e);
+  }
 }
 
 async function loadSplit(folder: string, prefix: 'train' | 't10k'): Promise<LabelledImages> {
   const images = `${prefix}-images-idx3-ubyte.gz`;
   const labels = `${prefix}-labels-idx1-ubyte.gz`;
   const [imgGz, lblGz] = await Promise.all([fetchBytes(folder + images, images), fetchBytes(folder + labels, labels)]);
-  const [img, lbl] = await Promise.all([inflateIfGzipped(imgGz, images), inflateIfGzipped(lblGz, labels)]);
-  return parseImagesAndLabels(img, lbl, { images, labels });
+  try {
+    const [img, lbl] = await Promise.all([inflateIfGzipped(imgGz, images), inflateIfGzipped(lblGz, labels)]);
+    return parseImagesAndLabels(img, lbl, { images, labels });
+  } catch (e) {
+    // Same words, and the same way out, whichever check caught the damage.
+    if (e instanceof GzipError || e instanceof IdxError) {
+      const detail = e.message.slice(e.file.length + 2);
+      throw new DatasetMissingError(e.file, /damaged or truncated/.test(detail) ? detail : `is damaged or truncated (${detail})`);
+    }
+    throw e;
+  }
 }
 
 /** Loads train and test splits; `which` limits it to one split (the first page needs only test). */

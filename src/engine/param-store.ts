@@ -84,9 +84,6 @@ export class ParamStore {
   readonly v: GPUBuffer;
   /** Batch-norm running statistics (not trained by the optimizer). */
   readonly state: GPUBuffer;
-  /** GPU-side copies of the last good state (params, m, v, state), for divergence recovery. */
-  #checkpoint: GPUBuffer[];
-  #hasCheckpoint = false;
   #gpu: Gpu;
 
   /** The device this store lives on (a lost device makes it unusable). */
@@ -103,26 +100,6 @@ export class ParamStore {
     this.m = gpu.storage(bytes, 'optimizer-m');
     this.v = gpu.storage(bytes, 'optimizer-v');
     this.state = gpu.storage(layout.stateTotal * 4, 'bn-state');
-    this.#checkpoint = [gpu.storage(bytes, 'ckpt-params'), gpu.storage(bytes, 'ckpt-m'), gpu.storage(bytes, 'ckpt-v'), gpu.storage(layout.stateTotal * 4, 'ckpt-state')];
-  }
-
-  #live(): GPUBuffer[] {
-    return [this.params, this.m, this.v, this.state];
-  }
-
-  /** Copies the current state to the GPU checkpoint (queued after all work submitted so far). */
-  saveCheckpoint(): void {
-    const live = this.#live();
-    this.#gpu.submit((enc) => live.forEach((b, i) => enc.copyBufferToBuffer(b, 0, this.#checkpoint[i]!, 0, b.size)), 'checkpoint');
-    this.#hasCheckpoint = true;
-  }
-
-  /** Puts the last checkpoint back; false when there is none. */
-  restoreCheckpoint(): boolean {
-    if (!this.#hasCheckpoint) return false;
-    const live = this.#live();
-    this.#gpu.submit((enc) => live.forEach((b, i) => enc.copyBufferToBuffer(this.#checkpoint[i]!, 0, b, 0, b.size)), 'restore-checkpoint');
-    return true;
   }
 
   #range(buffer: GPUBuffer, slot: { offset: number; count: number }): BufferBinding {
@@ -211,6 +188,6 @@ export class ParamStore {
   }
 
   dispose(): void {
-    for (const b of [this.params, this.grads, this.m, this.v, this.state, ...this.#checkpoint]) this.#gpu.release(b);
+    for (const b of [this.params, this.grads, this.m, this.v, this.state]) this.#gpu.release(b);
   }
 }

@@ -127,6 +127,14 @@ describe('checkpoint', () => {
     expect(f.metadata['optimizer_step']).toBe('1234');
   });
 
+  it('carries the number of training images (older files without it still load)', () => {
+    const ckpt = { ...checkpoint('mlp', false), trainImages: 1000 };
+    expect(fromSafetensors(toSafetensors(ckpt)).trainImages).toBe(1000);
+    expect(decodeSafetensors(toSafetensors(ckpt)).metadata['train_images']).toBe('1000');
+    expect(fromSafetensors(toSafetensors(checkpoint('mlp', false))).trainImages).toBeUndefined();
+    expect(() => toSafetensors({ ...ckpt, trainImages: 0 })).toThrowError(ExportError);
+  });
+
   it('accepts a file without num_batches_tracked (only PyTorch needs it)', () => {
     const bytes = edited(checkpoint('bn-dropout', false), (t) => t.splice(t.findIndex((x) => x.name === 'bn1.num_batches_tracked'), 1));
     expect(fromSafetensors(bytes).tensors).toHaveLength(14);

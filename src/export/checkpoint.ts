@@ -10,7 +10,8 @@
 //   <name>.num_batches_tracked                    I64 scalar (shape []), = step; PyTorch's strict load needs it
 //   optimizer.m.<key> / optimizer.v.<key>         optional: first/second moments (SGD: m = velocity, v = 0)
 //   __metadata__: format "convplay", version "1", spec (JSON {format, version, spec, train}), step,
-//                 optimizer_step (only with moments)
+//                 optimizer_step (only with moments), train_images (how many training images the run
+//                 used, so a fresh page counts the same steps per epoch; absent in older files)
 //
 // From the engine (plain data, no engine types here): for each ParamSlot s of the ParamLayout,
 // { layerId: s.layerId, role: s.role, shape: s.shape, data: snapshot.params.slice(s.offset, s.offset + s.count) };
@@ -48,6 +49,8 @@ export interface Checkpoint {
   /** Trainable parameters and batch-norm running statistics. */
   tensors: ParamTensor[];
   optimizer?: OptimizerMoments;
+  /** Training images the run used (its steps per epoch follow from it). */
+  trainImages?: number;
 }
 
 export const CHECKPOINT_FORMAT = 'convplay';
@@ -80,6 +83,10 @@ export function toSafetensors(ckpt: Checkpoint): Uint8Array {
     spec: JSON.stringify({ format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, spec: ckpt.doc.spec, train: ckpt.doc.train }),
     step: String(ckpt.step),
   };
+  if (ckpt.trainImages !== undefined) {
+    if (!isStep(ckpt.trainImages) || ckpt.trainImages < 1) throw new ExportError('trainImages', `expected a whole number ≥ 1, got ${ckpt.trainImages}`);
+    metadata['train_images'] = String(ckpt.trainImages);
+  }
   const opt = ckpt.optimizer;
   if (opt) {
     if (!isStep(opt.step)) throw new ExportError('optimizer.step', `expected a whole number ≥ 0, got ${opt.step}`);
@@ -196,6 +203,11 @@ function read(bytes: Uint8Array): Checkpoint {
   }
   const ckpt: Checkpoint = { doc, step, tensors };
   if (optimizer) ckpt.optimizer = optimizer;
+  if (meta['train_images'] !== undefined) {
+    const n = readStep(meta, 'train_images');
+    if (n < 1) throw new ImportError('metadata', 'train_images must be at least 1');
+    ckpt.trainImages = n;
+  }
   return ckpt;
 }
 

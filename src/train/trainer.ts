@@ -1,6 +1,7 @@
 // Why: the training loop. It replays the planned step (one submit per step, at most two in flight),
 // reads loss and accuracy back every ~quarter second rather than every step, reshuffles each epoch from
-// the seed, evaluates on the GPU, and pauses with the weights restored when the loss stops being finite.
+// the seed, evaluates on the GPU, and hands every readback to the divergence guard, which pauses a run
+// that blows up and puts back the last healthy state.
 import type { BoundKernel, Gpu } from '../gpu';
 import type { GpuSplit } from '../data/gpu-dataset';
 import type { Network } from '../engine/network';
@@ -12,6 +13,8 @@ import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy'
 import { CLASSES, type TrainConfig } from '../model';
 import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
+import { DivergenceGuard, type StepProbe } from './divergence-guard';
+import type { LayerSignal } from './health';
 import { learningRateAt } from './schedule';
 
 /** Steps whose stats fit in the ring between two readbacks. */
@@ -52,7 +55,12 @@ export interface EvalResult {
   ms: number;
 }
 
-export type StopReason = { kind: 'stopped' } | { kind: 'finished' } | { kind: 'step-limit' } | { kind: 'diverged'; step: number; message: string };
+export type StopReason =
+  | { kind: 'stopped' }
+  | { kind: 'finished' }
+  | { kind: 'step-limit' }
+  /** `step`: the step that broke; the trainer stands at `restoredStep`; `steps`: the diverged stretch's losses. */
+  | { kind: 'diverged'; step: number; message: string; restoredStep: number; restoredLoss?: number; suggestedLr: number; steps: StepStats[] };
 
 export interface TrainerHooks {
   progress?(p: Progress): void;
@@ -77,6 +85,11 @@ export class Trainer {
   #step = 0;
   #hooks: TrainerHooks;
   #subset: number;
+  #guard: DivergenceGuard;
+  /** The epoch whose order the indices buffer holds (a rollback may cross an epoch boundary). */
+  #orderEpoch = -1;
+  /** The learning rate of the last step taken (undefined before any). */
+  #lastLr: number | undefined;
 
   private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; testProbs: GPUBuffer; hooks: TrainerHooks; subset: number }) {
     this.#gpu = gpu;
@@ -94,6 +107,7 @@ export class Trainer {
     this.#testProbs = f.testProbs;
     this.#hooks = f.hooks;
     this.#subset = f.subset;
+    this.#guard = new DivergenceGuard(gpu, network, CLASSES);
   }
 
   /**
@@ -130,6 +144,11 @@ export class Trainer {
     return Math.floor(this.#subset / this.#config.batch);
   }
 
+  /** Training images this run uses (the subset, or the whole training split). */
+  get trainImages(): number {
+    return this.#subset;
+  }
+
   get totalSteps(): number {
     return this.stepsPerEpoch * this.#config.epochs;
   }
@@ -152,6 +171,8 @@ export class Trainer {
       this.#optimizer.dispose();
       this.#optimizer = next;
       this.network.store.clearOptimizerState();
+      // Kept states carry the old optimizer's moments: they no longer fit.
+      this.#guard.forgetStates();
     } else {
       this.#optimizer.update(config.optimizer);
     }
@@ -159,6 +180,7 @@ export class Trainer {
   }
 
   #shuffle(epoch: number): void {
+    this.#orderEpoch = epoch;
     const order = Uint32Array.from({ length: this.#subset }, (_, i) => i);
     new Prng((this.#config.seed * 1_000_003 + epoch) >>> 0).shuffle(order);
     this.#gpu.write(this.#indices, order);
@@ -183,25 +205,22 @@ export class Trainer {
     let inFlight: Promise<void> | undefined;
     let beforeLast: Promise<void> | undefined;
     let slot = 0;
-    this.network.store.saveCheckpoint();
+    await this.#guard.start(this.#step, this.#lastLr);
 
     const flush = async (): Promise<StopReason | undefined> => {
       if (slot === 0) return undefined;
       const count = slot;
       const data = await this.#gpu.read(plan.stats, 0, count * STATS_SLOT_BYTES);
-      const stats = decodeStats(data, count);
       const firstStep = this.#step - count;
-      const bad = stats.findIndex((s) => s.nonFinite > 0 || !Number.isFinite(s.lossSum));
-      if (bad >= 0) {
-        const step = firstStep + bad + 1;
-        const where = await this.#findNonFinite();
-        this.network.store.restoreCheckpoint();
-        this.#step = intervalFirstStep;
-        const message = `The loss became non-finite (NaN or ∞) at step ${step}${where ? `; ${where}` : ''}. Training is paused and the weights from step ${intervalFirstStep} are restored. Lower the learning rate and resume.`;
-        return { kind: 'diverged', step, message };
+      // A step with any non-finite row has no meaningful mean: call its loss NaN.
+      pending = decodeStats(data, count).map((s, i) => ({ step: firstStep + i + 1, loss: s.nonFinite > 0 ? NaN : s.lossSum / s.rows, accuracy: s.correct / s.rows }));
+      slot = 0;
+      const trouble = await this.#guard.review(pending, this.#step, this.#lastLr ?? this.currentLearningRate());
+      if (trouble) {
+        const r = await this.#guard.rollBack(trouble, this.currentLearningRate(), this.#probe());
+        this.#step = r.restoredStep;
+        return { kind: 'diverged', ...r, steps: pending.filter((p) => p.step <= trouble.step) };
       }
-      this.network.store.saveCheckpoint();
-      pending = stats.map((s, i) => ({ step: firstStep + i + 1, loss: s.lossSum / s.rows, accuracy: s.correct / s.rows }));
       const ms = performance.now() - intervalStart;
       const steps = this.#step - intervalFirstStep;
       this.#hooks.progress?.({
@@ -215,7 +234,6 @@ export class Trainer {
         samplesPerSecond: (steps * this.#config.batch * 1000) / ms,
         msPerStep: ms / steps,
       });
-      slot = 0;
       intervalStart = performance.now();
       intervalFirstStep = this.#step;
       return undefined;
@@ -231,9 +249,11 @@ export class Trainer {
         return (await flush()) ?? { kind: this.#step >= limit ? 'step-limit' : 'stopped' };
       }
       const stepInEpoch = this.#step % this.stepsPerEpoch;
-      if (stepInEpoch === 0) this.#shuffle(this.epoch);
+      if (stepInEpoch === 0 || this.#orderEpoch !== this.epoch) this.#shuffle(this.epoch);
       plan.prepareStep(this.#step, stepInEpoch * this.#config.batch, slot, this.#train.imageBytes);
-      this.#optimizer.prepareStep(this.#step + 1, this.currentLearningRate());
+      const lr = this.currentLearningRate();
+      this.#optimizer.prepareStep(this.#step + 1, lr);
+      this.#lastLr = lr;
       // At most two steps in flight: wait for the one before last, then submit this one.
       // (The GPU starts this step the moment the last one ends, never waiting on this loop.)
       await beforeLast;
@@ -261,6 +281,18 @@ export class Trainer {
   restore(snapshot: Snapshot): void {
     this.network.store.restore(snapshot);
     this.#step = snapshot.step;
+    this.#lastLr = undefined;
+    this.#guard.forget();
+  }
+
+  /** The newest state the divergence guard judged healthy (a CPU copy), if any was kept. */
+  healthySnapshot(): Promise<Snapshot | undefined> {
+    return this.#guard.healthySnapshot();
+  }
+
+  /** The step of the newest healthy state. */
+  get healthyStep(): number | undefined {
+    return this.#guard.healthy?.step;
   }
 
   /** Loss, accuracy and confusion matrix over the whole test set, on the GPU, in evaluation mode. */
@@ -283,21 +315,30 @@ export class Trainer {
     return { loss: stats!.lossSum / stats!.rows, accuracy: stats!.correct / stats!.rows, count: stats!.rows, confusion, probabilities, predictions: argmaxRows(probabilities, CLASSES), ms: performance.now() - t0 };
   }
 
-  /** After a non-finite loss: which layer's output (of the last step) first holds NaN or ∞. */
-  async #findNonFinite(): Promise<string | undefined> {
+  /** What the divergence guard reads to name the layer that went bad (see StepProbe). */
+  #probe(): StepProbe {
     const plan = this.#trainPlan;
-    for (const layer of this.network.spec.layers) {
-      const t = plan.outputs.get(layer.id);
-      if (!t) continue;
-      const values = await this.#gpu.readF32(t.buffer, t.size);
-      if (values.some((v) => !Number.isFinite(v))) return `layer ${layer.id} (${layer.kind}) was the first to output non-finite values`;
-    }
-    const params = await this.#gpu.readF32(this.network.store.params, this.network.store.layout.total);
-    if (params.some((v) => !Number.isFinite(v))) return 'the weights themselves became non-finite';
-    return undefined;
+    const store = this.network.store;
+    return {
+      replay: () => this.#gpu.run(plan.stepParts(), 'divergence-replay'),
+      signals: async () => {
+        const grads = await this.#gpu.readF32(store.grads, store.layout.total);
+        const out: LayerSignal[] = [];
+        for (const layer of this.network.spec.layers) {
+          const t = plan.outputs.get(layer.id);
+          const slots = this.network.slotsOf(layer.id);
+          const s: LayerSignal = { layerId: layer.id, kind: layer.kind };
+          if (t) s.output = maxAbs(await this.#gpu.readF32(t.buffer, t.size));
+          if (slots.length > 0) s.gradient = Math.sqrt(slots.reduce((sum, sl) => sum + sumSquares(grads, sl.offset, sl.count), 0));
+          out.push(s);
+        }
+        return out;
+      },
+    };
   }
 
   dispose(): void {
+    this.#guard.dispose();
     this.#trainPlan.dispose();
     this.#evalPlan.dispose();
     this.#optimizer.dispose();
@@ -315,4 +356,20 @@ function argmaxRows(values: Float32Array, width: number): Uint8Array {
     out[r] = best;
   }
   return out;
+}
+
+/** Largest |x| (NaN when any value is non-finite). */
+function maxAbs(values: Float32Array): number {
+  let m = 0;
+  for (const v of values) {
+    if (!Number.isFinite(v)) return NaN;
+    m = Math.max(m, Math.abs(v));
+  }
+  return m;
+}
+
+function sumSquares(values: Float32Array, offset: number, count: number): number {
+  let s = 0;
+  for (let i = offset; i < offset + count; i++) s += values[i]! * values[i]!;
+  return s;
 }

@@ -1,7 +1,7 @@
 // Why: the mediator of the page: it renders the sections and routes their events; the jobs live in
 // controllers/ (design, engine lifecycle, training, look inside, files), the words about its state in
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fmt, listPresets } from '../model';
 import './components/cp-digit-grid';
@@ -24,6 +24,7 @@ import { DesignController } from './controllers/design-controller';
 import { EngineController } from './controllers/engine-controller';
 import { FileController } from './controllers/file-controller';
 import { InspectController } from './controllers/inspect-controller';
+import { InvalidEntries } from './controllers/invalid-entries';
 import { MisclassifiedController } from './controllers/misclassified-controller';
 import { TrainingController, type TrainPhase } from './controllers/training-controller';
 import { UndoKeys } from './controllers/undo-keys';
@@ -49,6 +50,7 @@ export class CpApp extends LitElement {
   readonly engine = new EngineController(this, this.training, this.inspect);
   readonly files = new FileController(this);
   readonly misclassified = new MisclassifiedController(this, this.engine, this.training);
+  readonly invalidEntries = new InvalidEntries(this);
   readonly undoKeys = new UndoKeys(this, () => this.#undo(), () => this.#redo());
   #lastPhase: TrainPhase = 'idle';
 
@@ -185,15 +187,15 @@ export class CpApp extends LitElement {
         <cp-design-toolbar .presets=${PRESETS} .presetId=${this.design.presetId} ?canUndo=${store.canUndo} ?canRedo=${store.canRedo}></cp-design-toolbar>
         <cp-layer-palette></cp-layer-palette>
         <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
-        <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis}></cp-layer-inspector>
+        <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
         <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
       </main>
       <section class="training" aria-label="Training"
         @cp-train-config=${this.#onTrainConfig} @cp-train-subset=${this.#onSubset} @cp-train-action=${this.#onAction}>
         <h2>Train</h2>
-        <cp-train-controls .config=${store.train} .buttons=${buttons(this.training, canTrain(gpu, store))} blocked=${blockedReason(gpu, store)} hint=${hint(this.training, this.design.doc)}
+        <cp-train-controls .config=${store.train} .buttons=${buttons(this.training, canTrain(gpu, store))} blocked=${blockedReason(gpu, store)} hint=${hint(this.training, this.design.doc, this.invalidEntries.list(store.spec))}
           .subset=${this.training.subset} .datasets=${this.engine.datasets}
-          diverged=${this.training.phase === 'diverged' ? this.training.message : ''}
+          diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
           problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
         <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
         ${statusLine(this.training, gpu, this.design.doc.train.epochs)}
@@ -218,11 +220,10 @@ export class CpApp extends LitElement {
       <div class="left">
         <div class="card">
           <h3>Test images</h3>
-          ${dataError
-            ? html`<p class="error" role="alert">${dataError}</p>`
-            : samples
-              ? html`<cp-digit-grid .samples=${samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
-              : html`<p>Loading MNIST…</p>`}
+          ${dataError ? html`<p class="error" role="alert">${dataError}</p>` : nothing}
+          ${samples
+            ? html`<cp-digit-grid .samples=${samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
+            : dataError ? nothing : html`<p>Loading MNIST…</p>`}
         </div>
         <div class="card">
           <h3>Draw a digit</h3>

@@ -53,8 +53,20 @@ export interface DesignEventDetails {
   'cp-file-load': { file: File };
   /** Whether Save weights includes the optimizer's moments. */
   'cp-file-option': { includeOptimizer: boolean };
+  /**
+   * The boxes of one part of the page (`source`: "layer:<id>", "input", "train") that hold an entry
+   * that does not parse: the page says, next to Train and in the inspector, that the last valid value
+   * stays in force until they are fixed.
+   */
+  'cp-drafts': { source: string; entries: InvalidEntry[] };
 }
 export type FileAction = 'save' | 'export-pytorch' | 'export-onnx' | 'export-predictions';
+/** A box whose text does not parse: its label ("fc1 Units"), why, and the last valid value in force. */
+export interface InvalidEntry {
+  label: string;
+  message: string;
+  kept: string;
+}
 export type TrainAction = 'train' | 'pause' | 'step' | 'reset';
 export type DesignEventName = keyof DesignEventDetails;
 export type DesignEvent<K extends DesignEventName> = CustomEvent<DesignEventDetails[K]>;
@@ -86,5 +98,6 @@ declare global {
     'cp-file-action': DesignEvent<'cp-file-action'>;
     'cp-file-load': DesignEvent<'cp-file-load'>;
     'cp-file-option': DesignEvent<'cp-file-option'>;
+    'cp-drafts': DesignEvent<'cp-drafts'>;
   }
 }

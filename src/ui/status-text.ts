@@ -7,6 +7,8 @@ import type { ButtonState } from './components/cp-train-controls';
 import type { GpuState } from './controllers/engine-controller';
 import type { DesignStore } from './controllers/design-store';
 import type { TrainingController, TrainPhase } from './controllers/training-controller';
+import { invalidNote } from './controllers/invalid-entries';
+import type { InvalidEntry } from './events';
 
 export function adapterText(gpu: GpuState): string {
   switch (gpu.kind) {
@@ -40,7 +42,14 @@ export function buttons(t: TrainingController, can: boolean): ButtonState {
   return { train: can && !t.active, pause: t.phase === 'running', step: can && !t.active, reset: t.built && t.phase !== 'building' };
 }
 
-export function hint(t: TrainingController, doc: ConvplayDocument): string {
+/** The line under Train: what pressing it will do, after what is wrong with any box. */
+export function hint(t: TrainingController, doc: ConvplayDocument, invalid: readonly InvalidEntry[]): string {
+  const note = invalidNote(invalid);
+  const phase = phaseHint(t, doc, invalid.length > 0);
+  return note ? `${note} ${phase}` : phase;
+}
+
+function phaseHint(t: TrainingController, doc: ConvplayDocument, anyInvalid: boolean): string {
   const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
   switch (t.phase) {
     case 'building':
@@ -57,6 +66,7 @@ export function hint(t: TrainingController, doc: ConvplayDocument): string {
     case 'error':
       if (t.built && t.needsBuild(doc)) return 'The design (or batch size, dataset, seed, training images) changed: Train starts a new run; this one stays on the chart.';
       if (t.phase === 'paused') return `${t.message} Train resumes.`;
+      if (anyInvalid) return t.built ? `Train runs on ${data}.` : `Train builds it and runs on ${data}.`;
       return t.built ? `Ready: Train runs on ${data}.` : `The design fits: ready to train on ${data}.`;
     default:
       return t.phase satisfies never;

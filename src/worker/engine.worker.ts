@@ -2,6 +2,7 @@
 // responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
 // names the command); training events arrive on their own.
 import { WebGpuUnavailableError } from '../gpu';
+import { CLASS_NAMES } from '../data/mnist';
 import { DatasetCache } from './dataset-cache';
 import type { DatasetName, Envelope, WorkerEvent } from './protocol';
 import { Session } from './session';
@@ -59,14 +60,14 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'get-samples': {
-      const d = await dataset(cmd.dataset);
-      const split = cmd.split === 'train' ? d.train : d.test;
+      // Only the split asked for: the test images show even when a training file is damaged.
+      const split = await datasets.split(cmd.dataset, cmd.split);
       const start = Math.max(0, Math.min(cmd.start, split.count));
       const end = Math.min(split.count, start + Math.max(0, cmd.count));
       const px = split.rows * split.cols;
       const images = split.images.slice(start * px, end * px);
       const labels = split.labels.slice(start, end);
-      post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, images, labels }, [images.buffer, labels.buffer]);
+      post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, images, labels, classNames: CLASS_NAMES[cmd.dataset] }, [images.buffer, labels.buffer]);
       return;
     }
     case 'build': {
@@ -92,10 +93,11 @@ async function handle(cmd: Envelope): Promise<void> {
       await (await ensureSession()).reset();
       post({ type: 'ok', replyTo: id });
       return;
-    case 'set-config':
-      await (await ensureSession()).setConfig(cmd.config);
-      post({ type: 'ok', replyTo: id });
+    case 'set-config': {
+      const lr = await (await ensureSession()).setConfig(cmd.config);
+      post({ type: 'config-set', replyTo: id, lr });
       return;
+    }
     case 'evaluate': {
       const r = await (await ensureSession()).evaluate();
       post({ type: 'evaluated', replyTo: id, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms, predictions: r.predictions }, [r.confusion.buffer, r.predictions.buffer]);
@@ -112,7 +114,7 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'export-checkpoint': {
-      const r = await (await ensureSession()).exportCheckpoint(cmd.includeOptimizer);
+      const r = await (await ensureSession()).exportCheckpoint(cmd.includeOptimizer, cmd.healthy ?? false);
       post({ type: 'checkpoint', replyTo: id, ...r }, [r.bytes.buffer]);
       return;
     }

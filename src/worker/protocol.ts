@@ -40,6 +40,19 @@ export interface LayerActivations {
 
 export type PauseReason = 'user' | 'finished' | 'step' | 'diverged' | 'device-lost';
 
+/** With a 'diverged' pause: where it broke, where training went back to, and the stretch thrown away. */
+export interface RollbackReport {
+  /** The step that broke. */
+  brokeAt: number;
+  restoredStep: number;
+  /** The restored state's training loss, when known. */
+  restoredLoss?: number;
+  /** A learning rate to resume with (a tenth of the current one, at most the last healthy one). */
+  suggestedLr: number;
+  /** The losses of the diverging stretch's last readback (the chart marks them, never plots them). */
+  points: StepPoint[];
+}
+
 export type Command =
   | { type: 'init' }
   | { type: 'load-dataset'; dataset: DatasetName }
@@ -58,8 +71,10 @@ export type Command =
   | { type: 'inspect'; image: ImageSource }
   /** A conv or dense layer's weights. */
   | { type: 'weights'; layerId: string }
-  /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments). */
-  | { type: 'export-checkpoint'; includeOptimizer: boolean }
+  /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments).
+   *  `healthy`: the newest state the divergence guard judged healthy instead of the live one (the
+   *  page's recovery copy, which must never hold a state from a diverging stretch). */
+  | { type: 'export-checkpoint'; includeOptimizer: boolean; healthy?: boolean }
   /** Replaces the design, weights (and optimizer state when present) with a checkpoint's; a refused
    *  file changes nothing. */
   | { type: 'import-checkpoint'; bytes: Uint8Array }
@@ -75,7 +90,7 @@ export type WorkerEvent =
   | { type: 'ready'; replyTo: number; adapter: AdapterReport }
   | { type: 'gpu-unavailable'; replyTo: number; message: string; help: string }
   | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[] }
-  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array }
+  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
   | { type: 'built'; replyTo: number; params: number; stepsPerEpoch: number; totalSteps: number; memory: MemoryReport; pipelines: number; buildMs: number }
   /** Acknowledges a command that has no data to return (train, pause, set-config, reset). */
   | { type: 'ok'; replyTo: number }
@@ -83,11 +98,15 @@ export type WorkerEvent =
   /** `predictions` (optional): the predicted class of every test image, in test-set order. */
   | { type: 'epoch-end'; epoch: number; step: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number; predictions?: Uint8Array }
   | { type: 'evaluated'; replyTo: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number; predictions?: Uint8Array }
-  | { type: 'paused'; reason: PauseReason; step: number; message: string }
+  /** `step`: where training now stands (after a divergence, the restored step). */
+  | { type: 'paused'; reason: PauseReason; step: number; message: string; rollback?: RollbackReport }
+  /** Reply to set-config: the learning rate the next step will use (schedules included). */
+  | { type: 'config-set'; replyTo: number; lr: number }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
-  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
+  /** `subset`: the training images the loaded run uses (null: the whole training split). */
+  | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }
   | { type: 'test-predictions'; replyTo: number; probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
   | { type: 'device-lost'; reason: string; message: string }
@@ -105,7 +124,7 @@ type ReplyMap = {
   pause: 'ok';
   step: 'ok';
   reset: 'ok';
-  'set-config': 'ok';
+  'set-config': 'config-set';
   evaluate: 'evaluated';
   inspect: 'inspected';
   weights: 'weights';

@@ -35,7 +35,8 @@ export class Session {
   #running = false;
   #stopRequested = false;
   #loop?: Promise<void>;
-  /** The last state known to be good (kept at build, epoch ends and pauses), for device-loss recovery. */
+  /** The last state known to be good (kept at build, epoch ends and pauses; never from a diverging
+   *  stretch: it is the divergence guard's newest healthy state), for device-loss recovery. */
   #lastGood?: Snapshot;
   #recovering?: Promise<void>;
 
@@ -105,7 +106,7 @@ export class Session {
   async #keepGoodState(): Promise<void> {
     const b = this.#built;
     if (!b || this.#gpu.isLost) return;
-    this.#lastGood = await b.network.store.snapshot(b.trainer.step);
+    this.#lastGood = (await b.trainer.healthySnapshot()) ?? (await b.network.store.snapshot(b.trainer.step));
   }
 
   dataset(name: DatasetName): Promise<Dataset> {
@@ -171,12 +172,14 @@ export class Session {
       try {
         const stop = await b.trainer.run({ shouldStop: () => this.#stopRequested, maxSteps });
         const step = b.trainer.step;
-        if (stop.kind !== 'diverged') await this.#keepGoodState();
+        await this.#keepGoodState();
         switch (stop.kind) {
-          case 'diverged':
-            // The step reported is where training now stands (the restored checkpoint); the message names the step that broke.
-            this.#post({ type: 'paused', reason: 'diverged', step, message: stop.message });
+          case 'diverged': {
+            // The step reported is where training now stands (the restored state); the message names the step that broke.
+            const rollback = { brokeAt: stop.step, restoredStep: stop.restoredStep, ...(stop.restoredLoss !== undefined && { restoredLoss: stop.restoredLoss }), suggestedLr: stop.suggestedLr, points: stop.steps };
+            this.#post({ type: 'paused', reason: 'diverged', step, message: stop.message, rollback });
             break;
+          }
           case 'finished':
             this.#post({ type: 'paused', reason: 'finished', step, message: `Finished ${b.trainer.config.epochs} epoch(s).` });
             break;
@@ -218,16 +221,18 @@ export class Session {
     await this.build(b.spec, b.config, b.subset);
   }
 
-  async setConfig(config: TrainConfig): Promise<void> {
+  /** Applies a config; returns the learning rate the next step will use. */
+  async setConfig(config: TrainConfig): Promise<number> {
     const b = this.#need();
     if (config.batch !== b.config.batch || config.dataset !== b.config.dataset || config.seed !== b.config.seed) {
       // These change the plan or the run's identity: rebuild (a fresh run) when paused.
       if (this.#running) throw new Error('batch size, dataset and seed can only change while paused (they start a new run)');
       await this.build(b.spec, config, b.subset);
-      return;
+      return this.#need().trainer.currentLearningRate();
     }
     await b.trainer.setConfig(config);
     b.config = config;
+    return b.trainer.currentLearningRate();
   }
 
   async evaluate(): Promise<EvalResult> {
@@ -239,8 +244,7 @@ export class Session {
       case 'pixels':
         return image.pixels;
       case 'dataset': {
-        const d = await this.dataset(image.dataset);
-        const split = image.split === 'train' ? d.train : d.test;
+        const split = await this.#datasets.split(image.dataset, image.split);
         if (!(image.index >= 0 && image.index < split.count)) throw new RangeError(`image ${image.index} is not in the ${image.split} set (0–${split.count - 1})`);
         const px = split.rows * split.cols;
         return split.images.subarray(image.index * px, (image.index + 1) * px);
@@ -287,24 +291,28 @@ export class Session {
     this.#gpu.pool.trim();
   }
 
-  /** The current state as a checkpoint file (the design and config ride along in its metadata). */
-  async exportCheckpoint(includeOptimizer: boolean): Promise<{ bytes: Uint8Array; step: number }> {
+  /**
+   * The current state as a checkpoint file (the design and config ride along in its metadata);
+   * `healthy`: the divergence guard's newest healthy state instead (the live one before any was kept).
+   */
+  async exportCheckpoint(includeOptimizer: boolean, healthy = false): Promise<{ bytes: Uint8Array; step: number }> {
     const b = this.#need();
     const layout = b.network.store.layout;
-    const snap = await b.network.store.snapshot(b.trainer.step);
+    const snap = (healthy ? await b.trainer.healthySnapshot() : undefined) ?? (await b.network.store.snapshot(b.trainer.step));
     const tensors = [...gatherTensors(layout.slots, snap.params), ...gatherTensors(layout.stateSlots, snap.state)];
     const optimizer = includeOptimizer ? { step: snap.step, m: gatherTensors(layout.slots, snap.m), v: gatherTensors(layout.slots, snap.v) } : undefined;
-    return { bytes: toSafetensors({ doc: { spec: b.spec, train: b.config }, step: snap.step, tensors, optimizer }), step: snap.step };
+    return { bytes: toSafetensors({ doc: { spec: b.spec, train: b.config }, step: snap.step, tensors, optimizer, trainImages: b.trainer.trainImages }), step: snap.step };
   }
 
   /**
    * Loads a checkpoint: validates the whole file first (a refused file changes nothing), then plans its
    * design and puts its weights (and optimizer state, when present) in place.
    */
-  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }> {
+  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }> {
     const ckpt = fromSafetensors(bytes);
     await this.pause();
-    await this.build(ckpt.doc.spec, ckpt.doc.train, this.#built?.subset);
+    // The file's own number of training images (older files: this page's), so "step N of M" matches.
+    await this.build(ckpt.doc.spec, ckpt.doc.train, ckpt.trainImages ?? this.#built?.subset);
     const b = this.#need();
     const layout = b.network.store.layout;
     const flat = (slots: Parameters<typeof scatterTensors>[0], tensors: Parameters<typeof scatterTensors>[1], size: number) => {
@@ -322,7 +330,8 @@ export class Session {
       step,
     });
     await this.#keepGoodState();
-    return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps };
+    const images = b.trainer.trainImages;
+    return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps, subset: images >= b.data.train.count ? null : images };
   }
 
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */

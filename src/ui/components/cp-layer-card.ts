@@ -14,6 +14,7 @@ import { controls } from '../styles/shared';
 interface Draft {
   text: string;
   message: string;
+  label: string;
 }
 
 export function shapeLabel(shape: readonly number[] | null | undefined): string {
@@ -82,6 +83,13 @@ export class CpLayerCard extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // The page turns Train off while a box holds an entry that does not parse (one rule everywhere).
+    if ((changed as PropertyValues).has('drafts') && this.layer) {
+      const id = this.layer.id;
+      const l = this.layer as unknown as Record<string, unknown>;
+      const entries = [...this.drafts].map(([f, d]) => ({ label: `${id} ${d.label}`, message: d.message, kept: fieldText(l[f]) }));
+      emit(this, 'cp-drafts', { source: `layer:${id}`, entries });
+    }
     if (this.#refocus && changed.has('index')) {
       this.#refocus = false;
       this.focusCard();
@@ -157,7 +165,7 @@ export class CpLayerCard extends LitElement {
         aria-invalid=${draft || modelFlags ? 'true' : 'false'}
         aria-describedby=${draft ? msgId : 'problem'}
         @input=${(e: Event) => this.#edit(f, (e.target as HTMLInputElement).value)} />
-      ${draft ? html`<span class="msg" id=${msgId} role="alert">${draft.message}</span>` : nothing}
+      ${draft ? html`<span class="msg" id=${msgId} role="alert">${draft.message} The last valid value, ${fieldText(value)}, stays in force.</span>` : nothing}
     </label>`;
   }
 
@@ -167,7 +175,7 @@ export class CpLayerCard extends LitElement {
     const r = parseField(f.rule, text);
     const drafts = new Map(this.drafts);
     if (!r.ok) {
-      drafts.set(f.field, { text, message: r.message });
+      drafts.set(f.field, { text, message: r.message, label: f.label });
       this.drafts = drafts;
       return;
     }

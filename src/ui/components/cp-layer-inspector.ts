@@ -59,6 +59,8 @@ export class CpLayerInspector extends LitElement {
 
   @property({ attribute: false }) layer?: LayerSpec;
   @property({ attribute: false }) analysis?: LayerAnalysis;
+  /** This layer's boxes that hold text that does not parse (the numbers below are the last valid ones). */
+  @property({ attribute: false }) invalid: readonly { label: string; message: string; kept: string }[] = [];
 
   override render() {
     const l = this.layer;
@@ -75,6 +77,9 @@ export class CpLayerInspector extends LitElement {
     const ok = !!a.outShape;
     const ratio = a.params > 0 ? a.denseEquivalentParams / a.params : null;
     return html`<p class="sub">${info.title}: ${info.blurb}</p>
+      ${this.invalid.length > 0
+        ? html`<p class="problem" role="note" aria-label="Invalid entry">${this.invalid.map((e) => `${e.label} holds an entry that is not valid: the last valid value, ${e.kept}, stays in force until it is fixed (the numbers below use it).`).join(' ')}</p>`
+        : nothing}
       ${a.error
         ? html`<p class="problem" role="note">${ok ? 'Not finished' : "Doesn't fit"}: ${a.error.reason}${a.error.suggestion ? html`<br />Fix: ${a.error.suggestion}` : nothing}</p>`
         : nothing}

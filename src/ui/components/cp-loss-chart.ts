@@ -1,12 +1,16 @@
 // Why: the learning curve is the first thing a learner watches. Chart.js draws the training loss per
 // step (raw and smoothed), the test loss and accuracy per epoch, earlier runs for comparison, and a
-// vertical marker where a setting changed mid-run. The chart is created once (firstUpdated), fed only
+// vertical marker where a setting changed mid-run. A diverged stretch is a shaded band with its losses
+// marked along the top, never plotted: one loss of 1e32 would flatten the whole healthy curve; for the
+// same reason a few outliers are clipped (marked ▲) and a log scale is one click away.
+// The chart is created once (firstUpdated), fed only
 // the new points on each update, and destroyed when the element leaves the page. The canvas is an
 // image with a label that says the latest numbers, for screen readers and tests.
 import {
   Chart,
   Legend,
   LinearScale,
+  LogarithmicScale,
   LineController,
   LineElement,
   PointElement,
@@ -15,11 +19,11 @@ import {
   type Plugin,
 } from 'chart.js';
 import { css, html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import type { Marker, RunData } from '../controllers/training-controller';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { DivergedStretch, Marker, RunData } from '../controllers/training-controller';
 import { panel } from '../styles/shared';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
 type XY = { x: number; y: number };
 type LineSet = ChartDataset<'line', XY[]>;
@@ -41,7 +45,10 @@ const markerPlugin: Plugin<'line', { markers?: Marker[] }> = {
     ctx.fillStyle = '#c92a2a';
     ctx.setLineDash([4, 3]);
     ctx.font = '11px system-ui, sans-serif';
-    for (const m of markers) {
+    // Changes at the same step (e.g. up to lr 10, then back down after the rollback) share one label.
+    const byStep = new Map<number, string[]>();
+    for (const m of markers) byStep.set(m.step, [...(byStep.get(m.step) ?? []), m.label]);
+    for (const m of [...byStep].map(([step, labels]) => ({ step, label: labels.join(', then ') }))) {
       const px = x.getPixelForValue(m.step);
       if (px < area.left || px > area.right) continue;
       ctx.beginPath();
@@ -53,6 +60,60 @@ const markerPlugin: Plugin<'line', { markers?: Marker[] }> = {
     ctx.restore();
   },
 };
+
+/** Shaded bands where a run diverged (the worker went back to `from`), its losses as ▲ along the top. */
+const divergedPlugin: Plugin<'line', { stretches?: DivergedStretch[]; clipAbove?: number | null; clipped?: XY[] }> = {
+  id: 'cpDiverged',
+  afterDatasetsDraw(chart, _args, options) {
+    const x = chart.scales['x'];
+    const area = chart.chartArea;
+    if (!x || !area) return;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.font = '11px system-ui, sans-serif';
+    const tri = (px: number, color: string) => {
+      if (px < area.left || px > area.right) return;
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      ctx.moveTo(px, area.top);
+      ctx.lineTo(px - 4, area.top + 7);
+      ctx.lineTo(px + 4, area.top + 7);
+      ctx.closePath();
+      ctx.fill();
+    };
+    for (const s of options.stretches ?? []) {
+      const left = Math.max(area.left, x.getPixelForValue(s.from));
+      const right = Math.min(area.right, Math.max(x.getPixelForValue(s.to), left + 6));
+      if (right < area.left || left > area.right) continue;
+      ctx.fillStyle = 'rgba(201, 42, 42, 0.12)';
+      ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+      for (const p of s.points) tri(x.getPixelForValue(p.step), '#c92a2a');
+      const worst = s.points.reduce((m, p) => (Number.isFinite(p.loss) ? Math.max(m, p.loss) : Infinity), 0);
+      // Three significant digits, as the worker's message words it.
+      const loss = !Number.isFinite(worst) ? String(worst) : worst >= 1e4 ? worst.toExponential(2) : String(Number(worst.toPrecision(3)));
+      // The longest wording that fits the chart (a phone's is narrow).
+      const labels = [`diverged at step ${s.to}${s.points.length ? ` (loss up to ${loss})` : ''}: back to step ${s.from}`, `diverged at step ${s.to}: back to step ${s.from}`, `diverged: back to ${s.from}`];
+      const label = labels.find((l) => ctx.measureText(l).width <= area.right - area.left - 4) ?? labels.at(-1)!;
+      ctx.fillStyle = '#8a1c1c';
+      const w = ctx.measureText(label).width;
+      // At the bottom: the top holds the setting-change labels.
+      ctx.fillText(label, Math.max(area.left + 2, Math.min(left + 3, area.right - w - 2)), area.bottom - 6);
+    }
+    for (const p of options.clipped ?? []) tri(x.getPixelForValue(p.x), '#5c6270');
+    ctx.restore();
+  },
+};
+
+/**
+ * The y-axis top that keeps the bulk of the curve readable: when a few losses are far above the rest
+ * (more than 4× the 95th percentile), clip at 1.5× that percentile; otherwise null (fit everything).
+ */
+export function clipLimit(values: readonly number[]): number | null {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length < 5) return null;
+  const p95 = finite[Math.min(finite.length - 1, Math.floor(finite.length * 0.95))]!;
+  return finite[finite.length - 1]! > 4 * p95 && p95 > 0 ? 1.5 * p95 : null;
+}
 
 function fmtNum(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -66,6 +127,8 @@ export class CpLossChart extends LitElement {
     css`
       :host { display: block; }
       .wrap { position: relative; height: 280px; }
+      .head { display: flex; align-items: baseline; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+      .head label { font-size: 0.8rem; display: flex; gap: 4px; align-items: center; color: var(--cp-muted, #5c6270); }
       canvas { width: 100%; height: 100%; }
     `,
   ];
@@ -74,6 +137,9 @@ export class CpLossChart extends LitElement {
   @property({ attribute: false }) archive: RunData[] = [];
   /** Bumped by the controller whenever the curves changed. */
   @property({ type: Number }) revision = 0;
+  /** Loss axis on a log scale (shows a wide range of losses at once). */
+  @state() private logScale = false;
+  #clipAbove: number | null = null;
 
   #chart?: Chart<'line', XY[]>;
   /** Which run each dataset shows, and what it plots. */
@@ -81,9 +147,12 @@ export class CpLossChart extends LitElement {
 
   override render() {
     return html`<section class="panel" aria-label="Loss chart">
-      <h2>Learning curves</h2>
+      <div class="head"><h2>Learning curves</h2>
+        <label><input type="checkbox" aria-label="Log scale" .checked=${this.logScale}
+          @change=${(e: Event) => (this.logScale = (e.target as HTMLInputElement).checked)} /> Log scale</label></div>
       <div class="wrap">
         <canvas role="img" aria-label=${this.#summary()} data-step=${this.#last()?.step ?? 0}
+          data-diverged=${this.run?.diverged.map((d) => `${d.from}-${d.to}`).join('; ') ?? ''} data-y-max=${this.#yMax()}
           data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
       </div>
@@ -99,12 +168,14 @@ export class CpLossChart extends LitElement {
     const last = this.#last();
     const run = this.run;
     const earlier = this.archive.length ? `; ${this.archive.length} earlier run${this.archive.length === 1 ? '' : 's'} shown` : '';
-    if (!run || !last) return `Training loss chart: step 0, no training yet${earlier}`;
+    if (!run || !last) return `Training loss chart: step 0, no training yet${run?.diverged.length ? `; diverged at step ${run.diverged.at(-1)!.to}, went back to step 0` : ''}${earlier}`;
     const first = run.points[0]!;
     const ev = run.evals[run.evals.length - 1];
     return `Training loss chart: step ${last.step}, loss ${fmtNum(last.loss)} (smoothed ${fmtNum(last.smooth)}), first loss ${fmtNum(first.loss)}` +
       (ev ? `; after epoch ${ev.epoch + 1}: test loss ${fmtNum(ev.loss)}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : '') +
-      (run.markers.length ? `; ${run.markers.length} setting change${run.markers.length === 1 ? '' : 's'} marked` : '') + earlier;
+      (run.markers.length ? `; ${run.markers.length} setting change${run.markers.length === 1 ? '' : 's'} marked` : '') +
+      run.diverged.map((d) => `; diverged at step ${d.to}, went back to step ${d.from} (its losses marked, not plotted)`).join('') +
+      (this.#clipAbove !== null && !this.logScale ? `; losses above ${fmtNum(this.#clipAbove)} clipped` : '') + earlier;
   }
 
   protected override firstUpdated(): void {
@@ -138,9 +209,10 @@ export class CpLossChart extends LitElement {
           },
           // @ts-expect-error: our own plugin's options
           cpMarkers: { markers: [] },
+          cpDiverged: { stretches: [], clipped: [] },
         },
       },
-      plugins: [markerPlugin as unknown as Plugin<'line'>],
+      plugins: [markerPlugin as unknown as Plugin<'line'>, divergedPlugin as unknown as Plugin<'line'>],
     });
     this.#sync();
   }
@@ -194,8 +266,37 @@ export class CpLossChart extends LitElement {
         }
       }
     });
-    (chart.options.plugins as { cpMarkers: { markers: Marker[] } }).cpMarkers.markers = [...run.markers];
+    const plugins = chart.options.plugins as { cpMarkers: { markers: Marker[] }; cpDiverged: { stretches: DivergedStretch[]; clipped: XY[] } };
+    plugins.cpMarkers.markers = [...run.markers];
+    plugins.cpDiverged.stretches = [...run.diverged];
+    // The x-axis reaches the end of a thrown-away stretch, so its band shows even before training resumes.
+    const lastDiverged = Math.max(0, ...run.diverged.map((d) => d.to));
+    chart.options.scales!['x'] = { ...chart.options.scales!['x'], suggestedMax: lastDiverged > 0 ? lastDiverged : undefined } as NonNullable<typeof chart.options.scales>['x'];
+    this.#scaleY(chart);
     chart.update('none');
+  }
+
+  /** Linear with outliers clipped (and marked), or logarithmic. */
+  #scaleY(chart: Chart<'line', XY[]>): void {
+    const lossSets = chart.data.datasets.filter((d) => d.yAxisID === 'y');
+    const values = lossSets.flatMap((d) => d.data.map((p) => p.y));
+    const clip = this.logScale ? null : clipLimit(values);
+    // The label and data-y-max say what is clipped: render again when that changed.
+    if (clip !== this.#clipAbove) {
+      this.#clipAbove = clip;
+      this.requestUpdate();
+    }
+    if (this.logScale) {
+      chart.options.scales!['y'] = { type: 'logarithmic', title: { display: true, text: 'loss (log scale)' } };
+    } else {
+      chart.options.scales!['y'] = { type: 'linear', title: { display: true, text: 'loss' }, min: 0, ...(clip !== null && { max: clip }) };
+    }
+    const plugins = chart.options.plugins as { cpDiverged: { clipped: XY[] } };
+    plugins.cpDiverged.clipped = clip === null ? [] : lossSets.flatMap((d) => d.data.filter((p) => p.y > clip));
+  }
+
+  #yMax(): string {
+    return this.#clipAbove === null ? '' : String(this.#clipAbove);
   }
 
   #dataset(run: RunData, what: 'raw' | 'smooth' | 'testLoss' | 'testAcc', index: number): LineSet {

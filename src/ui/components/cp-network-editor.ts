@@ -63,7 +63,11 @@ export class CpNetworkEditor extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    if ((changed as PropertyValues).has('inputDrafts')) {
+      const entries = [...this.inputDrafts].map(([f, d]) => ({ label: INPUT_FIELDS.find((x) => x.field === f)!.label, message: d.message, kept: String(this.spec?.input[f] ?? '') }));
+      emit(this, 'cp-drafts', { source: 'input', entries });
+    }
     if (this.#focusAfter === null) return;
     const cards = [...this.renderRoot.querySelectorAll<CpLayerCard>('cp-layer-card')];
     const i = this.#focusAfter;
@@ -113,7 +117,7 @@ export class CpNetworkEditor extends LitElement {
   #inputRow(input: InputSpec) {
     const a = this.analysis;
     const inputErrors = a?.errors.filter((e) => e.layerIndex < 0) ?? [];
-    const drafts = [...this.inputDrafts.values()];
+    const drafts = [...this.inputDrafts].map(([f, d]) => ({ ...d, message: `${d.message} The last valid value, ${input[f]}, stays in force.` }));
     const training = input.C === 1 && input.H === 28 && input.W === 28;
     return html`<div class="io" role="group" aria-label="Input shape">
       <strong>input</strong>

@@ -46,6 +46,7 @@ export interface ButtonState {
 interface Draft {
   text: string;
   message: string;
+  label: string;
 }
 
 @customElement('cp-train-controls')
@@ -68,6 +69,7 @@ export class CpTrainControls extends LitElement {
       .msg { color: var(--cp-error, #c92a2a); font-size: 0.75rem; }
       .note { margin: 8px 0 0; font-size: 0.8rem; color: var(--cp-muted, #5c6270); }
       .alert { margin: 8px 0 0; padding: 8px 10px; border-radius: 8px; border: 1px solid #f0a0a0; background: #fff5f5; color: #8a1c1c; font-size: 0.85rem; }
+      .alert .use-lr { margin-left: 6px; }
       .alert.info { border-color: #c5d0f0; background: #f3f6ff; color: #243b80; }
     `,
   ];
@@ -83,10 +85,20 @@ export class CpTrainControls extends LitElement {
   @property({ attribute: false }) datasets: Partial<Record<Dataset, boolean>> = { mnist: true };
   /** The run diverged: the worker's message (shown as an alert). */
   @property() diverged = '';
+  /** After a divergence: the rate the worker suggests (a tenth of the current, at most the last healthy one). */
+  @property({ attribute: false }) suggestedLr: number | null = null;
   /** Other problems (errors, device lost). */
   @property() problem = '';
 
   @state() private drafts: ReadonlyMap<string, Draft> = new Map();
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!(changed as PropertyValues).has('drafts') || !this.config) return;
+    const c = this.config;
+    const fields = [LR, MOMENTUM, WARMUP, STEP_SIZE, GAMMA, MIN_LR, BATCH, EPOCHS, DECAY, SEED];
+    const entries = [...this.drafts].map(([k, d]) => ({ label: d.label, message: d.message, kept: String(fields.find((f) => f.key === k)?.get(c) ?? '') }));
+    emit(this, 'cp-drafts', { source: 'train', entries });
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const old = changed.get('config') as TrainConfig | undefined;
@@ -148,11 +160,20 @@ export class CpTrainControls extends LitElement {
         ${this.#box(BATCH, c)} ${this.#box(EPOCHS, c)} ${this.#box(DECAY, c)} ${this.#box(SEED, c)}
       </div>
       ${this.diverged
-        ? html`<div class="alert" role="alert" aria-label="Training diverged">${this.diverged}
-            <br /><strong>Suggestion:</strong> lower the learning rate (e.g. to ${fmt(c.optimizer.lr / 10)}) and press Train to resume.</div>`
+        ? this.#divergedAlert(c)
         : nothing}
       ${this.problem ? html`<div class="alert" role="alert" aria-label="Training problem">${this.problem}</div>` : nothing}
     </div>`;
+  }
+
+  #divergedAlert(c: TrainConfig) {
+    const lr = this.suggestedLr ?? c.optimizer.lr / 10;
+    const lowered = c.optimizer.lr <= lr;
+    return html`<div class="alert" role="alert" aria-label="Training diverged">${this.diverged}
+      <br /><strong>Suggestion:</strong> ${lowered
+        ? html`the learning rate is now ${fmt(c.optimizer.lr)}: press Train to resume.`
+        : html`lower the learning rate (e.g. to ${fmt(lr)}) and press Train to resume.
+            <button class="use-lr" @click=${() => this.#emit(opt(c, { lr }), 'optimizer.lr')}>Use learning rate ${fmt(lr)}</button>`}</div>`;
   }
 
   #box(f: TrainField, c: TrainConfig) {
@@ -163,7 +184,7 @@ export class CpTrainControls extends LitElement {
       <input type="text" inputmode=${f.rule.whole ? 'numeric' : 'decimal'} autocomplete="off" spellcheck="false" aria-label=${f.label}
         .value=${draft ? draft.text : String(f.get(c) ?? '')} aria-invalid=${draft ? 'true' : 'false'} aria-describedby=${draft ? id : nothing}
         @input=${(e: Event) => this.#edit(f, (e.target as HTMLInputElement).value)} />
-      ${draft ? html`<span class="msg" id=${id} role="alert">${draft.message}</span>` : nothing}
+      ${draft ? html`<span class="msg" id=${id} role="alert">${draft.message} The last valid value, ${String(f.get(c) ?? '')}, stays in force.</span>` : nothing}
     </label>`;
   }
 
@@ -181,7 +202,7 @@ export class CpTrainControls extends LitElement {
       if (issue) message = `${issue.message[0]!.toUpperCase()}${issue.message.slice(1)}.`;
     }
     if (message) {
-      drafts.set(f.key, { text, message });
+      drafts.set(f.key, { text, message, label: f.label });
       this.drafts = drafts;
       return;
     }

@@ -1,6 +1,6 @@
 // Why: a crashed worker loses its weights; the page keeps the last checkpoint in memory (fetched at
-// epoch ends, at most every KEEP_CHECKPOINT_MS, and at every pause) so that a restarted worker can
-// have them back. Fetches never overlap: one asked for meanwhile runs once the current one returns.
+// epoch ends, at most every KEEP_CHECKPOINT_MS, and at every pause: always the worker's newest healthy
+// state, never one from a diverging stretch) so that a restarted worker can have them back. Fetches never overlap: one asked for meanwhile runs once the current one returns.
 
 /** A checkpoint file held in memory (the worker's state at `step`). */
 export interface KeptCheckpoint {

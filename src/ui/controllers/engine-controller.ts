@@ -84,14 +84,7 @@ export class EngineController implements ReactiveController {
     const init = await client.request({ type: 'init' });
     this.gpu = init.type === 'ready' ? { kind: 'ready', adapter: init.adapter } : { kind: 'unavailable', message: init.message, help: init.help };
     this.#host.requestUpdate();
-    try {
-      const loaded = await client.request({ type: 'load-dataset', dataset: 'mnist' });
-      const s = await client.request({ type: 'get-samples', dataset: 'mnist', split: 'test', start: 0, count: 16 });
-      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
-    } catch (e) {
-      this.dataError = e instanceof Error ? e.message : String(e);
-    }
-    this.#host.requestUpdate();
+    await this.#loadDataset(client, 'mnist');
     // Fashion-MNIST is optional: offer it only when its files load.
     try {
       await client.request({ type: 'load-dataset', dataset: 'fashion-mnist' });
@@ -108,13 +101,31 @@ export class EngineController implements ReactiveController {
     if (!client || dataset === this.#samplesDataset) return;
     this.#samplesDataset = dataset;
     this.#testImages = undefined;
-    try {
-      const loaded = await client.request({ type: 'load-dataset', dataset });
-      const s = await client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 });
-      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: loaded.classNames };
-    } catch (e) {
-      this.dataError = e instanceof Error ? e.message : String(e);
+    await this.#loadDataset(client, dataset);
+  }
+
+  /**
+   * Loads a dataset (both splits, for training) and shows its first test images. The two are separate:
+   * a damaged training file is reported without hiding the test images that loaded fine.
+   */
+  async #loadDataset(client: EngineClient, dataset: Dataset): Promise<void> {
+    const errors: string[] = [];
+    const [loaded, samples] = await Promise.allSettled([
+      client.request({ type: 'load-dataset', dataset }),
+      client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: 16 }),
+    ]);
+    if (samples.status === 'fulfilled') {
+      const s = samples.value;
+      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: s.classNames };
+    } else {
+      this.samples = undefined;
+      errors.push(samples.reason instanceof Error ? samples.reason.message : String(samples.reason));
     }
+    if (loaded.status === 'rejected') {
+      const m = loaded.reason instanceof Error ? loaded.reason.message : String(loaded.reason);
+      if (!errors.includes(m)) errors.push(m);
+    }
+    this.dataError = errors.length ? errors.join(' ') : undefined;
     this.#host.requestUpdate();
   }
 

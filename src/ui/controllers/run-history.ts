@@ -2,7 +2,7 @@
 // runs before it (archived, frozen). Kept apart from the phase machine so that the chart's data has
 // one owner and one way to change (each change bumps `revision`, so the chart appends what is new).
 import type { TrainConfig } from '../../model';
-import type { StepPoint } from '../../worker/protocol';
+import type { RollbackReport, StepPoint } from '../../worker/protocol';
 import { Ema } from '../smooth';
 
 export interface CurvePoint {
@@ -24,6 +24,14 @@ export interface Marker {
   label: string;
 }
 
+/** A stretch the worker threw away after it diverged: from the restored step to the step that broke. */
+export interface DivergedStretch {
+  from: number;
+  to: number;
+  /** Its losses (the chart marks them instead of plotting them: they would flatten the healthy curve). */
+  points: { step: number; loss: number }[];
+}
+
 /** One run's curves: append-only while it runs, frozen once archived. */
 export interface RunData {
   id: number;
@@ -31,6 +39,7 @@ export interface RunData {
   points: CurvePoint[];
   evals: EvalPoint[];
   markers: Marker[];
+  diverged: DivergedStretch[];
 }
 
 /** What changed between two configs, for the chart's marker: "lr 0.001 → 0.01". */
@@ -60,7 +69,7 @@ export class RunHistory {
   }
 
   #newRun(): RunData {
-    return { id: this.#nextRun++, label: '', points: [], evals: [], markers: [] };
+    return { id: this.#nextRun++, label: '', points: [], evals: [], markers: [], diverged: [] };
   }
 
   /** Archives the current run (when it has points) and starts an empty one named `label`. */
@@ -97,6 +106,20 @@ export class RunHistory {
     r.markers.push({ step, label: `GPU device lost: restored step ${step}` });
     this.#ema = new Ema(0.9);
     for (const p of r.points) this.#ema.push(p.loss);
+    this.revision++;
+  }
+
+  /** The worker threw a diverged stretch away: move it off the curve into a marked stretch. */
+  rollBack(r: RollbackReport): void {
+    const run = this.run;
+    const thrown = run.points.filter((p) => p.step > r.restoredStep).map((p) => ({ step: p.step, loss: p.loss }));
+    const seen = new Set(thrown.map((p) => p.step));
+    const points = [...thrown, ...r.points.filter((p) => p.step > r.restoredStep && !seen.has(p.step)).map((p) => ({ step: p.step, loss: p.loss }))];
+    run.points.splice(0, run.points.length, ...run.points.filter((p) => p.step <= r.restoredStep));
+    run.evals.splice(0, run.evals.length, ...run.evals.filter((p) => p.step <= r.restoredStep));
+    run.diverged.push({ from: r.restoredStep, to: r.brokeAt, points });
+    this.#ema = new Ema(0.9);
+    for (const p of run.points) this.#ema.push(p.loss);
     this.revision++;
   }
 }

@@ -7,12 +7,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
-import type { MemoryReport, WorkerEvent } from '../../worker/protocol';
+import type { MemoryReport, RollbackReport, WorkerEvent } from '../../worker/protocol';
 import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
 import { CommandQueue } from './command-queue';
 import { describeChange, RunHistory, type RunData } from './run-history';
 
-export type { CurvePoint, EvalPoint, Marker, RunData } from './run-history';
+export type { CurvePoint, DivergedStretch, EvalPoint, Marker, RunData } from './run-history';
 export { describeChange } from './run-history';
 export type { KeptCheckpoint } from './checkpoint-keeper';
 export { KEEP_CHECKPOINT_MS } from './checkpoint-keeper';
@@ -70,6 +70,8 @@ export class TrainingController implements ReactiveController {
   builtDataset?: TrainConfig['dataset'];
   /** Set when the worker recovered from a lost GPU device (cleared by the page). */
   recovery?: Recovery;
+  /** After a divergence: what the worker restored and the rate it suggests. */
+  rollback?: RollbackReport;
 
   readonly #host: ReactiveControllerHost;
   #unlisten?: () => void;
@@ -79,12 +81,17 @@ export class TrainingController implements ReactiveController {
     this.#changed();
   });
   readonly #keeper = new CheckpointKeeper(
-    () => this.exportCheckpoint(true),
+    // The worker's newest healthy state, never the live one, which may be in the middle of a blow-up
+    // the guard has not read back yet.
+    () =>
+      this.#commands.exclusive(async (c) => {
+        if (!this.built) throw new Error('nothing built');
+        const r = await c.request({ type: 'export-checkpoint', includeOptimizer: true, healthy: true });
+        return { bytes: r.bytes, step: r.step };
+      }),
     () => this.#changed(),
   );
   #builtKey?: string;
-  /** The subset the worker's network was built with. */
-  #builtSubset: number | null = null;
   #lostReason = '';
   /** The config the worker has now. */
   #sent?: TrainConfig;
@@ -147,6 +154,7 @@ export class TrainingController implements ReactiveController {
       await this.#sync(c, doc.train);
       this.phase = 'running';
       this.message = '';
+      this.rollback = undefined;
       this.#changed();
       await c.request({ type: 'train' });
     });
@@ -165,6 +173,7 @@ export class TrainingController implements ReactiveController {
       await this.#sync(c, doc.train);
       this.phase = 'stepping';
       this.message = '';
+      this.rollback = undefined;
       this.#changed();
       await c.request({ type: 'step', count: 1 });
     });
@@ -221,13 +230,15 @@ export class TrainingController implements ReactiveController {
   importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
     return this.#commands.exclusive(async (c) => {
       if (!this.built) {
-        // Nothing is built (a fresh page, a restarted worker): build the file's design first, so the
-        // network uses this page's training-image subset. Checked here first, so a bad file builds nothing.
+        // Nothing is built (a fresh page, a restarted worker): build the file's design first, with the
+        // file's number of training images (older files: this page's). Checked here first, so a bad
+        // file builds nothing.
         const ckpt = fromSafetensors(bytes);
+        if (ckpt.trainImages !== undefined) this.subset = ckpt.trainImages;
         await this.#build(c, ckpt.doc);
       }
       const r = await c.request({ type: 'import-checkpoint', bytes: bytes.slice() });
-      const subset = this.#builtSubset;
+      const subset = r.subset;
       this.subset = subset;
       this.#builtKey = buildKey(r.doc, subset);
       this.builtSpec = r.doc.spec;
@@ -278,7 +289,6 @@ export class TrainingController implements ReactiveController {
     this.#builtKey = undefined;
     const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) });
     this.#builtKey = key;
-    this.#builtSubset = this.subset;
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
     this.#sent = doc.train;
@@ -292,9 +302,11 @@ export class TrainingController implements ReactiveController {
   async #sync(c: EngineClient, config: TrainConfig): Promise<void> {
     const before = this.#sent;
     if (!before || JSON.stringify(before) === JSON.stringify(config)) return;
-    await c.request({ type: 'set-config', config });
+    const reply = await c.request({ type: 'set-config', config });
     this.#sent = config;
     const step = this.status?.step ?? 0;
+    // The status line shows the rate the next step uses, not the one of the last readback.
+    if (this.status) this.status = { ...this.status, lr: reply.lr };
     if (before.epochs !== config.epochs && this.status) {
       this.status = { ...this.status, totalSteps: this.status.stepsPerEpoch * config.epochs };
     }
@@ -326,9 +338,16 @@ export class TrainingController implements ReactiveController {
       case 'paused':
         this.phase = e.reason === 'finished' ? 'finished' : e.reason === 'diverged' ? 'diverged' : 'paused';
         this.message = e.message;
-        // After a divergence the worker restored an earlier step's weights; e.step is where it broke.
-        if (this.status && e.reason !== 'diverged') this.status = { ...this.status, step: e.step };
+        // e.step is where training now stands (after a divergence: the step the worker went back to).
+        if (this.status) {
+          const per = this.status.stepsPerEpoch;
+          this.status = { ...this.status, step: e.step, ...(per > 0 && { epoch: Math.floor(e.step / per), stepInEpoch: e.step % per }) };
+        }
         if (e.reason === 'device-lost') this.history.rewind(e.step);
+        if (e.rollback) {
+          this.rollback = e.rollback;
+          this.history.rollBack(e.rollback);
+        }
         this.#keep(true);
         this.#changed();
         return;
@@ -370,6 +389,7 @@ export class TrainingController implements ReactiveController {
       case 'samples':
       case 'built':
       case 'ok':
+      case 'config-set':
       case 'evaluated':
       case 'inspected':
       case 'weights':
