@@ -64,6 +64,9 @@ const SCENES = {
     await page.getByRole('button', { name: 'Train', exact: true }).click();
     await page.getByRole('status', { name: 'Training status' }).getByText('finished').waitFor({ timeout: 600_000 });
     await page.getByRole('button', { name: /^Look inside image 3 / }).click();
+    await page.getByRole('img', { name: /^conv1 channel 1 of/ }).waitFor();
+    // The maps, the filters and the confusion matrix are below the first screen: show them.
+    await page.getByRole('region', { name: 'Activations' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.waitForTimeout(1500);
   },
 };
