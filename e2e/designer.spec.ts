@@ -47,9 +47,9 @@ test('drag conv → ReLU → max-pool → dense into an empty network and read s
   await conv.getByLabel('Filters K').fill('8');
   await expect(conv.getByLabel('Kernel F')).toHaveValue('3');
   await expect(conv.getByLabel('Padding P')).toHaveValue('1');
-  await expectLayer(conv, '8×28×28', '80');
-  await expectLayer(card(page, 'relu-1'), '8×28×28', '0');
-  await expectLayer(card(page, 'max-pool-1'), '8×14×14', '0');
+  await expectLayer(conv, '28×28×8', '80');
+  await expectLayer(card(page, 'relu-1'), '28×28×8', '0');
+  await expectLayer(card(page, 'max-pool-1'), '14×14×8', '0');
   await expectLayer(card(page, 'dense-1'), '10', '15,690');
   await expect(train(page)).toBeEnabled();
 
@@ -62,7 +62,7 @@ test('drag conv → ReLU → max-pool → dense into an empty network and read s
 
   // The summary table, like model.summary().
   const summary = page.getByRole('table', { name: /Model summary/ });
-  await expect(summary.getByRole('row', { name: /conv2d-1/ })).toContainText('8×28×28');
+  await expect(summary.getByRole('row', { name: /conv2d-1/ })).toContainText('28×28×8');
   await expect(summary.getByRole('row', { name: /^Total/ })).toContainText('15,770');
 
   // Drag to reorder (dense to the top), then drag it back onto the palette to remove it.
@@ -93,27 +93,27 @@ test("a stride that doesn't fit is explained on the layer and turns Train off un
 
   await conv.getByLabel('Stride S').fill('1');
   await expect(conv).not.toContainText("Doesn't fit");
-  await expectLayer(conv, '16×26×26', '160');
+  await expectLayer(conv, '26×26×16', '160');
   await expect(train(page)).toBeEnabled();
 
   // Bad text never reaches the design: a message next to the box, the last good value stays in force.
   for (const bad of ['', '-2', '2.5', '99999', 'abc']) {
     await conv.getByLabel('Filters K').fill(bad);
     await expect(conv.getByRole('alert')).toContainText('K (filters) must be a whole number from 1 to 4,096');
-    await expectLayer(conv, '16×26×26', '160');
+    await expectLayer(conv, '26×26×16', '160');
     await expect(train(page)).toBeEnabled();
   }
   await conv.getByLabel('Filters K').fill('4');
   await expect(conv.getByRole('alert')).toHaveCount(0);
-  await expectLayer(conv, '4×26×26', '40');
+  await expectLayer(conv, '26×26×4', '40');
 
   // Undo and redo, with the buttons and with the keyboard.
   await page.getByRole('button', { name: 'Undo' }).click();
-  await expectLayer(conv, '16×26×26', '160');
+  await expectLayer(conv, '26×26×16', '160');
   await page.keyboard.press('Control+Shift+Z');
-  await expectLayer(conv, '4×26×26', '40');
+  await expectLayer(conv, '26×26×4', '40');
   await page.keyboard.press('Control+Z');
-  await expectLayer(conv, '16×26×26', '160');
+  await expectLayer(conv, '26×26×16', '160');
 });
 
 test('the URL holds the design: reload gives the same network; a broken link falls back with a notice', async ({ page }) => {
@@ -124,19 +124,19 @@ test('the URL holds the design: reload gives the same network; a broken link fal
   await card(page, 'conv2d-1').getByLabel('Filters K').fill('6');
   await card(page, 'conv2d-1').getByLabel('Kernel F').fill('5');
   await card(page, 'conv2d-1').getByLabel('Padding P').fill('2');
-  await expectLayer(card(page, 'conv2d-1'), '6×28×28', '156');
+  await expectLayer(card(page, 'conv2d-1'), '28×28×6', '156');
   await expect(page).toHaveURL(/#v1\./);
   const url = page.url();
 
   await page.reload();
   await expect(layerCards(page)).toHaveCount(3);
-  await expectLayer(card(page, 'conv2d-1'), '6×28×28', '156');
-  await expectLayer(card(page, 'max-pool-1'), '6×14×14', '0');
+  await expectLayer(card(page, 'conv2d-1'), '28×28×6', '156');
+  await expectLayer(card(page, 'max-pool-1'), '14×14×6', '0');
 
   // The same link in a fresh page.
   const other = await page.context().newPage();
   await other.goto(url);
-  await expectLayer(card(other, 'conv2d-1'), '6×28×28', '156');
+  await expectLayer(card(other, 'conv2d-1'), '28×28×6', '156');
   await other.close();
 
   // A broken link opened in a new tab: the default network and a notice, not a blank page.
@@ -148,7 +148,7 @@ test('the URL holds the design: reload gives the same network; a broken link fal
   // Pasted over the current design: the design stays, with the same notice.
   await page.goto('/#v1.still-not-a-network');
   await expect(page.getByRole('alert', { name: 'Link problem' })).toContainText('left as it was');
-  await expectLayer(card(page, 'conv2d-1'), '6×28×28', '156');
+  await expectLayer(card(page, 'conv2d-1'), '28×28×6', '156');
 
   // A preset is one choice away.
   await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'LeNet-5' });
@@ -157,7 +157,7 @@ test('the URL holds the design: reload gives the same network; a broken link fal
 
   // Design-only input shapes are allowed, but training needs 1×28×28.
   await page.getByLabel('Input channels C').fill('3');
-  await expectLayer(card(page, 'c1'), '6×28×28', '456');
+  await expectLayer(card(page, 'c1'), '28×28×6', '456');
   await expect(train(page)).toBeDisabled();
   await expect(page.getByText('Design only: training needs a 1×28×28 input (MNIST).')).toBeVisible();
 });

@@ -19,18 +19,18 @@ test('without WebGPU the page explains what to do instead of going blank', async
   // The design tools need no GPU: edit a layer and read its shape, parameters and the summary.
   const conv = page.getByRole('group', { name: /^Layer 1: conv2d / });
   await conv.getByLabel('Filters K').fill('8');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('8×28×28');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('28×28×8');
   await expect(conv.getByRole('status', { name: 'Parameters' })).toHaveText('80');
   await conv.getByLabel('Kernel F').fill('5');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('8×26×26');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('26×26×8');
   await expect(conv.getByRole('status', { name: 'Parameters' })).toHaveText('208');
-  await expect(page.getByRole('table', { name: /Model summary/ }).getByRole('row', { name: /conv1/ })).toContainText('8×26×26');
+  await expect(page.getByRole('table', { name: /Model summary/ }).getByRole('row', { name: /conv1/ })).toContainText('26×26×8');
   // F = 5 leaves pool2 a 13×13 input that a 2×2 window of stride 2 doesn't fit: said on the layer and
   // by Export PyTorch. Undo makes it fit again.
   await expect(page.getByRole('group', { name: /^Layer \d+: max-pool pool2$/ })).toContainText("doesn't fit");
   await expect(page.getByRole('region', { name: 'Save, load and export' })).toContainText('Export PyTorch: the design does not fit');
   await page.keyboard.press('Control+z');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('8×28×28');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('28×28×8');
   // Training and weights wait for a GPU, and say so; model.py and train.py can still be exported.
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save weights' })).toBeDisabled();

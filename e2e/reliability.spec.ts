@@ -99,7 +99,7 @@ test('a run that diverges names the step and suggests a lower learning rate; low
   await conv.getByLabel('Stride S').fill('2');
   await conv.getByLabel('Padding P').fill('1');
   await conv.getByRole('combobox', { name: 'Activation' }).selectOption('relu');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('4×14×14');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('14×14×4');
   await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 10,000' });
   await page.getByRole('combobox', { name: 'Optimizer' }).selectOption({ label: 'SGD' });
   await page.getByRole('textbox', { name: 'Batch size', exact: true }).fill('50');

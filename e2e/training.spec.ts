@@ -30,7 +30,7 @@ async function tinyConvNet(page: Page) {
   await page.getByRole('button', { name: 'Add dense' }).click();
   const conv = page.getByRole('group', { name: /^Layer 1: conv2d conv2d-1$/ });
   await conv.getByLabel('Filters K').fill('4');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('4×28×28');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('28×28×4');
   await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
   await page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('30');
   await page.getByRole('textbox', { name: 'Learning rate', exact: true }).fill('0.01');

@@ -43,7 +43,14 @@ async function failure(url: string, file: string, e: unknown): Promise<DatasetMi
   return new DatasetMissingError(file, `could not be fetched (${why})`);
 }
 
-async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
+/** Bytes fetched so far of a dataset's files, and their sizes as far as the server said. */
+export interface ByteProgress {
+  loaded: number;
+  total: number;
+  onChange(loaded: number, total: number): void;
+}
+
+async function fetchBytes(url: string, file: string, bytes?: ByteProgress): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -55,17 +62,41 @@ async function fetchBytes(url: string, file: string): Promise<Uint8Array> {
     throw new DatasetMissingError(file, 'is not on the server');
   }
   if (!res.ok) throw new DatasetMissingError(file, `could not be fetched (HTTP ${res.status})`);
+  if (!bytes || !res.body) {
+    try {
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      throw await failure(url, file, e);
+    }
+  }
+  // Read the body as it arrives, so that a slow first load can say how far it is.
+  bytes.total += Number(res.headers.get('content-length') ?? 0);
+  const chunks: Uint8Array[] = [];
+  const reader = res.body.getReader();
   try {
-    return new Uint8Array(await res.arrayBuffer());
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      bytes.loaded += value.length;
+      bytes.onChange(bytes.loaded, bytes.total);
+    }
   } catch (e) {
     throw await failure(url, file, e);
   }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
-async function loadSplit(folder: string, prefix: 'train' | 't10k'): Promise<LabelledImages> {
+async function loadSplit(folder: string, prefix: 'train' | 't10k', bytes?: ByteProgress): Promise<LabelledImages> {
   const images = `${prefix}-images-idx3-ubyte.gz`;
   const labels = `${prefix}-labels-idx1-ubyte.gz`;
-  const [imgGz, lblGz] = await Promise.all([fetchBytes(folder + images, images), fetchBytes(folder + labels, labels)]);
+  const [imgGz, lblGz] = await Promise.all([fetchBytes(folder + images, images, bytes), fetchBytes(folder + labels, labels, bytes)]);
   try {
     const [img, lbl] = await Promise.all([inflateIfGzipped(imgGz, images), inflateIfGzipped(lblGz, labels)]);
     return parseImagesAndLabels(img, lbl, { images, labels });
@@ -80,12 +111,13 @@ async function loadSplit(folder: string, prefix: 'train' | 't10k'): Promise<Labe
 }
 
 /** Loads train and test splits; `which` limits it to one split (the first page needs only test). */
-export async function loadDataset(name: DatasetName, opts: { base?: string; splits?: ('train' | 'test')[] } = {}): Promise<Partial<Dataset> & { name: DatasetName; classNames: readonly string[] }> {
+export async function loadDataset(name: DatasetName, opts: { base?: string; splits?: ('train' | 'test')[]; onBytes?: (loaded: number, total: number) => void } = {}): Promise<Partial<Dataset> & { name: DatasetName; classNames: readonly string[] }> {
   const folder = datasetUrl(name, opts.base);
   const splits = opts.splits ?? ['train', 'test'];
+  const bytes = opts.onBytes && { loaded: 0, total: 0, onChange: opts.onBytes };
   const [train, test] = await Promise.all([
-    splits.includes('train') ? loadSplit(folder, 'train') : undefined,
-    splits.includes('test') ? loadSplit(folder, 't10k') : undefined,
+    splits.includes('train') ? loadSplit(folder, 'train', bytes) : undefined,
+    splits.includes('test') ? loadSplit(folder, 't10k', bytes) : undefined,
   ]);
   return { name, classNames: CLASS_NAMES[name], ...(train && { train }), ...(test && { test }) };
 }

@@ -23,6 +23,8 @@ export class PipelineCache {
   #ready = new Map<string, PreparedPipeline>();
   #created = 0;
   #hits = 0;
+  /** Called after each new pipeline is compiled (a build reports its progress with it). */
+  onCompiled?: (name: string, created: number) => void;
 
   constructor(device: GPUDevice, limits: GpuLimits) {
     this.#device = device;
@@ -107,6 +109,7 @@ export class PipelineCache {
         throw new Error(`${spec.name}: pipeline creation failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       this.#created++;
+      this.onCompiled?.(spec.name, this.#created);
       const prepared = { pipeline, layout, spec, overrides: full };
       this.#ready.set(key, prepared);
       return prepared;

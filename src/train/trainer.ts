@@ -65,7 +65,12 @@ export type StopReason =
 export interface TrainerHooks {
   progress?(p: Progress): void;
   epochEnd?(epoch: number, result: EvalResult): void;
+  /** During an evaluation: test images done of total (it waits on the GPU every EVAL_REPORT_BATCHES batches). */
+  evalProgress?(done: number, total: number, elapsedMs: number): void;
 }
+
+/** How many evaluation batches run between progress reports (each report waits for the GPU once). */
+const EVAL_REPORT_BATCHES = 8;
 
 export class Trainer {
   readonly network: Network;
@@ -308,6 +313,11 @@ export class Trainer {
       plan.prepareStep(0, b * plan.N, 0, this.#test.imageBytes, true);
       this.#gpu.run(parts, 'evaluate');
       this.#gpu.submit((enc) => enc.copyBufferToBuffer(plan.probs!.buffer, 0, this.#testProbs, b * plan.N * rowBytes, plan.N * rowBytes), 'keep-probabilities');
+      const report = this.#hooks.evalProgress;
+      if (report && (b + 1) % EVAL_REPORT_BATCHES === 0 && b + 1 < batches) {
+        await this.#gpu.done();
+        report((b + 1) * plan.N, this.#test.count, performance.now() - t0);
+      }
     }
     const [stats] = decodeStats(await this.#gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
     const confusion = await this.#gpu.readU32(this.#confusion, CLASSES * CLASSES);

@@ -4,21 +4,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fmt, listPresets } from '../model';
-import './components/cp-digit-grid';
-import './components/cp-train-controls';
-import './components/cp-loss-chart';
-import './components/cp-activation-view';
-import './components/cp-filter-view';
-import './components/cp-draw-pad';
-import './components/cp-probabilities';
-import './components/cp-confusion-matrix';
-import './components/cp-gpu-unavailable';
-import './components/cp-design-toolbar';
-import './components/cp-layer-palette';
-import './components/cp-network-editor';
-import './components/cp-layer-inspector';
-import './components/cp-summary-table';
-import './components/cp-file-panel';
+import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DesignController } from './controllers/design-controller';
 import { EngineController } from './controllers/engine-controller';
@@ -30,7 +16,7 @@ import { TrainingController, type TrainPhase } from './controllers/training-cont
 import { UndoKeys } from './controllers/undo-keys';
 import type { DesignEvent } from './events';
 import { notices } from './notices';
-import { adapterText, blockedReason, buttons, canTrain, hint, statusLine } from './status-text';
+import { adapterText, blockedReason, buttons, canTrain, dataLoadText, hint, statusLine } from './status-text';
 import { appStyles } from './styles/app-styles';
 
 export type { ConvplayDebug } from './controllers/engine-controller';
@@ -53,11 +39,6 @@ export class CpApp extends LitElement {
   readonly invalidEntries = new InvalidEntries(this);
   readonly undoKeys = new UndoKeys(this, () => this.#undo(), () => this.#redo());
   #lastPhase: TrainPhase = 'idle';
-
-  /** True when the design can be trained: it fits, takes 1×28×28, and the training settings are valid. */
-  get designValid(): boolean {
-    return this.design.store.designValid;
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -175,36 +156,46 @@ export class CpApp extends LitElement {
       <header>
         <h1>convplay</h1>
         <span class="adapter" aria-label="GPU adapter" role="status">${adapterText(gpu)}</span>
+        ${statusLine(this.training, this.design.doc.train.epochs)}
       </header>
       ${gpu.kind === 'unavailable' ? html`<cp-gpu-unavailable .message=${gpu.message} .help=${gpu.help}></cp-gpu-unavailable>` : ''}
       ${notices({ design: this.design, engine: this.engine, files, training: this.training, requestUpdate: () => this.requestUpdate() })}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
-      <main class="designer"
+      <div class="workspace"
         @cp-layer-add=${this.#onAdd} @cp-layer-move=${this.#onMove} @cp-layer-remove=${this.#onRemove}
         @cp-layer-change=${this.#onChange} @cp-layer-select=${this.#onSelect} @cp-input-change=${this.#onInput}
         @cp-preset=${this.#onPreset} @cp-clear=${this.#onClear} @cp-undo=${() => this.#undo()} @cp-redo=${() => this.#redo()}
         @cp-announce=${this.#onAnnounce}>
-        <cp-design-toolbar .presets=${PRESETS} .presetId=${this.design.presetId} ?canUndo=${store.canUndo} ?canRedo=${store.canRedo}></cp-design-toolbar>
-        <cp-layer-palette></cp-layer-palette>
-        <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
-        <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
-        <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
-      </main>
-      <section class="training" aria-label="Training"
-        @cp-train-config=${this.#onTrainConfig} @cp-train-subset=${this.#onSubset} @cp-train-action=${this.#onAction}>
-        <h2>Train</h2>
-        <cp-train-controls .config=${store.train} .buttons=${buttons(this.training, canTrain(gpu, store))} blocked=${blockedReason(gpu, store)} hint=${hint(this.training, this.design.doc, this.invalidEntries.list(store.spec))}
-          .subset=${this.training.subset} .datasets=${this.engine.datasets}
-          diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
-          problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
-        <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
-        ${statusLine(this.training, gpu, this.design.doc.train.epochs)}
-        <cp-file-panel .blocked=${files.blocked()} ?includeOptimizer=${files.includeOptimizer} busy=${files.busy}
-          error=${files.error} done=${files.done} .keptStep=${this.training.kept?.step ?? null}
-          @cp-file-action=${files.onAction} @cp-file-load=${files.onLoad} @cp-file-option=${files.onOption}></cp-file-panel>
-      </section>
-      ${this.#inside()}
+        <div class="design-col">
+          <main class="designer" aria-label="Design">
+            <cp-design-toolbar .presets=${PRESETS} .presetId=${this.design.presetId} ?canUndo=${store.canUndo} ?canRedo=${store.canRedo}></cp-design-toolbar>
+            <cp-layer-palette></cp-layer-palette>
+            <cp-network-diagram .spec=${store.spec} .analysis=${analysis} selectedId=${store.selectedId ?? ''}
+              .activations=${this.#liveMaps()}></cp-network-diagram>
+            <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
+            <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
+            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
+          </main>
+        </div>
+        <section class="training" aria-label="Training"
+          @cp-train-config=${this.#onTrainConfig} @cp-train-subset=${this.#onSubset} @cp-train-action=${this.#onAction}>
+          <cp-train-controls .config=${store.train} .buttons=${buttons(this.training, canTrain(gpu, store))} blocked=${blockedReason(gpu, store)} hint=${hint(this.training, this.design.doc, this.invalidEntries.list(store.spec))}
+            .subset=${this.training.subset} .datasets=${this.engine.datasets}
+            diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
+            problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
+          <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
+          <cp-file-panel .blocked=${files.blocked()} ?includeOptimizer=${files.includeOptimizer} busy=${files.busy}
+            error=${files.error} done=${files.done} .keptStep=${this.training.kept?.step ?? null}
+            @cp-file-action=${files.onAction} @cp-file-load=${files.onLoad} @cp-file-option=${files.onOption}></cp-file-panel>
+        </section>
+        ${this.#inside()}
+      </div>
     `;
+  }
+
+  /** The maps of the image looked at, when the built network is the design on screen. */
+  #liveMaps() {
+    return JSON.stringify(this.training.builtSpec) === JSON.stringify(this.design.store.spec) ? this.inspect.layers : [];
   }
 
   #inside() {
@@ -216,30 +207,22 @@ export class CpApp extends LitElement {
     const src = ins.source;
     return html`<section class="inside" aria-label="Look inside"
         @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}>
-      <h2>Look inside</h2>
-      <div class="left">
-        <div class="card">
-          <h3>Test images</h3>
-          ${dataError ? html`<p class="error" role="alert">${dataError}</p>` : nothing}
-          ${samples
-            ? html`<cp-digit-grid .samples=${samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
-            : dataError ? nothing : html`<p>Loading MNIST…</p>`}
+      <div class="card">
+        <h2>Look inside <span class="muted">· pick a test image or draw one</span></h2>
+        ${dataError ? html`<p class="error" role="alert">${dataError}</p>` : nothing}
+        ${samples
+          ? html`<cp-digit-grid .samples=${samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
+          : dataError ? nothing : html`<p role="status" aria-label="Data loading">${dataLoadText(this.engine.dataBytes)}</p>`}
+        <div class="pad">
+          <cp-draw-pad></cp-draw-pad><cp-input-view .input=${ins.input}></cp-input-view>
+          <cp-probabilities .probabilities=${ins.probabilities} .classNames=${classNames}></cp-probabilities>
         </div>
-        <div class="card">
-          <h3>Draw a digit</h3>
-          <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>
-          <div class="pad">
-            <cp-draw-pad></cp-draw-pad>
-            <cp-probabilities .probabilities=${ins.probabilities} .classNames=${classNames}></cp-probabilities>
-          </div>
-        </div>
-        <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified.selected}
-          ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
+        <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>
       </div>
-      <div class="right">
-        <cp-activation-view .layers=${ins.layers} .kinds=${kinds}></cp-activation-view>
-        <cp-filter-view .weights=${ins.weights}></cp-filter-view>
-      </div>
+      <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .classNames=${classNames}></cp-activation-view>
+      <cp-filter-view .weights=${ins.weights}></cp-filter-view>
+      <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified.selected}
+        ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
     </section>`;
   }
 }

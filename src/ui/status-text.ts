@@ -9,6 +9,8 @@ import type { DesignStore } from './controllers/design-store';
 import type { TrainingController, TrainPhase } from './controllers/training-controller';
 import { invalidNote } from './controllers/invalid-entries';
 import type { InvalidEntry } from './events';
+import type { BuildWait, EvalWait } from './controllers/waits';
+import type { BuildStage } from '../worker/protocol';
 
 export function adapterText(gpu: GpuState): string {
   switch (gpu.kind) {
@@ -53,7 +55,7 @@ function phaseHint(t: TrainingController, doc: ConvplayDocument, anyInvalid: boo
   const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
   switch (t.phase) {
     case 'building':
-      return 'Building the network on the GPU…';
+      return `Building the network on the GPU: ${buildStageText(t)}…`;
     case 'running':
       return 'Training… change the learning rate or the schedule at any time; the chart marks the change.';
     case 'stepping':
@@ -73,28 +75,65 @@ function phaseHint(t: TrainingController, doc: ConvplayDocument, anyInvalid: boo
   }
 }
 
-export function statusLine(t: TrainingController, gpu: GpuState, epochsSet: number) {
+const STAGES: Record<BuildStage, string> = {
+  data: 'putting the dataset on the GPU',
+  planning: 'compiling GPU pipelines and planning every pass',
+  finishing: 'keeping the starting weights',
+};
+
+function buildStageText(t: TrainingController): string {
+  return STAGES[t.waits.build?.stage ?? 'data'];
+}
+
+/** Seconds left: the steps still to run, and the test-set evaluations at the end of each epoch still to come. */
+export function timeLeft(t: TrainingController): number | null {
   const st = t.status;
-  const adapter = gpu.kind === 'ready' ? adapterText(gpu).replace(/^GPU: /, '') : adapterText(gpu);
+  const evalLeft = t.waits.evalLeftMs();
+  if (!st || st.msPerStep <= 0 || st.totalSteps <= st.step) return evalLeft === null ? null : evalLeft / 1000;
+  const steps = (st.totalSteps - st.step) * st.msPerStep;
+  // Before the first evaluation its cost is guessed: a forward pass costs about a third of a training step.
+  const testImages = t.waits.evaluation?.total ?? 10_000;
+  const perEval = t.waits.lastEvalMs ?? (st.samplesPerSecond > 0 ? (testImages * 1000) / st.samplesPerSecond / 3 : 0);
+  const evalsLeft = st.stepsPerEpoch > 0 ? Math.ceil((st.totalSteps - st.step) / st.stepsPerEpoch) : 0;
+  return (steps + evalsLeft * perEval + (evalLeft ?? 0)) / 1000;
+}
+
+export function statusLine(t: TrainingController, epochsSet: number) {
+  const st = t.status;
   const phaseText: Record<TrainPhase, string> = { idle: t.built ? 'ready' : 'not built yet', building: 'building', running: 'training', stepping: 'stepping', paused: 'paused', finished: 'finished', diverged: 'diverged', error: 'stopped by an error' };
-  const left = st && st.msPerStep > 0 && st.totalSteps > st.step ? ((st.totalSteps - st.step) * st.msPerStep) / 1000 : null;
+  const left = timeLeft(t);
   const pct = st && st.totalSteps > 0 ? Math.min(100, (st.step / st.totalSteps) * 100) : 0;
   const epochs = st && st.stepsPerEpoch > 0 ? Math.round(st.totalSteps / st.stepsPerEpoch) : epochsSet;
+  const b = t.phase === 'building' ? t.waits.build : undefined;
+  const ev = t.waits.evaluation;
   return html`<div class="status" role="status" aria-label="Training status" aria-live="off">
     <span>State: <b>${phaseText[t.phase]}</b></span>
-    <span>GPU: <b>${adapter}</b></span>
-    ${st
+    ${b ? buildStatus(b) : st
       ? html`<span>Step <b>${fmt(st.step)}</b> of ${fmt(st.totalSteps)}</span>
           <span>Epoch <b>${Math.min(epochs, st.epoch + 1)}</b> of ${epochs} (${fmt(st.stepInEpoch)}/${fmt(st.stepsPerEpoch)} steps)</span>
           <span><b>${fmt(Math.round(st.samplesPerSecond))}</b> samples/s</span>
           <span><b>${st.msPerStep.toFixed(1)}</b> ms/step</span>
-          <span>Time left: <b>${left === null ? '—' : formatSeconds(left)}</b></span>
+          <span title="the steps still to run and the test-set evaluations at the end of each epoch">Time left: <b>${left === null ? '—' : formatSeconds(left)}</b></span>
           <span>lr <b>${st.lr.toPrecision(3)}</b></span>
           ${st.memory ? html`<span>GPU memory in use: <b>${bytesLabel(st.memory.bytesLive)}</b></span>` : nothing}
           ${st.params !== undefined ? html`<span>${fmt(st.params)} parameters</span>` : nothing}
-          <div class="progress" aria-hidden="true"><span style=${`width:${pct.toFixed(1)}%`}></span></div>`
-      : html`<span>Press Train to build the network on the GPU.</span>`}
+          ${ev ? evalStatus(ev) : html`<div class="progress" aria-hidden="true"><span style=${`width:${pct.toFixed(1)}%`}></span></div>`}`
+      : html`<span>${t.phase === 'error' ? 'Nothing is built.' : 'Press Train to build the network on the GPU.'}</span>`}
   </div>`;
+}
+
+function buildStatus(b: BuildWait) {
+  const s = Math.floor((performance.now() - b.startedAt) / 1000);
+  const i = (['data', 'planning', 'finishing'] as const).indexOf(b.stage);
+  return html`<span>Building: <b>${STAGES[b.stage]}</b> (stage ${i + 1} of 3)</span>
+    <span aria-label="Pipelines compiled"><b>${fmt(b.compiled)}</b> GPU pipelines compiled${b.kernel ? html` (last: <code>${b.kernel}</code>)` : nothing}</span>
+    <span>${s} s</span>
+    <div class="progress building" role="progressbar" aria-label="Build progress" aria-valuemin="0" aria-valuemax="3" aria-valuenow=${i + 1}><span style=${`width:${((i + 1) / 3) * 100}%`}></span></div>`;
+}
+
+function evalStatus(ev: EvalWait) {
+  return html`<span class="evaluating">Evaluating test images <b>${fmt(ev.done)}</b> / ${fmt(ev.total)}</span>
+    <div class="progress evaluating" role="progressbar" aria-label="Evaluation progress" aria-valuemin="0" aria-valuemax=${ev.total} aria-valuenow=${ev.done}><span style=${`width:${((ev.done / Math.max(1, ev.total)) * 100).toFixed(1)}%`}></span></div>`;
 }
 
 /** "1 min 05 s" for a time left. */
@@ -103,4 +142,10 @@ export function formatSeconds(s: number): string {
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${String(Math.round(s % 60)).padStart(2, '0')} s`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** "Loading MNIST: 4.2 MiB of 11.1 MiB…" while the dataset's files arrive. */
+export function dataLoadText(bytes: { loaded: number; total: number } | undefined): string {
+  if (!bytes) return 'Loading MNIST…';
+  return `Loading MNIST: ${bytesLabel(bytes.loaded)}${bytes.total > 0 ? ` of ${bytesLabel(bytes.total)}` : ''}…`;
 }

@@ -37,7 +37,14 @@ async function ensureSession(): Promise<Session> {
 }
 
 /** Dataset files need no GPU: the same cache serves commands with or without a session. */
-const datasets = new DatasetCache(baseUrl);
+let bytesPostedAt = 0;
+const datasets = new DatasetCache(baseUrl, (dataset, loaded, total) => {
+  // At most ten reports a second (the files arrive in many small chunks); the last one always.
+  const now = performance.now();
+  if (now - bytesPostedAt < 100 && loaded < total) return;
+  bytesPostedAt = now;
+  post({ type: 'data-progress', dataset, loaded, total });
+});
 const dataset = (name: DatasetName) => datasets.get(name);
 
 async function handle(cmd: Envelope): Promise<void> {
@@ -73,7 +80,7 @@ async function handle(cmd: Envelope): Promise<void> {
     case 'build': {
       const s = await ensureSession();
       const t0 = performance.now();
-      const r = await s.build(cmd.spec, cmd.config, cmd.subset);
+      const r = await s.build(cmd.spec, cmd.config, cmd.subset, (p) => post({ type: 'build-progress', ...p }));
       post({ type: 'built', replyTo: id, ...r, memory: s.memory(), pipelines: s.gpu.pipelines.stats.created, buildMs: performance.now() - t0 });
       return;
     }

@@ -38,6 +38,9 @@ export interface LayerActivations {
   data: Float32Array;
 }
 
+/** Where a build is: the dataset going onto the GPU, the passes being planned (pipelines compiled), the start state kept. */
+export type BuildStage = 'data' | 'planning' | 'finishing';
+
 export type PauseReason = 'user' | 'finished' | 'step' | 'diverged' | 'device-lost';
 
 /** With a 'diverged' pause: where it broke, where training went back to, and the stretch thrown away. */
@@ -91,6 +94,12 @@ export type WorkerEvent =
   | { type: 'gpu-unavailable'; replyTo: number; message: string; help: string }
   | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[] }
   | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
+  /** While a build runs: its stage, pipelines compiled so far (and the last one's kernel), time since it began. */
+  | { type: 'build-progress'; stage: BuildStage; compiled: number; kernel: string; elapsedMs: number }
+  /** While the test set is evaluated (epoch ends): images done of total. */
+  | { type: 'eval-progress'; done: number; total: number; elapsedMs: number }
+  /** While a dataset's files arrive: bytes so far of total (0 when the server does not say). */
+  | { type: 'data-progress'; dataset: DatasetName; loaded: number; total: number }
   | { type: 'built'; replyTo: number; params: number; stepsPerEpoch: number; totalSteps: number; memory: MemoryReport; pipelines: number; buildMs: number }
   /** Acknowledges a command that has no data to return (train, pause, set-config, reset). */
   | { type: 'ok'; replyTo: number }

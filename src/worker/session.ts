@@ -12,7 +12,9 @@ import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
 import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
-import type { DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import type { BuildStage, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+
+export type BuildProgress = Omit<Extract<WorkerEvent, { type: 'build-progress' }>, 'type'>;
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -129,18 +131,28 @@ export class Session {
   }
 
   /** Plans the network for the config; replaces (and frees) any earlier one. */
-  async build(spec: NetworkSpec, config: TrainConfig, subset?: number): Promise<{ params: number; stepsPerEpoch: number; totalSteps: number }> {
+  async build(spec: NetworkSpec, config: TrainConfig, subset?: number, onProgress?: (p: BuildProgress) => void): Promise<{ params: number; stepsPerEpoch: number; totalSteps: number }> {
     await this.pause();
+    const t0 = performance.now();
+    const pipelines = this.#gpu.pipelines;
+    const c0 = pipelines.stats.created;
+    const report = (stage: BuildStage, kernel = '') => onProgress?.({ stage, compiled: pipelines.stats.created - c0, kernel, elapsedMs: performance.now() - t0 });
+    report('data');
     const data = await this.#residentData(config.dataset);
     this.#disposeBuilt();
     const network = Network.create(this.#gpu, spec, config.seed);
     try {
+      report('planning');
+      if (onProgress) pipelines.onCompiled = (name) => report('planning', name);
       const trainer = await Trainer.create(this.#gpu, network, data, config, this.#hooks(), subset);
       const inspectPlan = await network.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
+      pipelines.onCompiled = undefined;
+      report('finishing');
       this.#built = { spec, config, subset, network, trainer, inspectPlan, data };
       await this.#keepGoodState();
       return { params: network.analysis.totals.params, stepsPerEpoch: trainer.stepsPerEpoch, totalSteps: trainer.totalSteps };
     } catch (e) {
+      pipelines.onCompiled = undefined;
       network.dispose();
       throw e;
     }
@@ -150,6 +162,7 @@ export class Session {
     return {
       progress: (p: Progress) =>
         this.#post({ type: 'progress', step: p.step, epoch: p.epoch, stepInEpoch: p.stepInEpoch, stepsPerEpoch: p.stepsPerEpoch, totalSteps: p.totalSteps, lr: p.lr, points: p.steps, samplesPerSecond: p.samplesPerSecond, msPerStep: p.msPerStep, memory: this.memory() }),
+      evalProgress: (done: number, total: number, elapsedMs: number) => this.#post({ type: 'eval-progress', done, total, elapsedMs }),
       epochEnd: (epoch: number, r: EvalResult) => {
         void this.#keepGoodState();
         this.#post({ type: 'epoch-end', epoch, step: this.#built?.trainer.step ?? 0, testLoss: r.loss, testAccuracy: r.accuracy, confusion: r.confusion, evalMs: r.ms, predictions: r.predictions }, [r.confusion.buffer, r.predictions.buffer]);

@@ -6,6 +6,8 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf, type Normalisation } from '../colormap';
+import { colorScale, colorScaleStyles } from '../color-scale';
+import { NotationController, shapeLabel } from '../shape-notation';
 import { controls, panel } from '../styles/shared';
 
 /** At most this many channels per layer are drawn (the rest are counted). */
@@ -23,6 +25,7 @@ export class CpActivationView extends LitElement {
   static override styles = [
     panel,
     controls,
+    colorScaleStyles,
     css`
       :host { display: block; }
       .head { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; justify-content: space-between; }
@@ -34,6 +37,9 @@ export class CpActivationView extends LitElement {
       canvas.map { width: 44px; height: 44px; }
       canvas.strip { max-width: 100%; }
       .more { font-size: 0.75rem; color: var(--cp-muted, #5c6270); align-self: center; }
+      h3 { display: flex; flex-wrap: wrap; gap: 2px 10px; align-items: center; }
+      .classes { display: flex; font-size: 0.68rem; color: var(--cp-muted, #5c6270); text-align: center; font-variant-numeric: tabular-nums; }
+      .classes span { overflow: hidden; white-space: nowrap; }
     `,
   ];
 
@@ -41,6 +47,9 @@ export class CpActivationView extends LitElement {
   /** layerId → kind, for the headings. */
   @property({ attribute: false }) kinds: ReadonlyMap<string, string> = new Map();
   @property({ attribute: false }) input?: Float32Array;
+  /** Names of the classes, written under the output layer's cells. */
+  @property({ attribute: false }) classNames: readonly string[] = [];
+  readonly notation = new NotationController(this);
   @state() private normalisation: Normalisation = 'map';
 
   override render() {
@@ -61,12 +70,15 @@ export class CpActivationView extends LitElement {
 
   #layer(l: LayerActivations, li: number) {
     const kind = this.kinds.get(l.layerId) ?? '';
-    const shape = l.shape.join('×');
+    const shape = shapeLabel(l.shape);
+    const range = rangeOf(l.data);
+    const key = colorScale('sequential', range.min, range.max, `${l.layerId} colour scale`);
+    const perMap = this.normalisation === 'map' && l.shape.length === 3 ? html`<span class="more">each map stretched to its own range; this layer:</span>` : nothing;
     if (l.shape.length === 3) {
       const [C, H, W] = l.shape as [number, number, number];
       const shown = Math.min(C, MAX_CHANNELS);
       return html`<div class="layer">
-        <h3>${l.layerId} <span>${kind} · ${shape}</span></h3>
+        <h3>${l.layerId} <span>${kind} · ${shape}</span> ${perMap} ${key}</h3>
         <div class="maps" role="group" aria-label=${`${l.layerId} feature maps`}>
           ${Array.from({ length: shown }, (_, c) => html`<canvas class="map" data-layer=${li} data-channel=${c} width=${W} height=${H}
             role="img" aria-label=${`${l.layerId} channel ${c + 1} of ${C}`}></canvas>`)}
@@ -79,10 +91,13 @@ export class CpActivationView extends LitElement {
     const rows = Math.ceil(n / cols);
     const scale = Math.max(2, Math.min(16, Math.floor(320 / cols)));
     const top = n <= 10 ? [...l.data].map((v, i) => `${i}: ${v.toFixed(2)}`).join(', ') : `${n} values`;
+    // The output layer's cells are the classes: name them.
+    const names = n === this.classNames.length && li === this.layers.length - 1 ? this.classNames : null;
     return html`<div class="layer">
-      <h3>${l.layerId} <span>${kind} · ${shape}</span></h3>
+      <h3>${l.layerId} <span>${kind} · ${shape}</span> ${key}</h3>
       <canvas class="strip" data-layer=${li} data-channel="-1" width=${cols} height=${rows} style=${`width:${cols * scale}px;height:${rows * scale}px`}
         role="img" aria-label=${`${l.layerId} outputs: ${top}`}></canvas>
+      ${names ? html`<div class="classes" aria-hidden="true">${names.map((c) => html`<span style=${`width:${scale}px`} title=${c}>${c.length > 3 && scale < 30 ? c.slice(0, 3) : c}</span>`)}</div>` : nothing}
     </div>`;
   }
 

@@ -24,11 +24,11 @@ export class CpConfusionMatrix extends LitElement {
     controls,
     css`
       :host { display: block; }
-      table { border-collapse: collapse; font-size: 0.75rem; font-variant-numeric: tabular-nums; }
+      table { border-collapse: collapse; font-size: 0.75rem; font-variant-numeric: tabular-nums; width: 100%; max-width: 420px; table-layout: fixed; }
       caption { text-align: left; font-weight: 600; font-size: 0.95rem; margin-bottom: 6px; }
       th { font-weight: 600; padding: 2px 4px; color: var(--cp-muted, #5c6270); }
       td { padding: 0; }
-      td button { width: 3.2em; height: 2em; border-radius: 0; border: 1px solid #fff; padding: 0; font-size: 0.72rem; }
+      td button { width: 100%; min-width: 0; height: 2em; letter-spacing: -0.02em; border-radius: 0; border: 1px solid #fff; padding: 0; font-size: 0.72rem; }
       td button[aria-pressed='true'] { outline: 2px solid #c92a2a; outline-offset: -2px; }
       .corner { font-weight: 400; font-size: 0.7rem; }
       .images { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 8px; }

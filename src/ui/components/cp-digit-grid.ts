@@ -17,9 +17,9 @@ export interface DigitSamples {
 export class CpDigitGrid extends LitElement {
   static override styles = css`
     :host { display: block; }
-    ul { list-style: none; display: flex; flex-wrap: wrap; gap: 8px; margin: 0; padding: 0; }
+    ul { list-style: none; display: flex; flex-wrap: wrap; gap: var(--cp-digit-gap, 8px); margin: 0; padding: 0; }
     li { display: flex; flex-direction: column; align-items: center; font: 12px/1.4 var(--cp-font, system-ui); color: var(--cp-muted, #555); }
-    canvas { width: 56px; height: 56px; image-rendering: pixelated; border-radius: 4px; background: #000; }
+    canvas { width: var(--cp-digit-size, 56px); height: var(--cp-digit-size, 56px); image-rendering: pixelated; border-radius: 4px; background: #000; }
     li.pick canvas { cursor: pointer; }
     li.selected canvas { outline: 3px solid var(--cp-accent, #3b5bdb); outline-offset: 1px; }
     button { font: inherit; font-size: 12px; border: 1px solid var(--cp-border, #d0d4dc); background: var(--cp-surface, #fff); border-radius: 6px; padding: 0 8px; cursor: pointer; color: inherit; }

@@ -16,7 +16,7 @@ export class CpDrawPad extends LitElement {
     controls,
     css`
       :host { display: inline-flex; flex-direction: column; gap: 6px; }
-      canvas { width: 196px; height: 196px; background: #000; border-radius: 8px; touch-action: none; cursor: crosshair; }
+      canvas { width: var(--cp-pad-size, 196px); height: var(--cp-pad-size, 196px); background: #000; border-radius: 8px; touch-action: none; cursor: crosshair; }
       .row { display: flex; gap: 8px; align-items: center; font-size: 0.75rem; color: var(--cp-muted, #5c6270); }
     `,
   ];

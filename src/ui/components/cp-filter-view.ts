@@ -5,6 +5,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { paintDiverging } from '../colormap';
+import { colorScale, colorScaleStyles } from '../color-scale';
 import { panel } from '../styles/shared';
 
 export interface LayerWeights {
@@ -52,11 +53,13 @@ function mosaic(w: LayerWeights, first: boolean): Mosaic {
 export class CpFilterView extends LitElement {
   static override styles = [
     panel,
+    colorScaleStyles,
     css`
       :host { display: block; }
       .layer { margin-top: 8px; }
       h3 { font-size: 0.82rem; margin: 0 0 4px; }
       h3 span { font-weight: 400; color: var(--cp-muted, #5c6270); }
+      .key { margin: 0 0 4px; }
       canvas { image-rendering: pixelated; max-width: 100%; background: #dee2e6; }
     `,
   ];
@@ -71,8 +74,11 @@ export class CpFilterView extends LitElement {
         const m = mosaic(w, i === 0);
         const gw = m.cols * (m.tw + 1) + 1, gh = m.rows * (m.th + 1) + 1;
         const scale = Math.max(1, Math.min(8, Math.floor(480 / gw)));
+        let absMax = 0;
+        for (const v of w.data) if (Number.isFinite(v)) absMax = Math.max(absMax, Math.abs(v));
         return html`<div class="layer">
           <h3>${w.layerId} <span>${m.caption}</span></h3>
+          <div class="key">${colorScale('diverging', -absMax, absMax, `${w.layerId} weight colour scale`)}</div>
           <canvas data-index=${i} width=${gw} height=${gh} style=${`width:${gw * scale}px`} role="img" aria-label=${`${w.layerId} filters: ${m.caption}`}></canvas>
         </div>`;
       })}

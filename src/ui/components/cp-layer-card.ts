@@ -10,6 +10,7 @@ import { emit, type LayerField, type LayerPatch } from '../events';
 import { fieldText, hasActivation, numberFields, parseField, type FieldSpec } from '../field-input';
 import { LAYER_INFO } from '../layer-info';
 import { controls } from '../styles/shared';
+import { NotationController, shapeLabel as notationLabel } from '../shape-notation';
 
 interface Draft {
   text: string;
@@ -17,12 +18,14 @@ interface Draft {
   label: string;
 }
 
+/** A shape in the page's notation (H×W×C by default; see shape-notation.ts). */
 export function shapeLabel(shape: readonly number[] | null | undefined): string {
-  return shape ? shape.map(fmt).join('×') : '—';
+  return notationLabel(shape);
 }
 
 @customElement('cp-layer-card')
 export class CpLayerCard extends LitElement {
+  readonly notation = new NotationController(this);
   static override styles = [
     controls,
     css`

@@ -8,6 +8,7 @@ import { fmt, type LayerAnalysis, type LayerSpec } from '../../model';
 import { LAYER_INFO } from '../layer-info';
 import { panel } from '../styles/shared';
 import { shapeLabel } from './cp-layer-card';
+import { NotationController } from '../shape-notation';
 
 /** "12.3 KiB" for a byte count from the model. */
 export function bytesLabel(bytes: number): string {
@@ -42,6 +43,7 @@ function formulas(layer: LayerSpec): { out?: string; params?: string } {
 
 @customElement('cp-layer-inspector')
 export class CpLayerInspector extends LitElement {
+  readonly notation = new NotationController(this);
   static override styles = [
     panel,
     css`

@@ -35,6 +35,16 @@ export class CpLayerPalette extends LitElement {
         .blurb, .hint { display: none; }
         h3 { margin-top: 6px; }
       }
+      /* Wide and short (a strip above the layers on a laptop): every kind in one wrapping row of chips;
+         the blurb stays in the button's title. */
+      :host { container-type: inline-size; }
+      @container (min-width: 420px) {
+        .panel { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px; padding: 8px 12px; }
+        h2 { margin: 0 6px 0 0; }
+        h3, .blurb, .hint { display: none; }
+        ul, li { display: contents; }
+        button.item { width: auto; padding: 3px 8px; }
+      }
     `,
   ];
 

@@ -18,7 +18,7 @@ import {
   type ChartDataset,
   type Plugin,
 } from 'chart.js';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DivergedStretch, Marker, RunData } from '../controllers/training-controller';
 import { panel } from '../styles/shared';
@@ -126,10 +126,11 @@ export class CpLossChart extends LitElement {
     panel,
     css`
       :host { display: block; }
-      .wrap { position: relative; height: 280px; }
+      .wrap { position: relative; height: var(--cp-chart-height, 280px); }
       .head { display: flex; align-items: baseline; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
       .head label { font-size: 0.8rem; display: flex; gap: 4px; align-items: center; color: var(--cp-muted, #5c6270); }
       canvas { width: 100%; height: 100%; }
+      .empty { position: absolute; left: 22%; right: 22%; top: 18%; margin: 0; padding: 6px 8px; text-align: center; font-size: 0.75rem; color: var(--cp-muted, #5c6270); background: rgb(255 255 255 / 0.9); border-radius: 8px; pointer-events: none; }
     `,
   ];
 
@@ -155,6 +156,7 @@ export class CpLossChart extends LitElement {
           data-diverged=${this.run?.diverged.map((d) => `${d.from}-${d.to}`).join('; ') ?? ''} data-y-max=${this.#yMax()}
           data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
+        ${this.#last() || this.archive.length ? nothing : html`<p class="empty">Press Train: the loss of every step appears here, then the test accuracy after each epoch.</p>`}
       </div>
     </section>`;
   }
@@ -191,7 +193,7 @@ export class CpLossChart extends LitElement {
         normalized: true,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
-          x: { type: 'linear', title: { display: true, text: 'step' }, min: 0 },
+          x: { type: 'linear', title: { display: true, text: 'step' }, min: 0, suggestedMax: 10, ticks: { precision: 0 } },
           y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0 },
           acc: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'test accuracy' }, grid: { drawOnChartArea: false },
             ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },

@@ -12,9 +12,11 @@ import { controls, panel } from '../styles/shared';
 import type { CpLayerCard } from './cp-layer-card';
 import { shapeLabel } from './cp-layer-card';
 import './cp-layer-card';
+import { NotationController } from '../shape-notation';
 
 @customElement('cp-network-editor')
 export class CpNetworkEditor extends LitElement {
+  readonly notation = new NotationController(this);
   static override styles = [
     panel,
     controls,

@@ -13,8 +13,8 @@ export function predictionText(p: ArrayLike<number>, classNames: readonly string
 export class CpProbabilities extends LitElement {
   static override styles = css`
     :host { display: block; font-size: 0.8rem; }
-    .pred { font-size: 1rem; font-weight: 600; margin: 0 0 6px; }
-    ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 2px; }
+    .pred { font-size: 1rem; font-weight: 600; margin: 0 0 4px; }
+    ol { list-style: none; margin: 0; padding: 0; display: grid; gap: 1px; line-height: 1.25; }
     li { display: grid; grid-template-columns: 5.5em 1fr 3em; gap: 6px; align-items: center; }
     .bar { height: 10px; border-radius: 3px; background: #e9ecef; overflow: hidden; }
     .bar span { display: block; height: 100%; background: #3b5bdb; }

@@ -6,9 +6,11 @@ import { fmt, type NetworkAnalysis, type NetworkSpec } from '../../model';
 import { panel } from '../styles/shared';
 import { shapeLabel } from './cp-layer-card';
 import { bytesLabel } from './cp-layer-inspector';
+import { NotationController, notationName } from '../shape-notation';
 
 @customElement('cp-summary-table')
 export class CpSummaryTable extends LitElement {
+  readonly notation = new NotationController(this);
   static override styles = [
     panel,
     css`
@@ -24,6 +26,18 @@ export class CpSummaryTable extends LitElement {
       tfoot th, tfoot td { border-bottom: none; }
       tfoot tr:first-child th, tfoot tr:first-child td { border-top: 2px solid var(--cp-border, #d0d4dc); }
       .kind { color: var(--cp-muted, #5c6270); font-family: var(--cp-mono, ui-monospace, monospace); font-size: 0.8rem; }
+      /* On a phone the table fits its panel: cells wrap, the kind goes under the name. */
+      :host { container-type: inline-size; }
+      @container (max-width: 720px) {
+        th, td { white-space: normal; padding: 4px 6px; }
+      }
+      @container (max-width: 560px) {
+        table { font-size: 0.74rem; }
+        th, td { white-space: normal; padding: 4px 3px; }
+        thead th { font-size: 0.6rem; letter-spacing: 0; }
+        .kind { display: block; font-size: 0.7rem; }
+        .panel { padding: 10px 8px; }
+      }
     `,
   ];
 
@@ -41,7 +55,7 @@ export class CpSummaryTable extends LitElement {
       <table>
         <caption>Model summary (per image)</caption>
         <thead>
-          <tr><th scope="col">Layer (type)</th><th scope="col">Output shape</th><th scope="col">Parameters</th><th scope="col">Multiply-adds</th></tr>
+          <tr><th scope="col">Layer (type)</th><th scope="col">Output shape (${notationName()})</th><th scope="col">Parameters</th><th scope="col">Multiply-adds</th></tr>
         </thead>
         <tbody>
           <tr><th scope="row">input</th><td>${shapeLabel(a.input)}</td><td>0</td><td>0</td></tr>
@@ -50,7 +64,7 @@ export class CpSummaryTable extends LitElement {
             const ok = !!r?.outShape;
             return html`<tr class="${l.id === this.selectedId ? 'selected' : ''} ${ok ? '' : 'bad'}">
               <th scope="row">${l.id} <span class="kind">(${l.kind})</span></th>
-              <td>${ok ? shapeLabel(r.outShape) : "doesn't fit"}</td>
+              <td title=${ok ? `C×H×W, as in the code and PyTorch: ${r.outShape?.join('×') ?? ''}` : ''}>${ok ? shapeLabel(r.outShape) : "doesn't fit"}</td>
               <td>${ok ? fmt(r.params) : '—'}</td>
               <td>${ok ? fmt(r.macs) : '—'}</td>
             </tr>`;

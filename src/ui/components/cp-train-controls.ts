@@ -57,12 +57,12 @@ export class CpTrainControls extends LitElement {
     css`
       :host { display: block; }
       .buttons { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; margin-bottom: 8px; }
-      .buttons button { font-weight: 600; padding: 6px 16px; }
+      .buttons button { font-weight: 600; padding: 6px 12px; }
       .buttons button.primary { background: var(--cp-accent, #3b5bdb); color: #fff; border-color: var(--cp-accent, #3b5bdb); }
       .buttons button.primary:hover:not(:disabled) { color: #fff; filter: brightness(1.1); }
       .why { margin: 0 0 8px; font-size: 0.82rem; color: var(--cp-muted, #5c6270); }
       .why.blocked { color: var(--cp-error, #c92a2a); }
-      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px 12px; }
+      .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 6px 12px; }
       label.field { display: flex; flex-direction: column; gap: 2px; font-size: 0.78rem; color: var(--cp-muted, #5c6270); }
       label.field input, label.field select { width: 100%; box-sizing: border-box; font-variant-numeric: tabular-nums; }
       label.check { display: flex; gap: 6px; align-items: center; font-size: 0.82rem; align-self: end; }

@@ -34,6 +34,8 @@ export class EngineController implements ReactiveController {
   /** The worker crashed and was restarted: why, and whether the restart is done. */
   crash?: { message: string; restarted: boolean };
   client?: EngineClient;
+  /** Bytes of the dataset files arrived so far (the first load), until the samples are shown. */
+  dataBytes?: { loaded: number; total: number };
 
   readonly #host: ReactiveControllerHost;
   readonly #training: TrainingController;
@@ -55,6 +57,10 @@ export class EngineController implements ReactiveController {
     this.#inspect.attach(client);
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
+      if (e.type === 'data-progress' && !this.samples) {
+        this.dataBytes = { loaded: e.loaded, total: e.total };
+        this.#host.requestUpdate();
+      }
     });
     // The production build drops this branch: MODE is replaced by a constant at build time.
     if (import.meta.env.MODE === 'test' && new URLSearchParams(window.location.search).get('debug') === '1') {

@@ -33,6 +33,8 @@ export const LIVE_MS = 1500;
 export class InspectController implements ReactiveController {
   source: InspectSource = { kind: 'test', index: 0 };
   probabilities?: Float32Array;
+  /** The network's input for the image looked at (normalised 28×28). */
+  input?: Float32Array;
   layers: LayerActivations[] = [];
   weights: LayerWeights[] = [];
 
@@ -77,6 +79,7 @@ export class InspectController implements ReactiveController {
   /** Forgets the pictures (a new design that is not built yet). */
   clear(): void {
     this.probabilities = undefined;
+    this.input = undefined;
     this.layers = [];
     this.weights = [];
     this.#host.requestUpdate();
@@ -96,6 +99,7 @@ export class InspectController implements ReactiveController {
       const image: ImageSource = s.kind === 'test' ? { kind: 'dataset', dataset: target.dataset, split: 'test', index: s.index } : { kind: 'pixels', pixels: s.pixels.slice() };
       const r = await client.request({ type: 'inspect', image });
       this.probabilities = r.probabilities;
+      this.input = r.input;
       this.layers = r.layers;
       if (opts.weights) {
         const weights: LayerWeights[] = [];

@@ -11,11 +11,10 @@ import type { MemoryReport, RollbackReport, WorkerEvent } from '../../worker/pro
 import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
 import { CommandQueue } from './command-queue';
 import { describeChange, RunHistory, type RunData } from './run-history';
+import { Waits } from './waits';
 
-export type { CurvePoint, DivergedStretch, EvalPoint, Marker, RunData } from './run-history';
-export { describeChange } from './run-history';
-export type { KeptCheckpoint } from './checkpoint-keeper';
-export { KEEP_CHECKPOINT_MS } from './checkpoint-keeper';
+export { describeChange, type CurvePoint, type DivergedStretch, type EvalPoint, type Marker, type RunData } from './run-history';
+export { KEEP_CHECKPOINT_MS, type KeptCheckpoint } from './checkpoint-keeper';
 
 export type TrainPhase = 'idle' | 'building' | 'running' | 'stepping' | 'paused' | 'finished' | 'diverged' | 'error';
 
@@ -62,6 +61,8 @@ export class TrainingController implements ReactiveController {
   message = '';
   status?: TrainStatus;
   readonly history = new RunHistory();
+  /** The long waits (build, evaluation) and how far they are. */
+  readonly waits = new Waits(() => this.#changed());
   evaluation?: Evaluation;
   /** Training images per run (null: the whole training set). */
   subset: number | null = null;
@@ -127,6 +128,7 @@ export class TrainingController implements ReactiveController {
   hostDisconnected(): void {
     this.#unlisten?.();
     if (this.#configTimer !== undefined) clearTimeout(this.#configTimer);
+    this.waits.dispose();
   }
 
   attach(client: EngineClient): void {
@@ -287,7 +289,8 @@ export class TrainingController implements ReactiveController {
     this.#changed();
     const key = buildKey(doc, this.subset);
     this.#builtKey = undefined;
-    const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) });
+    this.waits.buildStarted();
+    const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) }).finally(() => this.waits.buildEnded());
     this.#builtKey = key;
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
@@ -329,13 +332,21 @@ export class TrainingController implements ReactiveController {
         this.#changed();
         return;
       }
+      case 'build-progress':
+        this.waits.onBuildProgress(e);
+        return;
+      case 'eval-progress':
+        this.waits.onEvalProgress(e);
+        return;
       case 'epoch-end':
+        this.waits.evalEnded(e.evalMs);
         this.history.addEval({ epoch: e.epoch, step: e.step, loss: e.testLoss, accuracy: e.testAccuracy });
         this.evaluation = { epoch: e.epoch, loss: e.testLoss, accuracy: e.testAccuracy, confusion: e.confusion, ...(e.predictions && { predictions: e.predictions }) };
         this.#keep(false);
         this.#changed();
         return;
       case 'paused':
+        this.waits.evalEnded();
         this.phase = e.reason === 'finished' ? 'finished' : e.reason === 'diverged' ? 'diverged' : 'paused';
         this.message = e.message;
         // e.step is where training now stands (after a divergence: the step the worker went back to).
@@ -396,6 +407,7 @@ export class TrainingController implements ReactiveController {
       case 'checkpoint':
       case 'checkpoint-loaded':
       case 'test-predictions':
+      case 'data-progress':
         return;
       default:
         return e satisfies never;
