@@ -52,6 +52,8 @@ export class Plan {
   readonly statsSlots: number;
   /** Layer id → the tensor holding that layer's output (for the activation view). */
   readonly outputs = new Map<string, Tensor>();
+  /** Each node with its input and output tensors, in order (the cell explanations read them). */
+  readonly nodeTensors: { node: Node; x: Tensor; y: Tensor }[] = [];
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
   #ops: BuiltOp[] = [];
@@ -146,6 +148,7 @@ export class Plan {
       const ctx: OpContext = { gpu, N, train: o.train, store, ...o.declared[i]! };
       plan.#ops.push(await buildOp({ ...ctx, seed: o.seed }, node, bufs[i]!));
       for (const id of node.outputOf) plan.outputs.set(id, ys[i]!);
+      plan.nodeTensors.push({ node, x: xs[i]!, y: ys[i]! });
     }
     return plan;
   }

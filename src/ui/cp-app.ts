@@ -15,6 +15,9 @@ import './components/cp-filter-view';
 import './components/cp-draw-pad';
 import './components/cp-probabilities';
 import './components/cp-confusion-matrix';
+import './components/cp-cell-explainer';
+import type { ExplainEvent } from './explain/explain-events';
+import { ExplainController, imageOf } from './controllers/explain-controller';
 import type { MisclassifiedImages } from './components/cp-confusion-matrix';
 import type { ButtonState } from './components/cp-train-controls';
 import { bytesLabel } from './components/cp-layer-inspector';
@@ -138,6 +141,10 @@ export class CpApp extends LitElement {
   readonly inspect = new InspectController(this, () =>
     this.training.builtSpec && this.training.builtDataset ? { spec: this.training.builtSpec, dataset: this.training.builtDataset } : undefined,
   );
+  readonly explain = new ExplainController(this, () => {
+    const dataset = this.training.builtSpec ? this.training.builtDataset : undefined;
+    return dataset && imageOf(this.inspect.source, dataset);
+  });
   #client?: EngineClient;
   #samplesDataset: Dataset = 'mnist';
   #testImages?: Promise<{ rows: number; cols: number; images: Uint8Array }>;
@@ -159,6 +166,7 @@ export class CpApp extends LitElement {
     this.#client = client;
     this.training.attach(client);
     this.inspect.attach(client);
+    this.explain.attach(client);
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
     });
@@ -567,6 +575,17 @@ export class CpApp extends LitElement {
     if (px) this.inspect.setSource({ kind: 'drawn', pixels: px });
     else this.inspect.setSource({ kind: 'test', index: this.#pickedIndex() });
   };
+  #onCellPick = async (e: ExplainEvent<'cp-cell-pick'>) => {
+    const fromMaps = e.composedPath().some((n) => n instanceof HTMLElement && n.localName === 'cp-activation-view');
+    this.explain.pick(e.detail.layerId, e.detail.at);
+    if (!fromMaps) return;
+    // Picked on a map: the panel takes the keyboard, so the arrow keys move the cell at once.
+    await this.updateComplete;
+    const panel = this.renderRoot.querySelector('cp-cell-explainer');
+    await panel?.updateComplete;
+    panel?.focusPanel();
+    panel?.scrollIntoView({ block: 'nearest' });
+  };
   #pickedIndex(): number {
     return this.inspect.source.kind === 'test' ? this.inspect.source.index : 0;
   }
@@ -714,7 +733,8 @@ export class CpApp extends LitElement {
     const kinds = new Map((this.training.builtSpec?.layers ?? []).map((l) => [l.id, l.kind]));
     const src = ins.source;
     return html`<section class="inside" aria-label="Look inside"
-        @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}>
+        @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}
+        @cp-cell-pick=${this.#onCellPick} @cp-cell-close=${() => this.explain.close()}>
       <h2>Look inside</h2>
       <div class="left">
         <div class="card">
@@ -737,7 +757,8 @@ export class CpApp extends LitElement {
           ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
       </div>
       <div class="right">
-        <cp-activation-view .layers=${ins.layers} .kinds=${kinds}></cp-activation-view>
+        <cp-cell-explainer .target=${this.explain.target} .cell=${this.explain.cell} error=${this.explain.error} .kinds=${kinds} .classNames=${classNames}></cp-cell-explainer>
+        <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .picked=${this.explain.target}></cp-activation-view>
         <cp-filter-view .weights=${ins.weights}></cp-filter-view>
       </div>
     </section>`;

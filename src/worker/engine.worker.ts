@@ -104,6 +104,11 @@ async function handle(cmd: Envelope): Promise<void> {
       post({ type: 'inspected', replyTo: id, ...r }, [r.probabilities.buffer, r.input.buffer, ...r.layers.map((l) => l.data.buffer)]);
       return;
     }
+    case 'explain-cell': {
+      const cell = await (await ensureSession()).explainCell(cmd.image, cmd.layerId, cmd.at);
+      post({ type: 'cell-explained', replyTo: id, cell });
+      return;
+    }
     case 'weights': {
       const r = await (await ensureSession()).weights(cmd.layerId);
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);

@@ -1,6 +1,9 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
 import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
+import type { CellExplanation, CellPosition } from './cell-protocol';
+
+export type * from './cell-protocol';
 
 /** The adapter as the page shows it. */
 export interface AdapterReport {
@@ -56,6 +59,8 @@ export type Command =
   | { type: 'evaluate' }
   /** Class probabilities and every layer's activations for one image. */
   | { type: 'inspect'; image: ImageSource }
+  /** How one cell of a layer's output was computed for one image (window, weights, bias, value). */
+  | { type: 'explain-cell'; image: ImageSource; layerId: string; at: CellPosition }
   /** A conv or dense layer's weights. */
   | { type: 'weights'; layerId: string }
   /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments). */
@@ -85,6 +90,7 @@ export type WorkerEvent =
   | { type: 'evaluated'; replyTo: number; testLoss: number; testAccuracy: number; confusion: Uint32Array; evalMs: number; predictions?: Uint8Array }
   | { type: 'paused'; reason: PauseReason; step: number; message: string }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
+  | { type: 'cell-explained'; replyTo: number; cell: CellExplanation }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
   | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
@@ -108,6 +114,7 @@ type ReplyMap = {
   'set-config': 'ok';
   evaluate: 'evaluated';
   inspect: 'inspected';
+  'explain-cell': 'cell-explained';
   weights: 'weights';
   debug: 'ok';
   'export-checkpoint': 'checkpoint';

@@ -12,7 +12,8 @@ import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
 import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
-import type { DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import { explainCell } from './inspect-cell';
+import type { CellExplanation, CellPosition, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -250,15 +251,28 @@ export class Session {
     }
   }
 
+  /** The network's input for an image (normalised as in training). */
+  async #inputFor(image: ImageSource): Promise<Float32Array> {
+    const plan = this.#need().inspectPlan;
+    const pixels = await this.#pixels(image);
+    if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
+    return Float32Array.from(pixels, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
+  }
+
+  /** Runs one input forward through the inspection plan (N = 1, evaluation mode, unfused); synchronous,
+   *  so reads queued right after it see this pass and no training step in between. */
+  #runInspect(input: Float32Array): void {
+    const plan = this.#need().inspectPlan;
+    this.#gpu.write(plan.input.buffer, input);
+    this.#gpu.run([...plan.forwardParts(), plan.loss!], 'inspect');
+  }
+
   /** Probabilities and every layer's output for one image, in evaluation mode. */
   async inspect(image: ImageSource): Promise<{ probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }> {
     const b = this.#need();
     const plan = b.inspectPlan;
-    const pixels = await this.#pixels(image);
-    if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
-    const input = Float32Array.from(pixels, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
-    this.#gpu.write(plan.input.buffer, input);
-    this.#gpu.run([...plan.forwardParts(), plan.loss!], 'inspect');
+    const input = await this.#inputFor(image);
+    this.#runInspect(input);
     const probabilities = await this.#gpu.readF32(plan.probs!.buffer, plan.probs!.size);
     const layers: LayerActivations[] = [];
     for (const layer of b.spec.layers) {
@@ -267,6 +281,21 @@ export class Session {
       layers.push({ layerId: layer.id, shape: [...t.shape.slice(1)], data: await this.#gpu.readF32(t.buffer, t.size) });
     }
     return { probabilities, input, layers };
+  }
+
+  /** How one cell of a layer was computed for one image (evaluation mode), read from the engine. */
+  async explainCell(image: ImageSource, layerId: string, at: CellPosition): Promise<CellExplanation> {
+    const b = this.#need();
+    const label = await this.#label(image);
+    this.#runInspect(await this.#inputFor(image));
+    // No await between the forward pass and explainCell's reads: they are queued right behind it.
+    return explainCell(this.#gpu, b.network, b.inspectPlan, layerId, at, label);
+  }
+
+  async #label(image: ImageSource): Promise<number | undefined> {
+    if (image.kind !== 'dataset') return undefined;
+    const d = await this.dataset(image.dataset);
+    return (image.split === 'train' ? d.train : d.test).labels[image.index];
   }
 
   async weights(layerId: string): Promise<{ shape: number[]; data: Float32Array; bias?: Float32Array }> {

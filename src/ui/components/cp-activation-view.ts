@@ -4,8 +4,9 @@
 // scaled up by CSS (pixelated), so a redraw every second costs little.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { LayerActivations } from '../../worker/protocol';
+import type { CellPosition, LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf, type Normalisation } from '../colormap';
+import { pickCellFromClick, pickCellFromKey } from '../explain/map-picking';
 import { controls, panel } from '../styles/shared';
 
 /** At most this many channels per layer are drawn (the rest are counted). */
@@ -34,6 +35,8 @@ export class CpActivationView extends LitElement {
       canvas.map { width: 44px; height: 44px; }
       canvas.strip { max-width: 100%; }
       .more { font-size: 0.75rem; color: var(--cp-muted, #5c6270); align-self: center; }
+      canvas[tabindex] { cursor: crosshair; }
+      canvas.picked { outline: 2px solid #ff3d7f; outline-offset: 1px; }
     `,
   ];
 
@@ -41,6 +44,8 @@ export class CpActivationView extends LitElement {
   /** layerId → kind, for the headings. */
   @property({ attribute: false }) kinds: ReadonlyMap<string, string> = new Map();
   @property({ attribute: false }) input?: Float32Array;
+  /** The cell whose computation is being explained (its map is outlined). */
+  @property({ attribute: false }) picked?: { layerId: string; at: CellPosition };
   @state() private normalisation: Normalisation = 'map';
 
   override render() {
@@ -54,7 +59,9 @@ export class CpActivationView extends LitElement {
           </select>
         </label>
       </div>
-      ${this.layers.length === 0 ? html`<p class="muted">Train (or Step) once, then pick an image or draw one: every layer's output appears here.</p>` : nothing}
+      ${this.layers.length === 0
+        ? html`<p class="muted">Train (or Step) once, then pick an image or draw one: every layer's output appears here.</p>`
+        : html`<p class="muted">Click any cell of a map (or focus a map and press Enter) to see how its value was computed.</p>`}
       ${this.layers.map((l, li) => this.#layer(l, li))}
     </section>`;
   }
@@ -68,8 +75,8 @@ export class CpActivationView extends LitElement {
       return html`<div class="layer">
         <h3>${l.layerId} <span>${kind} · ${shape}</span></h3>
         <div class="maps" role="group" aria-label=${`${l.layerId} feature maps`}>
-          ${Array.from({ length: shown }, (_, c) => html`<canvas class="map" data-layer=${li} data-channel=${c} width=${W} height=${H}
-            role="img" aria-label=${`${l.layerId} channel ${c + 1} of ${C}`}></canvas>`)}
+          ${Array.from({ length: shown }, (_, c) => html`<canvas class=${this.#pickedClass(l.layerId, c, 'map')} data-layer=${li} data-channel=${c} data-layer-id=${l.layerId} width=${W} height=${H}
+            role="img" aria-label=${`${l.layerId} channel ${c + 1} of ${C}`} tabindex="0" @click=${pickCellFromClick} @keydown=${pickCellFromKey}></canvas>`)}
           ${C > shown ? html`<span class="more">+${C - shown} more</span>` : nothing}
         </div>
       </div>`;
@@ -81,9 +88,14 @@ export class CpActivationView extends LitElement {
     const top = n <= 10 ? [...l.data].map((v, i) => `${i}: ${v.toFixed(2)}`).join(', ') : `${n} values`;
     return html`<div class="layer">
       <h3>${l.layerId} <span>${kind} · ${shape}</span></h3>
-      <canvas class="strip" data-layer=${li} data-channel="-1" width=${cols} height=${rows} style=${`width:${cols * scale}px;height:${rows * scale}px`}
-        role="img" aria-label=${`${l.layerId} outputs: ${top}`}></canvas>
+      <canvas class=${this.#pickedClass(l.layerId, -1, 'strip')} data-layer=${li} data-channel="-1" data-layer-id=${l.layerId} data-count=${n} width=${cols} height=${rows} style=${`width:${cols * scale}px;height:${rows * scale}px`}
+        role="img" aria-label=${`${l.layerId} outputs: ${top}`} tabindex="0" @click=${pickCellFromClick} @keydown=${pickCellFromKey}></canvas>
     </div>`;
+  }
+
+  #pickedClass(layerId: string, channel: number, base: string): string {
+    const p = this.picked;
+    return p && p.layerId === layerId && (channel < 0 || p.at.c === channel) ? `${base} picked` : base;
   }
 
   protected override updated(): void {

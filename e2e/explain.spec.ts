@@ -1,0 +1,111 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// "See the arithmetic happen": after one training step, a learner clicks a cell of a conv map and
+// follows its computation (window, weights, products, sums, bias = the map's value), moves the window
+// with the arrow keys, then opens a pooling cell and the output layer's softmax and loss — with the
+// mouse and with the keyboard.
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const status = (page: Page) => page.getByRole('status', { name: 'Training status' });
+const explainer = (page: Page) => page.getByRole('region', { name: 'How this value was computed' });
+
+async function smallConvNet(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Empty network' }).click();
+  await page.getByRole('button', { name: 'Add conv2d' }).click();
+  await page.getByRole('button', { name: 'Add max-pool' }).click();
+  await page.getByRole('button', { name: 'Add dense' }).click();
+  const conv = page.getByRole('group', { name: /^Layer 1: conv2d conv2d-1$/ });
+  await conv.getByLabel('Filters K').fill('4');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('4×28×28');
+  await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
+  await button(page, 'Step').click();
+  await expect(status(page)).toContainText('State: paused', { timeout: 120_000 });
+  await expect(page.getByRole('img', { name: 'conv2d-1 channel 2 of 4' })).toBeVisible();
+}
+
+/** The number after "The engine's output:" style lines: the panel's own total and the engine's. */
+async function totals(page: Page, label: string): Promise<string> {
+  return (await explainer(page).getByRole('status', { name: label }).textContent()) ?? '';
+}
+
+test('click a conv cell: window, weights, products and sums add up to the map value; arrows slide the window', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await smallConvNet(page);
+
+  // Click the cell at row 0, column 5 of map 2: its window hangs over the top padding.
+  const map = page.getByRole('img', { name: 'conv2d-1 channel 2 of 4' });
+  const box = (await map.boundingBox())!;
+  await map.click({ position: { x: box.width * (5.5 / 28), y: box.height * (0.6 / 28) } });
+  await expect(explainer(page)).toContainText('How conv2d-1 (conv2d) map 2 of 4, row 0, column 5 was computed');
+  await expect(explainer(page)).toContainText('(partly on the padding)');
+  await expect(explainer(page).getByRole('status', { name: 'Convolution total' })).toContainText('✓ equal');
+  const windowCells = explainer(page).getByRole('table', { name: 'Input window, channel 1' }).getByRole('cell');
+  await expect(windowCells).toHaveCount(9);
+  await expect(windowCells.nth(0)).toHaveAttribute('title', 'padding (zero)');
+  await expect(explainer(page).getByRole('img', { name: /^Receptive field: input rows 0–1, columns 4–6$/ })).toBeVisible();
+  await expect(map).toHaveClass(/picked/);
+  await page.screenshot({ path: 'test-results/explain-conv-laptop.png', fullPage: false });
+  await explainer(page).screenshot({ path: 'test-results/explain-conv-panel.png' });
+
+  // The keyboard: the panel has focus after a click; → moves the window one stride to the right.
+  const before = await totals(page, 'Convolution total');
+  await page.keyboard.press('ArrowRight');
+  await expect(explainer(page)).toContainText('row 0, column 6 was computed');
+  await page.keyboard.press('ArrowDown');
+  await expect(explainer(page)).toContainText('row 1, column 6 was computed');
+  await expect(explainer(page).getByRole('img', { name: /^Receptive field: input rows 0–2, columns 5–7$/ })).toBeVisible();
+  await expect(explainer(page).getByRole('status', { name: 'Convolution total' })).toContainText('✓ equal');
+  expect(await totals(page, 'Convolution total')).not.toBe(before);
+  await page.keyboard.press('PageDown');
+  await expect(explainer(page)).toContainText('map 3 of 4, row 1, column 6');
+  // Buttons do the same.
+  await explainer(page).getByRole('button', { name: 'Move left' }).click();
+  await expect(explainer(page)).toContainText('map 3 of 4, row 1, column 5');
+
+  // Focus another map and press Enter: its centre cell.
+  await page.getByRole('img', { name: 'conv2d-1 channel 4 of 4' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(explainer(page)).toContainText('map 4 of 4, row 14, column 14');
+  await expect(explainer(page).getByRole('status', { name: 'Convolution total' })).toContainText('✓ equal');
+
+  // A pooling cell: the max is marked and equals the map.
+  await page.getByRole('img', { name: 'max-pool-1 channel 1 of 4' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(explainer(page)).toContainText('How max-pool-1 (max-pool) map 1 of 4, row 7, column 7');
+  await expect(explainer(page).getByRole('status', { name: 'Pooling result' })).toContainText('✓ equal');
+  await expect(explainer(page).getByRole('table', { name: 'Pooling window' }).getByRole('cell', { name: /★/ })).toHaveCount(1);
+
+  // The output layer: click unit 4 of the strip; the softmax table and the loss −log p(label).
+  const out = page.getByRole('img', { name: /^dense-1 outputs:/ });
+  const ob = (await out.boundingBox())!;
+  await out.click({ position: { x: ob.width * (3.5 / 10), y: ob.height / 2 } });
+  await expect(explainer(page)).toContainText('How dense-1 (dense) unit 4 of 10 was computed');
+  await expect(explainer(page).getByRole('status', { name: 'Dense total' })).toContainText('✓ equal');
+  await expect(explainer(page).getByRole('table', { name: 'Largest contributions w·x' }).getByRole('row')).toHaveCount(14);
+  await expect(explainer(page).getByRole('table', { name: 'Softmax: logits to probabilities' })).toContainText('7 (label)');
+  await expect(explainer(page).getByLabel('Loss')).toContainText(/loss = −log p\(7\) = −log [\d.]+ = [\d.]+/);
+  await page.keyboard.press('ArrowRight');
+  await expect(explainer(page)).toContainText('unit 5 of 10');
+  await explainer(page).screenshot({ path: 'test-results/explain-dense-panel.png' });
+
+  // Another test image: the explanation follows it.
+  await page.getByRole('button', { name: 'Look inside image 3 (label 1)' }).click();
+  await expect(explainer(page).getByRole('table', { name: 'Softmax: logits to probabilities' })).toContainText('1 (label)');
+
+  await explainer(page).getByRole('button', { name: 'Close the explanation' }).click();
+  await expect(explainer(page)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the conv panel fits a phone screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await smallConvNet(page);
+  await page.getByRole('img', { name: 'conv2d-1 channel 1 of 4' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(explainer(page).getByRole('status', { name: 'Convolution total' })).toContainText('✓ equal');
+  await explainer(page).screenshot({ path: 'test-results/explain-conv-phone.png' });
+  const overflow = await explainer(page).evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+});
