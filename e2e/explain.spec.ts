@@ -109,3 +109,32 @@ test('the conv panel fits a phone screen', async ({ page }) => {
   const overflow = await explainer(page).evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(1);
 });
+
+test("the inspector's fully-connected contrast counts weights and biases apart, with separators", async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Empty network' }).click();
+  await page.getByLabel('Input channels C').fill('3');
+  await page.getByLabel('Input height H').fill('32');
+  await page.getByLabel('Input width W').fill('32');
+  await page.getByRole('button', { name: 'Add conv2d' }).click();
+  const conv = page.getByRole('group', { name: /^Layer 1: conv2d conv2d-1$/ });
+  await conv.getByLabel('Filters K').fill('10');
+  await conv.getByLabel('Filters K').click();
+  const inspector = page.getByRole('region', { name: /Inspector/ });
+  await expect(inspector.getByLabel('Fully-connected arithmetic')).toHaveText(/3×32×32 → 10×32×32: 3,072 · 10,240 = 31,457,280 weights\s+\+ 10,240 biases = 31,467,520 parameters/);
+  // 31,467,520 / 280 = 112,384: a ratio that needs its separators.
+  await expect(inspector.getByLabel('Fully-connected ratio')).toContainText('112,384× the 280 this layer has');
+});
+
+test('the loss chart marks ln 10; the weights start as PyTorch starts them unless He or Glorot is chosen', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('img', { name: /^Training loss chart:/ })).toHaveAttribute('data-chance-loss', '2.303');
+  const init = page.getByRole('combobox', { name: 'Initialisation' });
+  await expect(init).toHaveValue('pytorch');
+  await expect(init.locator('option')).toHaveText(['PyTorch default', 'He (Kaiming normal)', 'Glorot (Xavier uniform)']);
+  await init.selectOption({ label: 'He (Kaiming normal)' });
+  await expect(init).toHaveValue('he');
+  // The choice is part of the design's link (so it travels with it and with the export).
+  const linked = () => page.evaluate(() => atob(location.hash.replace(/^#v1\./, '').replace(/-/g, '+').replace(/_/g, '/')));
+  await expect.poll(linked).toContain('"init":"he"');
+});

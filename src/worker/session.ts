@@ -133,7 +133,7 @@ export class Session {
     await this.pause();
     const data = await this.#residentData(config.dataset);
     this.#disposeBuilt();
-    const network = Network.create(this.#gpu, spec, config.seed);
+    const network = Network.create(this.#gpu, spec, config.seed, config.init ?? 'pytorch');
     try {
       const trainer = await Trainer.create(this.#gpu, network, data, config, this.#hooks(), subset);
       const inspectPlan = await network.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
@@ -221,7 +221,7 @@ export class Session {
 
   async setConfig(config: TrainConfig): Promise<void> {
     const b = this.#need();
-    if (config.batch !== b.config.batch || config.dataset !== b.config.dataset || config.seed !== b.config.seed) {
+    if (config.batch !== b.config.batch || config.dataset !== b.config.dataset || config.seed !== b.config.seed || (config.init ?? 'pytorch') !== (b.config.init ?? 'pytorch')) {
       // These change the plan or the run's identity: rebuild (a fresh run) when paused.
       if (this.#running) throw new Error('batch size, dataset and seed can only change while paused (they start a new run)');
       await this.build(b.spec, config, b.subset);

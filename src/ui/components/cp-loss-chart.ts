@@ -18,6 +18,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Marker, RunData } from '../controllers/training-controller';
 import { panel } from '../styles/shared';
+import { CHANCE_LOSS, chanceLossPlugin } from '../explain/chance-loss-plugin';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
@@ -84,7 +85,7 @@ export class CpLossChart extends LitElement {
       <h2>Learning curves</h2>
       <div class="wrap">
         <canvas role="img" aria-label=${this.#summary()} data-step=${this.#last()?.step ?? 0}
-          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}
+          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-chance-loss=${CHANCE_LOSS.toFixed(3)} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
       </div>
     </section>`;
@@ -121,7 +122,7 @@ export class CpLossChart extends LitElement {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' }, min: 0 },
-          y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0 },
+          y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0, suggestedMax: 2.5 },
           acc: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'test accuracy' }, grid: { drawOnChartArea: false },
             ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
         },
@@ -140,7 +141,7 @@ export class CpLossChart extends LitElement {
           cpMarkers: { markers: [] },
         },
       },
-      plugins: [markerPlugin as unknown as Plugin<'line'>],
+      plugins: [markerPlugin as unknown as Plugin<'line'>, chanceLossPlugin],
     });
     this.#sync();
   }

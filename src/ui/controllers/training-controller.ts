@@ -84,7 +84,7 @@ export interface Evaluation {
 /** The fields that define a run: changing any of them needs a new build. */
 export function buildKey(doc: ConvplayDocument, subset: number | null): string {
   const t = doc.train;
-  return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, subset });
+  return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, init: t.init ?? 'pytorch', subset });
 }
 
 /** What changed between two configs, for the chart's marker: "lr 0.001 → 0.01". */
