@@ -138,3 +138,56 @@ test('the loss chart marks ln 10; the weights start as PyTorch starts them unles
   const linked = () => page.evaluate(() => atob(location.hash.replace(/^#v1\./, '').replace(/-/g, '+').replace(/_/g, '/')));
   await expect.poll(linked).toContain('"init":"he"');
 });
+
+test('any test image: by number, class, at random, misclassified only; a confusion-matrix image opens inside', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Empty network' }).click();
+  await page.getByRole('button', { name: 'Add dense' }).click();
+  await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
+  await page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('1');
+  await button(page, 'Train').click();
+  await expect(status(page)).toContainText('State: finished', { timeout: 150_000 });
+
+  const browser = page.getByRole('region', { name: 'Browse the test set' });
+  const shown = browser.getByRole('status', { name: 'Test image shown' });
+  await expect(shown).toContainText('Test image 1 · label 7');
+  // By number (with the keyboard).
+  await browser.getByRole('textbox', { name: 'Test image number' }).fill('1234');
+  await page.keyboard.press('Enter');
+  await expect(shown).toContainText('Test image 1,234 ·');
+  // By class: the next 3 after image 1,234.
+  await browser.getByRole('combobox', { name: 'Only class' }).selectOption('3');
+  await browser.getByRole('button', { name: 'Next ▶' }).click();
+  await expect(shown).toContainText('label 3');
+  await browser.getByRole('button', { name: 'Random' }).click();
+  await expect(shown).toContainText('label 3');
+  // Misclassified only (any class).
+  await browser.getByRole('combobox', { name: 'Only class' }).selectOption('-1');
+  await browser.getByRole('checkbox', { name: 'Misclassified only' }).check();
+  await browser.getByRole('button', { name: 'Next ▶' }).click();
+  await expect(shown).toContainText('✗ misclassified');
+  const wrongOne = await shown.textContent();
+  await browser.getByRole('button', { name: 'Next ▶' }).click();
+  await expect(shown).toContainText('✗ misclassified');
+  await expect(shown).not.toHaveText(wrongOne!);
+
+  // The confusion matrix: an off-diagonal cell with images; its first image opens in the panels.
+  const table = page.getByRole('table', { name: /Confusion matrix/ });
+  const cells = table.getByRole('button', { name: /^True (\d), predicted (?!\1)\d: [1-9]\d* images?$/ });
+  await cells.first().click();
+  const open = page.getByRole('button', { name: /^Look inside test image \d+$/ }).first();
+  const name = (await open.getAttribute('aria-label'))!;
+  const n = Number(name.replace(/\D/g, ''));
+  await open.focus();
+  await page.keyboard.press('Enter');
+  await expect(shown).toContainText(`Test image ${n.toLocaleString('en-US')} ·`);
+  await expect(shown).toContainText('✗ misclassified');
+  // The look-inside panels follow: the output layer's explanation names the image's label.
+  await page.getByRole('img', { name: /^dense-1 outputs:/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(explainer(page).getByRole('table', { name: 'Softmax: logits to probabilities' })).toContainText('(label)');
+  await page.screenshot({ path: 'test-results/explain-test-browser.png' });
+  expect(errors).toEqual([]);
+});

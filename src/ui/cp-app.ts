@@ -16,6 +16,8 @@ import './components/cp-draw-pad';
 import './components/cp-probabilities';
 import './components/cp-confusion-matrix';
 import './components/cp-cell-explainer';
+import './components/cp-test-browser';
+import { TestSetController } from './controllers/test-set-controller';
 import type { ExplainEvent } from './explain/explain-events';
 import { ExplainController, imageOf } from './controllers/explain-controller';
 import type { MisclassifiedImages } from './components/cp-confusion-matrix';
@@ -92,7 +94,7 @@ export class CpApp extends LitElement {
     .progress { flex-basis: 100%; height: 4px; border-radius: 2px; background: #e9ecef; overflow: hidden; }
     .progress span { display: block; height: 100%; background: var(--cp-accent, #3b5bdb); transition: width 0.3s; }
     .inside { display: grid; gap: 12px; margin-top: 16px; grid-template-columns: minmax(280px, 360px) minmax(0, 1fr); align-items: start; }
-    .inside .left { display: grid; gap: 12px; }
+    .inside .left { display: grid; gap: 12px; grid-template-columns: minmax(0, 1fr); }
     .inside .right { display: grid; gap: 12px; min-width: 0; }
     .card { background: var(--cp-surface, #fff); border: 1px solid var(--cp-border, #e3e5ea); border-radius: 12px; padding: 12px 14px; box-shadow: 0 1px 2px rgb(16 24 40 / 0.06); }
     .card h3 { font-size: 0.95rem; margin: 0 0 8px; }
@@ -145,6 +147,7 @@ export class CpApp extends LitElement {
     const dataset = this.training.builtSpec ? this.training.builtDataset : undefined;
     return dataset && imageOf(this.inspect.source, dataset);
   });
+  readonly testSet = new TestSetController(this, () => this.training.builtDataset);
   #client?: EngineClient;
   #samplesDataset: Dataset = 'mnist';
   #testImages?: Promise<{ rows: number; cols: number; images: Uint8Array }>;
@@ -167,6 +170,7 @@ export class CpApp extends LitElement {
     this.training.attach(client);
     this.inspect.attach(client);
     this.explain.attach(client);
+    this.testSet.attach(client);
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
     });
@@ -586,6 +590,13 @@ export class CpApp extends LitElement {
     panel?.focusPanel();
     panel?.scrollIntoView({ block: 'nearest' });
   };
+  #onTestImage = async (e: ExplainEvent<'cp-test-image'>) => {
+    this.inspect.setSource({ kind: 'test', index: e.detail.index });
+    // From the confusion matrix's list: bring the look-inside panels (and the browser) into view.
+    if (!e.composedPath().some((n) => n instanceof HTMLElement && n.localName === 'cp-confusion-matrix')) return;
+    await this.updateComplete;
+    this.renderRoot.querySelector('cp-test-browser')?.scrollIntoView({ block: 'center' });
+  };
   #pickedIndex(): number {
     return this.inspect.source.kind === 'test' ? this.inspect.source.index : 0;
   }
@@ -734,7 +745,7 @@ export class CpApp extends LitElement {
     const src = ins.source;
     return html`<section class="inside" aria-label="Look inside"
         @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}
-        @cp-cell-pick=${this.#onCellPick} @cp-cell-close=${() => this.explain.close()}>
+        @cp-cell-pick=${this.#onCellPick} @cp-cell-close=${() => this.explain.close()} @cp-test-image=${this.#onTestImage}>
       <h2>Look inside</h2>
       <div class="left">
         <div class="card">
@@ -744,6 +755,10 @@ export class CpApp extends LitElement {
             : this.samples
               ? html`<cp-digit-grid .samples=${this.samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
               : html`<p>Loading MNIST…</p>`}
+          ${this.training.builtDataset
+            ? html`<cp-test-browser .testSet=${this.testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
+                .index=${src.kind === 'test' ? src.index : -1} error=${this.testSet.error}></cp-test-browser>`
+            : nothing}
         </div>
         <div class="card">
           <h3>Draw a digit</h3>
