@@ -191,3 +191,24 @@ test('any test image: by number, class, at random, misclassified only; a confusi
   await page.screenshot({ path: 'test-results/explain-test-browser.png' });
   expect(errors).toEqual([]);
 });
+
+test('gradients of the selected image: per-layer table, gradient maps and filter gradients', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await smallConvNet(page);
+  const view = page.getByRole('region', { name: 'Gradients' });
+  await view.getByRole('button', { name: 'Show gradients for this image' }).click();
+  await expect(view.getByRole('status', { name: 'Gradient loss' })).toContainText(/Loss against the label 7: [\d.]+/);
+  const table = view.getByRole('table', { name: 'Per-layer statistics' });
+  await expect(table.getByRole('row')).toHaveCount(2 + 3);
+  await expect(table.getByRole('row', { name: /^conv2d-1 / })).toBeVisible();
+  await expect(view.getByRole('img', { name: 'conv2d-1 gradient map 1 of 4' })).toBeVisible();
+  await expect(view.getByRole('img', { name: 'conv2d-1 filter 4 gradient' })).toBeVisible();
+  // Another image: the gradients follow it (label 2).
+  await page.getByRole('button', { name: 'Look inside image 2 (label 2)' }).click();
+  await expect(view.getByRole('status', { name: 'Gradient loss' })).toContainText('Loss against the label 2');
+  await view.screenshot({ path: 'test-results/explain-gradients.png' });
+  await view.getByRole('button', { name: 'Hide gradients' }).click();
+  await expect(view.getByRole('table')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

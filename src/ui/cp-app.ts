@@ -17,6 +17,8 @@ import './components/cp-probabilities';
 import './components/cp-confusion-matrix';
 import './components/cp-cell-explainer';
 import './components/cp-test-browser';
+import './components/cp-gradient-view';
+import { GradientController } from './controllers/gradient-controller';
 import { TestSetController } from './controllers/test-set-controller';
 import type { ExplainEvent } from './explain/explain-events';
 import { ExplainController, imageOf } from './controllers/explain-controller';
@@ -147,6 +149,10 @@ export class CpApp extends LitElement {
     const dataset = this.training.builtSpec ? this.training.builtDataset : undefined;
     return dataset && imageOf(this.inspect.source, dataset);
   });
+  readonly gradients = new GradientController(this, () => {
+    const dataset = this.training.builtSpec ? this.training.builtDataset : undefined;
+    return dataset && imageOf(this.inspect.source, dataset);
+  });
   readonly testSet = new TestSetController(this, () => this.training.builtDataset);
   #client?: EngineClient;
   #samplesDataset: Dataset = 'mnist';
@@ -171,6 +177,7 @@ export class CpApp extends LitElement {
     this.inspect.attach(client);
     this.explain.attach(client);
     this.testSet.attach(client);
+    this.gradients.attach(client);
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
     });
@@ -775,6 +782,8 @@ export class CpApp extends LitElement {
         <cp-cell-explainer .target=${this.explain.target} .cell=${this.explain.cell} error=${this.explain.error} .kinds=${kinds} .classNames=${classNames}></cp-cell-explainer>
         <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .picked=${this.explain.target}></cp-activation-view>
         <cp-filter-view .weights=${ins.weights}></cp-filter-view>
+        <cp-gradient-view ?open=${this.gradients.open} .report=${this.gradients.report} error=${this.gradients.error} .classNames=${classNames}
+          @cp-gradients-toggle=${(e: CustomEvent<{ open: boolean }>) => this.gradients.toggle(e.detail.open)}></cp-gradient-view>
       </div>
     </section>`;
   }

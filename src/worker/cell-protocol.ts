@@ -161,3 +161,37 @@ export interface PassCell extends CellBase {
 }
 
 export type CellExplanation = ConvCell | PoolCell | ActivationCell | DenseCell | BatchNormCell | PassCell;
+
+/** min, max and mean |value| of a tensor (the vanishing / exploding check). */
+export interface TensorStats {
+  min: number;
+  max: number;
+  meanAbs: number;
+}
+
+/** One layer in the gradient view, for one image: its output, dLoss/d(output) and its weights. */
+export interface LayerGradient {
+  layerId: string;
+  kind: string;
+  /** Per-image output shape ([C, H, W] or [F]). */
+  shape: number[];
+  /** dLoss/d(this layer's output) for the image. */
+  grad: Float32Array;
+  activation: TensorStats;
+  gradient: TensorStats;
+  /** Layers with weights: the weights and dLoss/dW (shape [K, C, FH, FW] or [units, in]). */
+  weight?: TensorStats;
+  weightShape?: number[];
+  weightGrad?: Float32Array;
+  weightGradStats?: TensorStats;
+  /** ReLU outputs (a relu layer, or a conv/dense with a ReLU field): the share that is exactly 0. */
+  deadRelu?: number;
+}
+
+export interface GradientReport {
+  /** The class the loss was taken against (the label, or the prediction for a drawing). */
+  target: number;
+  targetIsLabel: boolean;
+  loss: number;
+  layers: LayerGradient[];
+}

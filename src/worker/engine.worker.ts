@@ -109,6 +109,11 @@ async function handle(cmd: Envelope): Promise<void> {
       post({ type: 'cell-explained', replyTo: id, cell });
       return;
     }
+    case 'gradients': {
+      const report = await (await ensureSession()).gradients(cmd.image);
+      post({ type: 'gradients', replyTo: id, report });
+      return;
+    }
     case 'weights': {
       const r = await (await ensureSession()).weights(cmd.layerId);
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);

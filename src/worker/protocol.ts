@@ -1,7 +1,7 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
 import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
-import type { CellExplanation, CellPosition } from './cell-protocol';
+import type { CellExplanation, CellPosition, GradientReport } from './cell-protocol';
 
 export type * from './cell-protocol';
 
@@ -61,6 +61,8 @@ export type Command =
   | { type: 'inspect'; image: ImageSource }
   /** How one cell of a layer's output was computed for one image (window, weights, bias, value). */
   | { type: 'explain-cell'; image: ImageSource; layerId: string; at: CellPosition }
+  /** Every layer's output gradient and filter gradients for one image (a batch-1 backward pass). */
+  | { type: 'gradients'; image: ImageSource }
   /** A conv or dense layer's weights. */
   | { type: 'weights'; layerId: string }
   /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments). */
@@ -91,6 +93,7 @@ export type WorkerEvent =
   | { type: 'paused'; reason: PauseReason; step: number; message: string }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'cell-explained'; replyTo: number; cell: CellExplanation }
+  | { type: 'gradients'; replyTo: number; report: GradientReport }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
   | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
@@ -115,6 +118,7 @@ type ReplyMap = {
   evaluate: 'evaluated';
   inspect: 'inspected';
   'explain-cell': 'cell-explained';
+  gradients: 'gradients';
   weights: 'weights';
   debug: 'ok';
   'export-checkpoint': 'checkpoint';

@@ -13,7 +13,8 @@ import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '.
 import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import { explainCell } from './inspect-cell';
-import type { CellExplanation, CellPosition, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import { layerGradients } from './inspect-gradients';
+import type { CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -24,6 +25,8 @@ interface Built {
   network: Network;
   trainer: Trainer;
   inspectPlan: Plan;
+  /** Batch 1, training mode, unfused: the gradient view's backward pass (planned when first asked). */
+  gradientPlan?: Promise<Plan>;
   data: { train: GpuSplit; test: GpuSplit };
 }
 
@@ -292,6 +295,24 @@ export class Session {
     return explainCell(this.#gpu, b.network, b.inspectPlan, layerId, at, label);
   }
 
+  /** Every layer's output gradient and filter gradients for one image (against its label, or the
+   *  predicted class for a drawing). */
+  async gradients(image: ImageSource): Promise<GradientReport> {
+    const b = this.#need();
+    b.gradientPlan ??= b.network.plan({ N: 1, train: true, input: { kind: 'direct' }, fuse: false });
+    const plan = await b.gradientPlan;
+    const input = await this.#inputFor(image);
+    let target = await this.#label(image);
+    const isLabel = target !== undefined;
+    if (target === undefined) {
+      this.#runInspect(input);
+      const p = await this.#gpu.readF32(b.inspectPlan.probs!.buffer, b.inspectPlan.probs!.size);
+      target = p.indexOf(Math.max(...p));
+    }
+    if (this.#built !== b) throw new Error('the network was rebuilt meanwhile');
+    return layerGradients(this.#gpu, b.network, plan, input, target, isLabel);
+  }
+
   async #label(image: ImageSource): Promise<number | undefined> {
     if (image.kind !== 'dataset') return undefined;
     const d = await this.dataset(image.dataset);
@@ -311,6 +332,7 @@ export class Session {
     if (!this.#built) return;
     this.#built.trainer.dispose();
     this.#built.inspectPlan.dispose();
+    this.#built.gradientPlan?.then((p) => p.dispose()).catch(() => undefined);
     this.#built.network.dispose();
     this.#built = undefined;
     this.#gpu.pool.trim();
