@@ -212,3 +212,35 @@ test('gradients of the selected image: per-layer table, gradient maps and filter
   await expect(view.getByRole('table')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('batch norm: the cell with running statistics, γ and β; training vs evaluation mode; an activation cell', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Empty network' }).click();
+  for (const kind of ['conv2d', 'batch-norm', 'relu', 'max-pool', 'dense']) await page.getByRole('button', { name: `Add ${kind}` }).click();
+  const conv = page.getByRole('group', { name: /^Layer 1: conv2d conv2d-1$/ });
+  await conv.getByLabel('Filters K').fill('4');
+  await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
+  await page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('1');
+  await button(page, 'Train').click();
+  await expect(status(page)).toContainText('State: finished', { timeout: 150_000 });
+
+  await page.getByRole('img', { name: 'batch-norm-1 channel 2 of 4' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(explainer(page)).toContainText('How batch-norm-1 (batch-norm) map 2 of 4, row 14, column 14');
+  await expect(explainer(page).getByRole('status', { name: 'Batch norm total' })).toContainText('✓ equal');
+  await expect(explainer(page).getByRole('table', { name: 'Batch norm arithmetic' })).toContainText('γ (scale)');
+  await explainer(page).getByRole('button', { name: 'Compare training and evaluation mode' }).click();
+  const modes = explainer(page).getByRole('table', { name: 'Training versus evaluation mode' });
+  await expect(modes).toContainText('(batch of 16)');
+  await expect(modes).toContainText('(running)');
+  await expect(explainer(page).getByRole('status', { name: 'Mode difference' })).toContainText(/differ by [\d.e−-]+ here/);
+  await expect(explainer(page)).toContainText('at test time it uses the running averages');
+  await explainer(page).screenshot({ path: 'test-results/explain-batch-norm.png' });
+
+  // A ReLU layer's cell: before → after.
+  await page.getByRole('img', { name: 'relu-1 channel 2 of 4' }).click({ position: { x: 20, y: 20 } });
+  await expect(explainer(page).getByRole('status', { name: 'Activation' })).toContainText(/relu: max\(0, x\) with x = [−\d.e-]+ gives [\d.e−-]+\./);
+  expect(errors).toEqual([]);
+});

@@ -779,7 +779,8 @@ export class CpApp extends LitElement {
           ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
       </div>
       <div class="right">
-        <cp-cell-explainer .target=${this.explain.target} .cell=${this.explain.cell} error=${this.explain.error} .kinds=${kinds} .classNames=${classNames}></cp-cell-explainer>
+        <cp-cell-explainer .target=${this.explain.target} .cell=${this.explain.cell} error=${this.explain.error} .kinds=${kinds} .classNames=${classNames}
+          .modes=${this.explain.modes} modesError=${this.explain.modesError} @cp-bn-compare=${() => void this.explain.compareModes()}></cp-cell-explainer>
         <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .picked=${this.explain.target}></cp-activation-view>
         <cp-filter-view .weights=${ins.weights}></cp-filter-view>
         <cp-gradient-view ?open=${this.gradients.open} .report=${this.gradients.report} error=${this.gradients.error} .classNames=${classNames}

@@ -195,3 +195,27 @@ export interface GradientReport {
   loss: number;
   layers: LayerGradient[];
 }
+
+/** Batch norm in both modes for one image and one channel: a training-mode pass over a batch (the image
+ *  and its neighbours in the test set) next to the evaluation-mode pass of the image alone. */
+export interface BatchNormModes {
+  layerId: string;
+  at: CellPosition;
+  /** Images in the training-mode batch (the selected one first). */
+  batch: number;
+  /** This channel's mean and (biased) variance over the batch: what training mode normalises with. */
+  batchMean: number;
+  batchVar: number;
+  /** The running averages: what evaluation mode normalises with. */
+  runningMean: number;
+  runningVar: number;
+  gamma: number;
+  beta: number;
+  epsilon: number;
+  /** The engine's batch-norm output at the cell in each mode. */
+  trainValue: number;
+  evalValue: number;
+  /** The network's class probabilities for the image in each mode. */
+  trainProbabilities: Float32Array;
+  evalProbabilities: Float32Array;
+}

@@ -114,6 +114,11 @@ async function handle(cmd: Envelope): Promise<void> {
       post({ type: 'gradients', replyTo: id, report });
       return;
     }
+    case 'batch-norm-modes': {
+      const modes = await (await ensureSession()).batchNormModes(cmd.image, cmd.layerId, cmd.at);
+      post({ type: 'batch-norm-modes', replyTo: id, modes });
+      return;
+    }
     case 'weights': {
       const r = await (await ensureSession()).weights(cmd.layerId);
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);

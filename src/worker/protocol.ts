@@ -1,7 +1,7 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
 import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
-import type { CellExplanation, CellPosition, GradientReport } from './cell-protocol';
+import type { BatchNormModes, CellExplanation, CellPosition, GradientReport } from './cell-protocol';
 
 export type * from './cell-protocol';
 
@@ -63,6 +63,8 @@ export type Command =
   | { type: 'explain-cell'; image: ImageSource; layerId: string; at: CellPosition }
   /** Every layer's output gradient and filter gradients for one image (a batch-1 backward pass). */
   | { type: 'gradients'; image: ImageSource }
+  /** A batch-norm cell in training mode (inside a batch) and in evaluation mode, for one image. */
+  | { type: 'batch-norm-modes'; image: ImageSource; layerId: string; at: CellPosition }
   /** A conv or dense layer's weights. */
   | { type: 'weights'; layerId: string }
   /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments). */
@@ -94,6 +96,7 @@ export type WorkerEvent =
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
   | { type: 'cell-explained'; replyTo: number; cell: CellExplanation }
   | { type: 'gradients'; replyTo: number; report: GradientReport }
+  | { type: 'batch-norm-modes'; replyTo: number; modes: BatchNormModes }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
   | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number }
@@ -119,6 +122,7 @@ type ReplyMap = {
   inspect: 'inspected';
   'explain-cell': 'cell-explained';
   gradients: 'gradients';
+  'batch-norm-modes': 'batch-norm-modes';
   weights: 'weights';
   debug: 'ok';
   'export-checkpoint': 'checkpoint';

@@ -14,9 +14,13 @@ import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../mo
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import { explainCell } from './inspect-cell';
 import { layerGradients } from './inspect-gradients';
-import type { CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import { batchNormModes } from './inspect-batch-norm';
+import type { BatchNormModes, CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+/** Images in the training-mode batch of the batch-norm comparison. */
+const BN_BATCH = 16;
 
 interface Built {
   spec: NetworkSpec;
@@ -27,6 +31,8 @@ interface Built {
   inspectPlan: Plan;
   /** Batch 1, training mode, unfused: the gradient view's backward pass (planned when first asked). */
   gradientPlan?: Promise<Plan>;
+  /** A training-mode batch of BN_BATCH for the batch-norm train/eval comparison (planned when first asked). */
+  batchNormPlan?: Promise<Plan>;
   data: { train: GpuSplit; test: GpuSplit };
 }
 
@@ -313,6 +319,26 @@ export class Session {
     return layerGradients(this.#gpu, b.network, plan, input, target, isLabel);
   }
 
+  /** A batch-norm cell in both modes: training mode in a batch of the image and the test images after
+   *  it (a drawing: the first test images), evaluation mode alone. */
+  async batchNormModes(image: ImageSource, layerId: string, at: CellPosition): Promise<BatchNormModes> {
+    const b = this.#need();
+    b.batchNormPlan ??= b.network.plan({ N: BN_BATCH, train: true, input: { kind: 'direct' }, fuse: false, probs: true });
+    const plan = await b.batchNormPlan;
+    const first = await this.#inputFor(image);
+    const size = first.length;
+    const inputs = new Float32Array(BN_BATCH * size);
+    inputs.set(first);
+    const start = image.kind === 'dataset' ? image.index + 1 : 0;
+    const d = await this.dataset(b.config.dataset);
+    for (let k = 1; k < BN_BATCH; k++) {
+      const index = (start + k - 1) % d.test.count;
+      inputs.set(await this.#inputFor({ kind: 'dataset', dataset: b.config.dataset, split: 'test', index }), k * size);
+    }
+    if (this.#built !== b) throw new Error('the network was rebuilt meanwhile');
+    return batchNormModes(this.#gpu, b.network, plan, b.inspectPlan, inputs, layerId, at);
+  }
+
   async #label(image: ImageSource): Promise<number | undefined> {
     if (image.kind !== 'dataset') return undefined;
     const d = await this.dataset(image.dataset);
@@ -333,6 +359,7 @@ export class Session {
     this.#built.trainer.dispose();
     this.#built.inspectPlan.dispose();
     this.#built.gradientPlan?.then((p) => p.dispose()).catch(() => undefined);
+    this.#built.batchNormPlan?.then((p) => p.dispose()).catch(() => undefined);
     this.#built.network.dispose();
     this.#built = undefined;
     this.#gpu.pool.trim();

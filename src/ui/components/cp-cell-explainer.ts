@@ -4,7 +4,7 @@
 // panel for the layer's kind. It sends events up; <cp-app> asks the worker.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { CellExplanation, CellPosition } from '../../worker/protocol';
+import type { BatchNormModes, CellExplanation, CellPosition } from '../../worker/protocol';
 import { emitExplain } from '../explain/explain-events';
 import { num } from '../explain/cell-format';
 import { explainStyles } from '../explain/explain-styles';
@@ -36,6 +36,8 @@ export class CpCellExplainer extends LitElement {
   @property({ attribute: false }) cell?: CellExplanation;
   @property({ attribute: false }) target?: { layerId: string; at: CellPosition };
   @property() error = '';
+  @property({ attribute: false }) modes?: BatchNormModes;
+  @property() modesError = '';
   /** layerId → the layer's kind in the lecture's words. */
   @property({ attribute: false }) kinds: ReadonlyMap<string, string> = new Map();
   @property({ attribute: false }) classNames: readonly string[] = [];
@@ -78,7 +80,7 @@ export class CpCellExplainer extends LitElement {
       case 'dense':
         return html`<cp-dense-panel .cell=${c} .classNames=${this.classNames}></cp-dense-panel>`;
       case 'batch-norm':
-        return html`<cp-batch-norm-panel .cell=${c}></cp-batch-norm-panel>`;
+        return html`<cp-batch-norm-panel .cell=${c} .modes=${this.modes} modesError=${this.modesError} .classNames=${this.classNames}></cp-batch-norm-panel>`;
       case 'activation': {
         const f = c.fn === 'relu' ? 'max(0, x)' : c.fn === 'leaky-relu' ? `max(${c.alpha}·x, x)` : c.fn === 'sigmoid' ? '1 / (1 + e^−x)' : 'tanh(x)';
         return html`<p class="total" role="status" aria-label="Activation">${c.fn}: ${f} with x = ${num(c.before)} gives <b>${num(c.after)}</b>.</p>

@@ -4,7 +4,7 @@
 // screen always belongs to the maps on screen. One request in flight; the latest wish wins.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EngineClient } from '../../worker/engine-client';
-import type { CellExplanation, CellPosition, DatasetName, ImageSource } from '../../worker/protocol';
+import type { BatchNormModes, CellExplanation, CellPosition, DatasetName, ImageSource } from '../../worker/protocol';
 import type { InspectSource } from './inspect-controller';
 
 /** The worker's name for the image the look-inside panels show. */
@@ -16,6 +16,9 @@ export class ExplainController implements ReactiveController {
   /** The picked cell (kept while its explanation loads or fails). */
   target?: { layerId: string; at: CellPosition };
   cell?: CellExplanation;
+  /** The picked batch-norm cell in training and evaluation mode (after "compare"). */
+  modes?: BatchNormModes;
+  modesError = '';
   error = '';
   readonly #host: ReactiveControllerHost;
   readonly #image: () => ImageSource | undefined;
@@ -48,12 +51,32 @@ export class ExplainController implements ReactiveController {
 
   pick(layerId: string, at: CellPosition): void {
     this.target = { layerId, at };
+    this.modes = undefined;
+    this.modesError = '';
     this.error = '';
     this.#host.requestUpdate();
     void this.refresh();
   }
 
+  /** Runs the picked batch-norm cell's image in training mode (in a batch) and in evaluation mode. */
+  async compareModes(): Promise<void> {
+    const client = this.#client;
+    const image = this.#image();
+    const target = this.target;
+    if (!client || !image || !target) return;
+    this.modesError = '';
+    try {
+      const r = await client.request({ type: 'batch-norm-modes', image, layerId: target.layerId, at: target.at });
+      if (this.target === target) this.modes = r.modes;
+    } catch (e) {
+      if (this.target === target) this.modesError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.#host.requestUpdate();
+    }
+  }
+
   close(): void {
+    this.modes = undefined;
     this.target = undefined;
     this.cell = undefined;
     this.error = '';
