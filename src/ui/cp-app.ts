@@ -762,10 +762,6 @@ export class CpApp extends LitElement {
             : this.samples
               ? html`<cp-digit-grid .samples=${this.samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
               : html`<p>Loading MNIST…</p>`}
-          ${this.training.builtDataset
-            ? html`<cp-test-browser .testSet=${this.testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
-                .index=${src.kind === 'test' ? src.index : -1} error=${this.testSet.error}></cp-test-browser>`
-            : nothing}
         </div>
         <div class="card">
           <h3>Draw a digit</h3>
@@ -775,6 +771,10 @@ export class CpApp extends LitElement {
             <cp-probabilities .probabilities=${ins.probabilities} .classNames=${classNames}></cp-probabilities>
           </div>
         </div>
+        ${this.training.builtDataset
+          ? html`<div class="card"><cp-test-browser .testSet=${this.testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
+              .index=${src.kind === 'test' ? src.index : -1} error=${this.testSet.error}></cp-test-browser></div>`
+          : nothing}
         <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified}
           ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
       </div>

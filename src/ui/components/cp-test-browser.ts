@@ -13,8 +13,8 @@ export class CpTestBrowser extends LitElement {
   static override styles = [
     controls,
     css`
-      :host { display: block; margin-top: 10px; border-top: 1px solid var(--cp-border, #e3e5ea); padding-top: 10px; }
-      h4 { margin: 0 0 6px; font-size: 0.85rem; }
+      :host { display: block; }
+      h4 { margin: 0 0 6px; font-size: 0.95rem; }
       .row { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 4px 0; font-size: 0.82rem; }
       .now { display: flex; gap: 10px; align-items: center; font-size: 0.82rem; }
       canvas { width: 56px; height: 56px; image-rendering: pixelated; background: #000; border-radius: 4px; }
