@@ -8,6 +8,8 @@ const prediction = (page: Page) => page.getByRole('status', { name: 'Prediction'
 
 async function drawStroke(page: Page, points: [number, number][]) {
   const pad = page.getByRole('img', { name: /^Drawing pad/ });
+  // Mouse coordinates are the viewport's: the pad must be on screen, wherever the layout puts it.
+  await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
   const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
   await page.mouse.move(...at(points[0]!));

@@ -1,7 +1,7 @@
 // Why: a user's network on the GPU: its shape analysis (from model/, the same numbers the UI shows),
 // its parameters in one flat store, and plans built from it for training, evaluation and inspection.
 import type { Gpu } from '../gpu';
-import { analyzeNetwork, type NetworkAnalysis, type NetworkSpec } from '../model';
+import { analyzeNetwork, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
 import { buildNodes, PlanError, type Node } from './nodes';
 import { declareBatchNorm } from './ops/batch-norm';
 import { declareConv } from './ops/conv2d';
@@ -28,8 +28,9 @@ export class Network {
     this.#declared = declared;
   }
 
-  /** Checks the spec, lays out and allocates its parameters, and initialises them from `seed`. */
-  static create(gpu: Gpu, spec: NetworkSpec, seed: number): Network {
+  /** Checks the spec, lays out and allocates its parameters, and initialises them from `seed` with
+   *  `init` (PyTorch's defaults unless told otherwise). */
+  static create(gpu: Gpu, spec: NetworkSpec, seed: number, init: InitScheme = 'pytorch'): Network {
     const analysis = analyzeNetwork(spec);
     if (!analysis.ok) {
       const e = analysis.error;
@@ -40,10 +41,10 @@ export class Network {
     for (const node of buildNodes(spec, analysis, { fuse: false })) {
       switch (node.op) {
         case 'conv2d':
-          declared.set(node.layerId, declareConv(layout, node));
+          declared.set(node.layerId, declareConv(layout, node, init));
           break;
         case 'dense':
-          declared.set(node.layerId, declareDense(layout, node));
+          declared.set(node.layerId, declareDense(layout, node, init));
           break;
         case 'batch-norm':
           declared.set(node.layerId, declareBatchNorm(layout, node));

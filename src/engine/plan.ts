@@ -52,6 +52,9 @@ export class Plan {
   readonly statsSlots: number;
   /** Layer id → the tensor holding that layer's output (for the activation view). */
   readonly outputs = new Map<string, Tensor>();
+  /** Each node with its input and output tensors, in order (the cell explanations read them), and in
+   *  a training plan the gradient of its output and its backward dispatches (the gradient view). */
+  readonly nodeTensors: { node: Node; x: Tensor; y: Tensor; dy?: Tensor; backward: Encodable[] }[] = [];
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
   #ops: BuiltOp[] = [];
@@ -149,6 +152,7 @@ export class Plan {
       plan.#ops.push(await buildOp({ ...ctx, seed: o.seed }, node, bufs[i]!));
       plan.#opLayers.push(node.layerId);
       for (const id of node.outputOf) plan.outputs.set(id, ys[i]!);
+      plan.nodeTensors.push({ node, x: xs[i]!, y: ys[i]!, dy: bufs[i]!.dy, backward: plan.#ops[i]!.backward });
     }
     return plan;
   }

@@ -111,6 +111,19 @@ describe('toPyTorch', () => {
     expect(py).not.toMatch(/\t/);
   });
 
+  it('starts the weights the way convplay did: PyTorch default, He or Glorot', () => {
+    const p = getPreset('reference-cnn');
+    const init = (py: string) => py.slice(py.indexOf('    def __init__'), py.indexOf('    def forward'));
+    const plain = init(toPyTorch({ spec: p.spec, train: p.train }));
+    expect(plain).toContain("Weights start from PyTorch's default");
+    expect(plain).not.toContain('nn.init.');
+    const he = init(toPyTorch({ spec: p.spec, train: { ...p.train, init: 'he' } }));
+    expect(he).toContain("        for m in self.modules():\n            if isinstance(m, (nn.Conv2d, nn.Linear)):\n                nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')\n                if m.bias is not None:\n                    nn.init.zeros_(m.bias)\n");
+    const glorot = init(toPyTorch({ spec: p.spec, train: { ...p.train, init: 'glorot' } }));
+    expect(glorot).toContain('                nn.init.xavier_uniform_(m.weight)\n');
+    expect(glorot).not.toContain('kaiming');
+  });
+
   it('embeds the design as SPEC_JSON that parses back to the same document', () => {
     const p = getPreset('lenet-5');
     const py = toPyTorch({ spec: p.spec, train: p.train });

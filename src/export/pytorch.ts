@@ -21,6 +21,7 @@ import {
   kernelHW,
   type Activation,
   type ConvplayDocument,
+  type InitScheme,
   type LayerAnalysis,
   type LayerSpec,
   type Shape,
@@ -92,6 +93,7 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
     '    def __init__(self):',
     '        super().__init__()',
     ...body.init.map((l) => `        ${l}`),
+    ...initialisation(doc.train.init ?? 'pytorch').map((l) => `        ${l}`),
     '',
     '    def forward(self, x):',
     `        # x: [N, ${C}, ${H}, ${W}]`,
@@ -102,6 +104,29 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
     ...helpers(weightsFile),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The lines that start the weights the way convplay started them (an untrained export then begins
+ *  where the app began). PyTorch's default is the layers' own reset_parameters(): nothing to write. */
+export function initialisation(scheme: InitScheme): string[] {
+  const loop = (weight: string, why: string) => [
+    `# ${why}`,
+    'for m in self.modules():',
+    '    if isinstance(m, (nn.Conv2d, nn.Linear)):',
+    `        ${weight}`,
+    '        if m.bias is not None:',
+    '            nn.init.zeros_(m.bias)',
+  ];
+  switch (scheme) {
+    case 'pytorch':
+      return ["# Weights start from PyTorch's default (kaiming_uniform_ with a=sqrt(5), bias U(+-1/sqrt(fan_in))), as in convplay."];
+    case 'he':
+      return loop("nn.init.kaiming_normal_(m.weight, mode='fan_in', nonlinearity='relu')", 'convplay started this network with He (Kaiming) normal weights, std sqrt(2/fan_in), and zero biases.');
+    case 'glorot':
+      return loop('nn.init.xavier_uniform_(m.weight)', 'convplay started this network with Glorot (Xavier) uniform weights, U(+-sqrt(6/(fan_in + fan_out))), and zero biases.');
+    default:
+      return scheme satisfies never;
+  }
 }
 
 function emitLayer(layer: LayerSpec, a: LayerAnalysis, name: string, extra: NameAllocator, out: Emitted): void {

@@ -92,6 +92,13 @@ describe('round trips', () => {
     expect(parseNetworkSpec(reference.spec)).toEqual({ ok: true, value: reference.spec });
     expect(parseTrainConfig(reference.train)).toEqual({ ok: true, value: reference.train });
   });
+
+  it('keeps the weight initialisation (absent = PyTorch default) and refuses an unknown one', () => {
+    for (const init of ['pytorch', 'he', 'glorot'] as const) expect(parseTrainConfig({ ...reference.train, init })).toEqual({ ok: true, value: { ...reference.train, init } });
+    const r = parseTrainConfig({ ...reference.train, init: 'zeros' });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? '' : r.error).toMatch(/init/);
+  });
 });
 
 describe('rejects', () => {

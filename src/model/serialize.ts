@@ -8,6 +8,7 @@ import {
   LAYER_KINDS,
   OPTIMIZER_KINDS,
   SCHEDULE_KINDS,
+  INIT_SCHEMES,
   type Activation,
   type Conv2dLayer,
   type DenseLayer,
@@ -271,7 +272,7 @@ function layerOf(v: unknown, path: string): LayerSpec {
 }
 
 function trainOf(v: unknown, path: string): TrainConfig {
-  const o = obj(v, path, ['dataset', 'batch', 'epochs', 'seed', 'optimizer', 'schedule']);
+  const o = obj(v, path, ['dataset', 'batch', 'epochs', 'seed', 'optimizer', 'schedule'], ['init']);
   const op = join(path, 'optimizer');
   const opt = obj(o['optimizer'], op, ['kind', 'lr'], ['momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'weightDecay']);
   const optimizer = optional<OptimizerConfig>(
@@ -295,5 +296,6 @@ function trainOf(v: unknown, path: string): TrainConfig {
     seed: num(o, 'seed', path),
     optimizer,
     schedule,
+    ...(o['init'] !== undefined && { init: oneOf(o, 'init', path, INIT_SCHEMES) }),
   };
 }

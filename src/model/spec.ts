@@ -161,11 +161,22 @@ export interface ScheduleConfig {
   minLr?: number;
 }
 
+/**
+ * How weights start. 'pytorch' (the default): what nn.Conv2d and nn.Linear do, kaiming_uniform(a=√5)
+ * weights, i.e. U(±1/√fan_in), and biases U(±1/√fan_in). 'he': He (Kaiming) normal, std √(2/fan_in),
+ * zero biases. 'glorot': Glorot (Xavier) uniform, U(±√(6/(fan_in + fan_out))), zero biases.
+ * Batch norm always starts at γ = 1, β = 0.
+ */
+export type InitScheme = 'pytorch' | 'he' | 'glorot';
+export const INIT_SCHEMES: readonly InitScheme[] = ['pytorch', 'he', 'glorot'];
+
 export interface TrainConfig {
   dataset: Dataset;
   batch: number;
   epochs: number;
   seed: number;
+  /** Absent means 'pytorch'. */
+  init?: InitScheme;
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
 }

@@ -6,6 +6,7 @@ import {
   DATASETS,
   OPTIMIZER_KINDS,
   SCHEDULE_KINDS,
+  INIT_SCHEMES,
   type InputSpec,
   type LayerSpec,
   type TrainConfig,
@@ -374,6 +375,7 @@ export function validateTrainConfig(cfg: TrainConfig): FieldIssue[] {
   whole('batch', 'batch size', cfg.batch, 1, LIMITS.maxBatch);
   whole('epochs', 'epochs', cfg.epochs, 1, LIMITS.maxEpochs);
   whole('seed', 'seed', cfg.seed, 0, LIMITS.maxSeed);
+  if (cfg.init !== undefined) oneOf('init', 'initialisation', cfg.init, INIT_SCHEMES);
 
   const o = cfg.optimizer;
   oneOf('optimizer.kind', 'optimizer', o.kind, OPTIMIZER_KINDS);

@@ -11,10 +11,12 @@ import { EngineController } from './controllers/engine-controller';
 import { FileController } from './controllers/file-controller';
 import { InspectController } from './controllers/inspect-controller';
 import { InvalidEntries } from './controllers/invalid-entries';
+import { LookInside } from './controllers/look-inside';
 import { MisclassifiedController } from './controllers/misclassified-controller';
 import { TrainingController, type TrainPhase } from './controllers/training-controller';
 import { UndoKeys } from './controllers/undo-keys';
 import type { DesignEvent } from './events';
+import type { ExplainEvent } from './explain/explain-events';
 import { notices } from './notices';
 import { adapterText, blockedReason, buttons, canTrain, dataLoadText, hint, statusLine } from './status-text';
 import { appStyles } from './styles/app-styles';
@@ -33,7 +35,8 @@ export class CpApp extends LitElement {
   readonly inspect = new InspectController(this, () =>
     this.training.builtSpec && this.training.builtDataset ? { spec: this.training.builtSpec, dataset: this.training.builtDataset } : undefined,
   );
-  readonly engine = new EngineController(this, this.training, this.inspect);
+  readonly lookInside = new LookInside(this, this.training, this.inspect);
+  readonly engine = new EngineController(this, this.training, this.inspect, [this.lookInside]);
   readonly files = new FileController(this);
   readonly misclassified = new MisclassifiedController(this, this.engine, this.training);
   readonly invalidEntries = new InvalidEntries(this);
@@ -144,6 +147,10 @@ export class CpApp extends LitElement {
     this.inspect.setSource(px ? { kind: 'drawn', pixels: px } : { kind: 'test', index: src.kind === 'test' ? src.index : 0 });
   };
   #onConfusionPick = (e: DesignEvent<'cp-confusion-pick'>) => void this.misclassified.pick(e.detail.actual, e.detail.predicted);
+  #onTestImage = (e: ExplainEvent<'cp-test-image'>) => {
+    this.inspect.setSource({ kind: 'test', index: e.detail.index });
+    void this.lookInside.testImageShown(e);
+  };
 
   override render() {
     const store = this.design.store;
@@ -205,8 +212,10 @@ export class CpApp extends LitElement {
     const classNames = samples?.classNames ?? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
     const kinds = new Map((this.training.builtSpec?.layers ?? []).map((l) => [l.id, l.kind]));
     const src = ins.source;
+    const { explain, gradients, testSet } = this.lookInside;
     return html`<section class="inside" aria-label="Look inside"
-        @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}>
+        @cp-inspect-pick=${this.#onPick} @cp-inspect-draw=${this.#onDraw} @cp-confusion-pick=${this.#onConfusionPick}
+        @cp-cell-pick=${this.lookInside.onCellPick} @cp-cell-close=${() => explain.close()} @cp-test-image=${this.#onTestImage}>
       <div class="card">
         <h2>Look inside <span class="muted">· pick a test image or draw one</span></h2>
         ${dataError ? html`<p class="error" role="alert">${dataError}</p>` : nothing}
@@ -219,8 +228,16 @@ export class CpApp extends LitElement {
         </div>
         <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>
       </div>
-      <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .classNames=${classNames}></cp-activation-view>
+      ${this.training.builtDataset
+        ? html`<div class="card"><cp-test-browser .testSet=${testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
+            .index=${src.kind === 'test' ? src.index : -1} error=${testSet.error}></cp-test-browser></div>`
+        : nothing}
+      <cp-cell-explainer .target=${explain.target} .cell=${explain.cell} error=${explain.error} .kinds=${kinds} .classNames=${classNames}
+        .modes=${explain.modes} modesError=${explain.modesError} @cp-bn-compare=${() => void explain.compareModes()}></cp-cell-explainer>
+      <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .classNames=${classNames} .picked=${explain.target}></cp-activation-view>
       <cp-filter-view .weights=${ins.weights}></cp-filter-view>
+      <cp-gradient-view ?open=${gradients.open} .report=${gradients.report} error=${gradients.error} .classNames=${classNames}
+        @cp-gradients-toggle=${(e: CustomEvent<{ open: boolean }>) => gradients.toggle(e.detail.open)}></cp-gradient-view>
       <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified.selected}
         ?canShowImages=${!!ev?.predictions} epochLabel=${ev?.epoch != null ? `after epoch ${ev.epoch + 1}, test accuracy ${(ev.accuracy * 100).toFixed(1)}%` : ''}></cp-confusion-matrix>
     </section>`;

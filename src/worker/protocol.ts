@@ -1,6 +1,9 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
 import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
+import type { BatchNormModes, CellExplanation, CellPosition, GradientReport } from './cell-protocol';
+
+export type * from './cell-protocol';
 
 /** The adapter as the page shows it. */
 export interface AdapterReport {
@@ -72,6 +75,12 @@ export type Command =
   | { type: 'evaluate' }
   /** Class probabilities and every layer's activations for one image. */
   | { type: 'inspect'; image: ImageSource }
+  /** How one cell of a layer's output was computed for one image (window, weights, bias, value). */
+  | { type: 'explain-cell'; image: ImageSource; layerId: string; at: CellPosition }
+  /** Every layer's output gradient and filter gradients for one image (a batch-1 backward pass). */
+  | { type: 'gradients'; image: ImageSource }
+  /** A batch-norm cell in training mode (inside a batch) and in evaluation mode, for one image. */
+  | { type: 'batch-norm-modes'; image: ImageSource; layerId: string; at: CellPosition }
   /** A conv or dense layer's weights. */
   | { type: 'weights'; layerId: string }
   /** The trained state as a .safetensors file (weights, running stats, optionally optimizer moments).
@@ -112,6 +121,9 @@ export type WorkerEvent =
   /** Reply to set-config: the learning rate the next step will use (schedules included). */
   | { type: 'config-set'; replyTo: number; lr: number }
   | { type: 'inspected'; replyTo: number; probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }
+  | { type: 'cell-explained'; replyTo: number; cell: CellExplanation }
+  | { type: 'gradients'; replyTo: number; report: GradientReport }
+  | { type: 'batch-norm-modes'; replyTo: number; modes: BatchNormModes }
   | { type: 'weights'; replyTo: number; layerId: string; shape: number[]; data: Float32Array; bias?: Float32Array }
   | { type: 'checkpoint'; replyTo: number; bytes: Uint8Array; step: number }
   /** `subset`: the training images the loaded run uses (null: the whole training split). */
@@ -136,6 +148,9 @@ type ReplyMap = {
   'set-config': 'config-set';
   evaluate: 'evaluated';
   inspect: 'inspected';
+  'explain-cell': 'cell-explained';
+  gradients: 'gradients';
+  'batch-norm-modes': 'batch-norm-modes';
   weights: 'weights';
   debug: 'ok';
   'export-checkpoint': 'checkpoint';

@@ -12,11 +12,17 @@ import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
 import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
-import type { BuildStage, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import { explainCell } from './inspect-cell';
+import { layerGradients } from './inspect-gradients';
+import { batchNormModes } from './inspect-batch-norm';
+import type { BatchNormModes, BuildStage, CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 export type BuildProgress = Omit<Extract<WorkerEvent, { type: 'build-progress' }>, 'type'>;
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+/** Images in the training-mode batch of the batch-norm comparison. */
+const BN_BATCH = 16;
 
 interface Built {
   spec: NetworkSpec;
@@ -25,6 +31,10 @@ interface Built {
   network: Network;
   trainer: Trainer;
   inspectPlan: Plan;
+  /** Batch 1, training mode, unfused: the gradient view's backward pass (planned when first asked). */
+  gradientPlan?: Promise<Plan>;
+  /** A training-mode batch of BN_BATCH for the batch-norm train/eval comparison (planned when first asked). */
+  batchNormPlan?: Promise<Plan>;
   data: { train: GpuSplit; test: GpuSplit };
 }
 
@@ -140,7 +150,7 @@ export class Session {
     report('data');
     const data = await this.#residentData(config.dataset);
     this.#disposeBuilt();
-    const network = Network.create(this.#gpu, spec, config.seed);
+    const network = Network.create(this.#gpu, spec, config.seed, config.init ?? 'pytorch');
     try {
       report('planning');
       if (onProgress) pipelines.onCompiled = (name) => report('planning', name);
@@ -237,7 +247,7 @@ export class Session {
   /** Applies a config; returns the learning rate the next step will use. */
   async setConfig(config: TrainConfig): Promise<number> {
     const b = this.#need();
-    if (config.batch !== b.config.batch || config.dataset !== b.config.dataset || config.seed !== b.config.seed) {
+    if (config.batch !== b.config.batch || config.dataset !== b.config.dataset || config.seed !== b.config.seed || (config.init ?? 'pytorch') !== (b.config.init ?? 'pytorch')) {
       // These change the plan or the run's identity: rebuild (a fresh run) when paused.
       if (this.#running) throw new Error('batch size, dataset and seed can only change while paused (they start a new run)');
       await this.build(b.spec, config, b.subset);
@@ -267,15 +277,28 @@ export class Session {
     }
   }
 
+  /** The network's input for an image (normalised as in training). */
+  async #inputFor(image: ImageSource): Promise<Float32Array> {
+    const plan = this.#need().inspectPlan;
+    const pixels = await this.#pixels(image);
+    if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
+    return Float32Array.from(pixels, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
+  }
+
+  /** Runs one input forward through the inspection plan (N = 1, evaluation mode, unfused); synchronous,
+   *  so reads queued right after it see this pass and no training step in between. */
+  #runInspect(input: Float32Array): void {
+    const plan = this.#need().inspectPlan;
+    this.#gpu.write(plan.input.buffer, input);
+    this.#gpu.run([...plan.forwardParts(), plan.loss!], 'inspect');
+  }
+
   /** Probabilities and every layer's output for one image, in evaluation mode. */
   async inspect(image: ImageSource): Promise<{ probabilities: Float32Array; input: Float32Array; layers: LayerActivations[] }> {
     const b = this.#need();
     const plan = b.inspectPlan;
-    const pixels = await this.#pixels(image);
-    if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
-    const input = Float32Array.from(pixels, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
-    this.#gpu.write(plan.input.buffer, input);
-    this.#gpu.run([...plan.forwardParts(), plan.loss!], 'inspect');
+    const input = await this.#inputFor(image);
+    this.#runInspect(input);
     const probabilities = await this.#gpu.readF32(plan.probs!.buffer, plan.probs!.size);
     const layers: LayerActivations[] = [];
     for (const layer of b.spec.layers) {
@@ -284,6 +307,59 @@ export class Session {
       layers.push({ layerId: layer.id, shape: [...t.shape.slice(1)], data: await this.#gpu.readF32(t.buffer, t.size) });
     }
     return { probabilities, input, layers };
+  }
+
+  /** How one cell of a layer was computed for one image (evaluation mode), read from the engine. */
+  async explainCell(image: ImageSource, layerId: string, at: CellPosition): Promise<CellExplanation> {
+    const b = this.#need();
+    const label = await this.#label(image);
+    this.#runInspect(await this.#inputFor(image));
+    // No await between the forward pass and explainCell's reads: they are queued right behind it.
+    return explainCell(this.#gpu, b.network, b.inspectPlan, layerId, at, label);
+  }
+
+  /** Every layer's output gradient and filter gradients for one image (against its label, or the
+   *  predicted class for a drawing). */
+  async gradients(image: ImageSource): Promise<GradientReport> {
+    const b = this.#need();
+    b.gradientPlan ??= b.network.plan({ N: 1, train: true, input: { kind: 'direct' }, fuse: false });
+    const plan = await b.gradientPlan;
+    const input = await this.#inputFor(image);
+    let target = await this.#label(image);
+    const isLabel = target !== undefined;
+    if (target === undefined) {
+      this.#runInspect(input);
+      const p = await this.#gpu.readF32(b.inspectPlan.probs!.buffer, b.inspectPlan.probs!.size);
+      target = p.indexOf(Math.max(...p));
+    }
+    if (this.#built !== b) throw new Error('the network was rebuilt meanwhile');
+    return layerGradients(this.#gpu, b.network, plan, input, target, isLabel);
+  }
+
+  /** A batch-norm cell in both modes: training mode in a batch of the image and the test images after
+   *  it (a drawing: the first test images), evaluation mode alone. */
+  async batchNormModes(image: ImageSource, layerId: string, at: CellPosition): Promise<BatchNormModes> {
+    const b = this.#need();
+    b.batchNormPlan ??= b.network.plan({ N: BN_BATCH, train: true, input: { kind: 'direct' }, fuse: false, probs: true });
+    const plan = await b.batchNormPlan;
+    const first = await this.#inputFor(image);
+    const size = first.length;
+    const inputs = new Float32Array(BN_BATCH * size);
+    inputs.set(first);
+    const start = image.kind === 'dataset' ? image.index + 1 : 0;
+    const d = await this.dataset(b.config.dataset);
+    for (let k = 1; k < BN_BATCH; k++) {
+      const index = (start + k - 1) % d.test.count;
+      inputs.set(await this.#inputFor({ kind: 'dataset', dataset: b.config.dataset, split: 'test', index }), k * size);
+    }
+    if (this.#built !== b) throw new Error('the network was rebuilt meanwhile');
+    return batchNormModes(this.#gpu, b.network, plan, b.inspectPlan, inputs, layerId, at);
+  }
+
+  async #label(image: ImageSource): Promise<number | undefined> {
+    if (image.kind !== 'dataset') return undefined;
+    const d = await this.dataset(image.dataset);
+    return (image.split === 'train' ? d.train : d.test).labels[image.index];
   }
 
   async weights(layerId: string): Promise<{ shape: number[]; data: Float32Array; bias?: Float32Array }> {
@@ -299,6 +375,8 @@ export class Session {
     if (!this.#built) return;
     this.#built.trainer.dispose();
     this.#built.inspectPlan.dispose();
+    this.#built.gradientPlan?.then((p) => p.dispose()).catch(() => undefined);
+    this.#built.batchNormPlan?.then((p) => p.dispose()).catch(() => undefined);
     this.#built.network.dispose();
     this.#built = undefined;
     this.#gpu.pool.trim();

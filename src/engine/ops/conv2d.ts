@@ -12,17 +12,16 @@ import { conv2dIgemm, conv2dIgemmGradInput, conv2dIgemmGradWeight } from '../../
 import { convVariant } from '../../kernels/conv2d-strategy';
 import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
-import type { ParamLayout } from '../param-store';
+import type { InitScheme } from '../../model';
+import { weightInit, type ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
 
-export function declareConv(layout: ParamLayout, node: ConvNode) {
-  const fanIn = node.C * node.FH * node.FW;
-  const fanOut = node.K * node.FH * node.FW;
-  const init = node.heInit ? ({ kind: 'he-normal', fanIn } as const) : ({ kind: 'glorot-uniform', fanIn, fanOut } as const);
+export function declareConv(layout: ParamLayout, node: ConvNode, scheme: InitScheme) {
+  const init = weightInit(scheme, node.C * node.FH * node.FW, node.K * node.FH * node.FW);
   return {
     slots: {
-      weight: layout.param(node.layerId, 'weight', [node.K, node.C, node.FH, node.FW], init),
-      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.K], { kind: 'const', value: 0 } as const) }),
+      weight: layout.param(node.layerId, 'weight', [node.K, node.C, node.FH, node.FW], init.weight),
+      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.K], init.bias) }),
     },
     stateSlots: {},
   };

@@ -5,16 +5,16 @@ import { activationGrad } from '../../kernels/activation';
 import { matmul } from '../../kernels/matmul';
 import { denseBiasGrad } from '../../kernels/reduce-sum-rows';
 import type { DenseNode } from '../nodes';
-import type { ParamLayout } from '../param-store';
+import type { InitScheme } from '../../model';
+import { weightInit, type ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
 
-export function declareDense(layout: ParamLayout, node: DenseNode) {
-  const fanIn = node.inFeatures;
-  const init = node.heInit ? ({ kind: 'he-normal', fanIn } as const) : ({ kind: 'glorot-uniform', fanIn, fanOut: node.units } as const);
+export function declareDense(layout: ParamLayout, node: DenseNode, scheme: InitScheme) {
+  const init = weightInit(scheme, node.inFeatures, node.units);
   return {
     slots: {
-      weight: layout.param(node.layerId, 'weight', [node.units, node.inFeatures], init),
-      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.units], { kind: 'const', value: 0 } as const) }),
+      weight: layout.param(node.layerId, 'weight', [node.units, node.inFeatures], init.weight),
+      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.units], init.bias) }),
     },
     stateSlots: {},
   };

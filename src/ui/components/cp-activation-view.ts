@@ -4,10 +4,11 @@
 // scaled up by CSS (pixelated), so a redraw every second costs little.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { LayerActivations } from '../../worker/protocol';
+import type { CellPosition, LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf, type Normalisation } from '../colormap';
 import { colorScale, colorScaleStyles } from '../color-scale';
 import { NotationController, shapeLabel } from '../shape-notation';
+import { pickCellFromClick, pickCellFromKey } from '../explain/map-picking';
 import { controls, panel } from '../styles/shared';
 
 /** At most this many channels per layer are drawn (the rest are counted). */
@@ -40,6 +41,8 @@ export class CpActivationView extends LitElement {
       h3 { display: flex; flex-wrap: wrap; gap: 2px 10px; align-items: center; }
       .classes { display: flex; font-size: 0.68rem; color: var(--cp-muted, #5c6270); text-align: center; font-variant-numeric: tabular-nums; }
       .classes span { overflow: hidden; white-space: nowrap; }
+      canvas[tabindex] { cursor: crosshair; }
+      canvas.picked { outline: 2px solid #ff3d7f; outline-offset: 1px; }
     `,
   ];
 
@@ -50,6 +53,8 @@ export class CpActivationView extends LitElement {
   /** Names of the classes, written under the output layer's cells. */
   @property({ attribute: false }) classNames: readonly string[] = [];
   readonly notation = new NotationController(this);
+  /** The cell whose computation is being explained (its map is outlined). */
+  @property({ attribute: false }) picked?: { layerId: string; at: CellPosition };
   @state() private normalisation: Normalisation = 'map';
 
   override render() {
@@ -63,7 +68,9 @@ export class CpActivationView extends LitElement {
           </select>
         </label>
       </div>
-      ${this.layers.length === 0 ? html`<p class="muted">Train (or Step) once, then pick an image or draw one: every layer's output appears here.</p>` : nothing}
+      ${this.layers.length === 0
+        ? html`<p class="muted">Train (or Step) once, then pick an image or draw one: every layer's output appears here.</p>`
+        : html`<p class="muted">Click any cell of a map (or focus a map and press Enter) to see how its value was computed.</p>`}
       ${this.layers.map((l, li) => this.#layer(l, li))}
     </section>`;
   }
@@ -80,8 +87,8 @@ export class CpActivationView extends LitElement {
       return html`<div class="layer">
         <h3>${l.layerId} <span>${kind} · ${shape}</span> ${perMap} ${key}</h3>
         <div class="maps" role="group" aria-label=${`${l.layerId} feature maps`}>
-          ${Array.from({ length: shown }, (_, c) => html`<canvas class="map" data-layer=${li} data-channel=${c} width=${W} height=${H}
-            role="img" aria-label=${`${l.layerId} channel ${c + 1} of ${C}`}></canvas>`)}
+          ${Array.from({ length: shown }, (_, c) => html`<canvas class=${this.#pickedClass(l.layerId, c, 'map')} data-layer=${li} data-channel=${c} data-layer-id=${l.layerId} width=${W} height=${H}
+            role="img" aria-label=${`${l.layerId} channel ${c + 1} of ${C}`} tabindex="0" @click=${pickCellFromClick} @keydown=${pickCellFromKey}></canvas>`)}
           ${C > shown ? html`<span class="more">+${C - shown} more</span>` : nothing}
         </div>
       </div>`;
@@ -95,10 +102,15 @@ export class CpActivationView extends LitElement {
     const names = n === this.classNames.length && li === this.layers.length - 1 ? this.classNames : null;
     return html`<div class="layer">
       <h3>${l.layerId} <span>${kind} · ${shape}</span> ${key}</h3>
-      <canvas class="strip" data-layer=${li} data-channel="-1" width=${cols} height=${rows} style=${`width:${cols * scale}px;height:${rows * scale}px`}
-        role="img" aria-label=${`${l.layerId} outputs: ${top}`}></canvas>
+      <canvas class=${this.#pickedClass(l.layerId, -1, 'strip')} data-layer=${li} data-channel="-1" data-layer-id=${l.layerId} data-count=${n} width=${cols} height=${rows} style=${`width:${cols * scale}px;height:${rows * scale}px`}
+        role="img" aria-label=${`${l.layerId} outputs: ${top}`} tabindex="0" @click=${pickCellFromClick} @keydown=${pickCellFromKey}></canvas>
       ${names ? html`<div class="classes" aria-hidden="true">${names.map((c) => html`<span style=${`width:${scale}px`} title=${c}>${c.length > 3 && scale < 30 ? c.slice(0, 3) : c}</span>`)}</div>` : nothing}
     </div>`;
+  }
+
+  #pickedClass(layerId: string, channel: number, base: string): string {
+    const p = this.picked;
+    return p && p.layerId === layerId && (channel < 0 || p.at.c === channel) ? `${base} picked` : base;
   }
 
   protected override updated(): void {

@@ -4,6 +4,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from '../events';
+import { emitExplain } from '../explain/explain-events';
 import { controls, panel } from '../styles/shared';
 
 export interface MisclassifiedImages {
@@ -24,6 +25,8 @@ export class CpConfusionMatrix extends LitElement {
     controls,
     css`
       :host { display: block; }
+      /* The 10×10 table is wider than a narrow column: it scrolls rather than pushing the column wider. */
+      .panel { overflow-x: auto; }
       table { border-collapse: collapse; font-size: 0.75rem; font-variant-numeric: tabular-nums; width: 100%; max-width: 420px; table-layout: fixed; }
       caption { text-align: left; font-weight: 600; font-size: 0.95rem; margin-bottom: 6px; }
       th { font-weight: 600; padding: 2px 4px; color: var(--cp-muted, #5c6270); }
@@ -32,6 +35,8 @@ export class CpConfusionMatrix extends LitElement {
       td button[aria-pressed='true'] { outline: 2px solid #c92a2a; outline-offset: -2px; }
       .corner { font-weight: 400; font-size: 0.7rem; }
       .images { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 8px; }
+      .images button.open { padding: 0; border: 0; background: none; cursor: pointer; border-radius: 3px; }
+      .images button.open:focus-visible { outline: 2px solid var(--cp-accent, #3b5bdb); outline-offset: 2px; }
       .images canvas { width: 42px; height: 42px; image-rendering: pixelated; background: #000; border-radius: 3px; }
       p { font-size: 0.8rem; margin: 8px 0 0; }
     `,
@@ -83,8 +88,9 @@ export class CpConfusionMatrix extends LitElement {
     if (!this.canShowImages) return html`<p class="muted">${title}. Showing the images needs per-image predictions from the engine (not available yet).</p>`;
     if (s.indices.length === 0) return html`<p>${title}: no images.</p>`;
     return html`<p>${title}: ${s.indices.length} image${s.indices.length === 1 ? '' : 's'}${s.indices.length > 60 ? ' (first 60 shown)' : ''}.</p>
-      <div class="images" role="list" aria-label=${`${title} images`}>
-        ${s.indices.slice(0, 60).map((idx, k) => html`<canvas role="img" data-k=${k} width=${s.cols} height=${s.rows} aria-label=${`Test image ${idx + 1}`}></canvas>`)}
+      <div class="images" role="group" aria-label=${`${title} images`}>
+        ${s.indices.slice(0, 60).map((idx, k) => html`<button class="open" aria-label=${`Look inside test image ${idx + 1}`} title="Open in the look-inside panels"
+            @click=${() => emitExplain(this, 'cp-test-image', { index: idx })}><canvas role="img" data-k=${k} width=${s.cols} height=${s.rows} aria-label=${`Test image ${idx + 1}`}></canvas></button>`)}
       </div>`;
   }
 

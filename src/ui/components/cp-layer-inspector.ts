@@ -17,6 +17,13 @@ export function bytesLabel(bytes: number): string {
   return `${fmt(Math.round((bytes / 1024 / 1024) * 100) / 100)} MiB`;
 }
 
+const size = (shape: readonly number[] | null) => (shape ?? []).reduce((a, b) => a * b, 1);
+
+/** 12,770 or 12.8: a ratio with thousands separators, one decimal below 100. */
+export function ratioText(r: number): string {
+  return r >= 100 ? fmt(Math.round(r)) : fmt(Math.round(r * 10) / 10);
+}
+
 function formulas(layer: LayerSpec): { out?: string; params?: string } {
   switch (layer.kind) {
     case 'conv2d':
@@ -104,12 +111,13 @@ export class CpLayerInspector extends LitElement {
               </div>
               <div>
                 <dt>As a fully-connected layer</dt>
-                <dd class="eq formula">in·out + out</dd>
-                <dd class="eq">${shapeLabel(a.inShape)} → ${shapeLabel(a.outShape)}: ${fmt(a.denseEquivalentParams)} parameters</dd>
-                <dd class="sub">${ratio !== null
+                <dd class="eq formula">in·out weights + out biases</dd>
+                <dd class="eq" aria-label="Fully-connected arithmetic">${shapeLabel(a.inShape)} → ${shapeLabel(a.outShape)}: ${fmt(size(a.inShape))} · ${fmt(size(a.outShape))} = ${fmt(a.denseEquivalentWeights)} weights
+                  + ${fmt(a.denseEquivalentParams - a.denseEquivalentWeights)} biases = ${fmt(a.denseEquivalentParams)} parameters</dd>
+                <dd class="sub" aria-label="Fully-connected ratio">${ratio !== null
                   ? ratio >= 1
-                    ? html`${fmt(Math.round(ratio * 10) / 10)}× the ${fmt(a.params)} this layer has: weight sharing and local connectivity at work.`
-                    : html`${fmt(Math.round((1 / ratio) * 10) / 10)}× fewer than this layer's ${fmt(a.params)}.`
+                    ? html`${ratioText(ratio)}× the ${fmt(a.params)} this layer has: weight sharing and local connectivity at work.`
+                    : html`${ratioText(1 / ratio)}× fewer than this layer's ${fmt(a.params)}.`
                   : html`This layer has no weights at all.`}</dd>
               </div>
               <div>

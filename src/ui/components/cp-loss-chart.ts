@@ -22,6 +22,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { DivergedStretch, Marker, RunData } from '../controllers/training-controller';
 import { panel } from '../styles/shared';
+import { CHANCE_LOSS, chanceLossPlugin } from '../explain/chance-loss-plugin';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
@@ -154,7 +155,7 @@ export class CpLossChart extends LitElement {
       <div class="wrap">
         <canvas role="img" aria-label=${this.#summary()} data-step=${this.#last()?.step ?? 0}
           data-diverged=${this.run?.diverged.map((d) => `${d.from}-${d.to}`).join('; ') ?? ''} data-y-max=${this.#yMax()}
-          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-last-loss=${this.#last()?.smooth ?? ''}
+          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-chance-loss=${CHANCE_LOSS.toFixed(3)} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
         ${this.#last() || this.archive.length ? nothing : html`<p class="empty">Press Train: the loss of every step appears here, then the test accuracy after each epoch.</p>`}
       </div>
@@ -194,7 +195,7 @@ export class CpLossChart extends LitElement {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' }, min: 0, suggestedMax: 10, ticks: { precision: 0 } },
-          y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0 },
+          y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0, suggestedMax: 2.5 },
           acc: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'test accuracy' }, grid: { drawOnChartArea: false },
             ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
         },
@@ -214,7 +215,7 @@ export class CpLossChart extends LitElement {
           cpDiverged: { stretches: [], clipped: [] },
         },
       },
-      plugins: [markerPlugin as unknown as Plugin<'line'>, divergedPlugin as unknown as Plugin<'line'>],
+      plugins: [markerPlugin as unknown as Plugin<'line'>, divergedPlugin as unknown as Plugin<'line'>, chanceLossPlugin],
     });
     this.#sync();
   }

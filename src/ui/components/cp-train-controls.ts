@@ -3,10 +3,12 @@
 // the design, undoable and in the URL), and the buttons only ask: <cp-app> decides what to send.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { fmt, LIMITS, OPTIMIZER_KINDS, SCHEDULE_KINDS, validateTrainConfig, type Dataset, type OptimizerKind, type ScheduleKind, type TrainConfig } from '../../model';
+import { fmt, INIT_SCHEMES, LIMITS, OPTIMIZER_KINDS, SCHEDULE_KINDS, validateTrainConfig, type Dataset, type InitScheme, type OptimizerKind, type ScheduleKind, type TrainConfig } from '../../model';
 import { emit, type TrainAction } from '../events';
 import { parseField, type NumberRule } from '../field-input';
 import { controls, panel } from '../styles/shared';
+
+const INIT_LABELS: Record<InitScheme, string> = { pytorch: 'PyTorch default', he: 'He (Kaiming normal)', glorot: 'Glorot (Xavier uniform)' };
 
 interface TrainField {
   key: string;
@@ -158,6 +160,12 @@ export class CpTrainControls extends LitElement {
         </label>
         ${this.#box(WARMUP, c)} ${this.#box(STEP_SIZE, c)} ${this.#box(GAMMA, c)} ${this.#box(MIN_LR, c)}
         ${this.#box(BATCH, c)} ${this.#box(EPOCHS, c)} ${this.#box(DECAY, c)} ${this.#box(SEED, c)}
+        <label class="field">Initialisation
+          <select aria-label="Initialisation" title="How the weights start (a new run): PyTorch's default, He normal or Glorot uniform"
+            @change=${(e: Event) => this.#emit({ ...c, init: (e.target as HTMLSelectElement).value as InitScheme }, 'init')}>
+            ${INIT_SCHEMES.map((k) => html`<option value=${k} ?selected=${(c.init ?? 'pytorch') === k}>${INIT_LABELS[k]}</option>`)}
+          </select>
+        </label>
       </div>
       ${this.diverged
         ? this.#divergedAlert(c)

@@ -43,10 +43,14 @@ export class EngineController implements ReactiveController {
   #samplesDataset: Dataset = 'mnist';
   #testImages?: Promise<TestImages>;
 
-  constructor(host: ReactiveControllerHost, training: TrainingController, inspect: InspectController) {
+  readonly #others: readonly { attach(client: EngineClient): void }[];
+
+  /** others: more controllers that talk to the engine (attached to each new worker). */
+  constructor(host: ReactiveControllerHost, training: TrainingController, inspect: InspectController, others: readonly { attach(client: EngineClient): void }[] = []) {
     this.#host = host;
     this.#training = training;
     this.#inspect = inspect;
+    this.#others = others;
     host.addController(this);
   }
 
@@ -55,6 +59,7 @@ export class EngineController implements ReactiveController {
     this.client = client;
     this.#training.attach(client);
     this.#inspect.attach(client);
+    for (const o of this.#others) o.attach(client);
     client.listen((e) => {
       if (e.type === 'worker-crashed') void this.#restartWorker(client, e.message);
       if (e.type === 'data-progress' && !this.samples) {

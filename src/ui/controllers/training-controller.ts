@@ -52,7 +52,7 @@ export interface Evaluation {
 /** The fields that define a run: changing any of them needs a new build. */
 export function buildKey(doc: ConvplayDocument, subset: number | null): string {
   const t = doc.train;
-  return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, subset });
+  return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, init: t.init ?? 'pytorch', subset });
 }
 
 export class TrainingController implements ReactiveController {
@@ -401,6 +401,9 @@ export class TrainingController implements ReactiveController {
       case 'built':
       case 'ok':
       case 'config-set':
+      case 'cell-explained':
+      case 'gradients':
+      case 'batch-norm-modes':
       case 'evaluated':
       case 'inspected':
       case 'weights':
