@@ -10,13 +10,10 @@ import type { Node } from '../engine/nodes';
 import type { Plan } from '../engine/plan';
 import type { Tensor } from '../engine/tensor';
 import type { CellExplanation, CellPosition, FusedActivation, PixelBox } from './cell-protocol';
+import { flatIndex, unflatten } from './cell-position';
 import { explainDense, softmaxOf } from './inspect-dense';
 
-/** The per-image flat index of a cell in a [C, H, W] or [F] tensor. */
-export function flatIndex(shape: readonly number[], p: CellPosition): number {
-  if (shape.length === 3) return (p.c * shape[1]! + p.y) * shape[2]! + p.x;
-  return p.c;
-}
+export { flatIndex, unflatten } from './cell-position';
 
 function checkPosition(layerId: string, shape: readonly number[], p: CellPosition): void {
   const [C, H = 1, W = 1] = shape;
@@ -178,10 +175,6 @@ async function explainNode(gpu: Gpu, network: Network, plan: Plan, layerId: stri
   }
 }
 
-export function unflatten(shape: readonly number[], i: number): CellPosition {
-  const [, H, W] = shape as [number, number, number];
-  return { c: Math.floor(i / (H * W)), y: Math.floor(i / W) % H, x: i % W };
-}
 
 /** The taps of filter `at.c` at output (at.y, at.x): window, padding, products and sums per channel. */
 export function convArithmetic(

@@ -2,7 +2,7 @@
 // contributions w·x (by size) and the rest as one number, so the total still adds up. For the output
 // layer it also walks from logits to probabilities and the loss, the lecture's softmax in numbers.
 import type { DenseContribution, SoftmaxExplanation } from './cell-protocol';
-import { unflatten } from './inspect-cell';
+import { unflatten } from './cell-position';
 
 /** How many contributions are listed one by one. */
 export const TOP_CONTRIBUTIONS = 12;
