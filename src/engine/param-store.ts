@@ -2,17 +2,12 @@
 // optimizer moments alike), so the optimizer is one dispatch and a checkpoint is one copy. Each tensor
 // starts on a 256-byte boundary, the storage-binding offset alignment WebGPU requires.
 import type { BufferBinding, Gpu } from '../gpu';
-import type { InitScheme } from '../model';
+import type { ParamInit } from '../model';
+
+export { weightInit, type ParamInit } from '../model';
 import { Prng } from '../util/prng';
 
 export type ParamRole = 'weight' | 'bias' | 'gamma' | 'beta';
-export type ParamInit =
-  | { kind: 'he-normal'; fanIn: number }
-  | { kind: 'glorot-uniform'; fanIn: number; fanOut: number }
-  /** U(±1/√fan_in): PyTorch's default for conv and linear weights (kaiming_uniform, a = √5) and biases. */
-  | { kind: 'fan-in-uniform'; fanIn: number }
-  | { kind: 'const'; value: number };
-
 export interface ParamSlot {
   layerId: string;
   role: ParamRole;
@@ -29,20 +24,6 @@ export interface StateSlot {
   count: number;
   offset: number;
   initial: number;
-}
-
-/** A conv or dense layer's weight and bias initialisation under a scheme (fan_out = K·FH·FW or units). */
-export function weightInit(scheme: InitScheme, fanIn: number, fanOut: number): { weight: ParamInit; bias: ParamInit } {
-  switch (scheme) {
-    case 'pytorch':
-      return { weight: { kind: 'fan-in-uniform', fanIn }, bias: { kind: 'fan-in-uniform', fanIn } };
-    case 'he':
-      return { weight: { kind: 'he-normal', fanIn }, bias: { kind: 'const', value: 0 } };
-    case 'glorot':
-      return { weight: { kind: 'glorot-uniform', fanIn, fanOut }, bias: { kind: 'const', value: 0 } };
-    default:
-      throw new Error(`unknown initialisation ${scheme satisfies never}`);
-  }
 }
 
 const ALIGN_FLOATS = 64;

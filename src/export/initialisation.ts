@@ -1,18 +1,16 @@
 // Why: train.py must start from the weights convplay would start from. The engine draws every
 // trainable tensor from one seeded generator (mulberry32) in declaration order — per layer, weight
-// then bias (batch-norm: gamma then beta) — He-normal when a ReLU-like activation follows, else
-// Glorot-uniform, biases and betas 0, gammas 1. This is that rule as data, keyed like the state dict,
-// so the generated script can replay the same draws in Python. engine/nodes.ts (heInit) and
-// engine/ops/{conv2d,dense,batch-norm}.ts (declare*) hold the same rule; initialisation.test.ts pins it.
-import { analyzeNetwork, kernelHW, type LayerSpec, type NetworkSpec } from '../model';
+// then bias (batch-norm: gamma then beta) — as model/init.ts's weightInit says for the design's
+// scheme (PyTorch's default U(±1/√fan_in), He-normal or Glorot-uniform), gammas 1 and betas 0.
+// This is that rule as data, keyed like the state dict, so the generated script can replay the same
+// draws in Python; train-script.test.ts pins it.
+import { analyzeNetwork, kernelHW, weightInit, type InitScheme, type LayerSpec, type NetworkSpec, type ParamInit } from '../model';
 import { moduleNames } from './python-names';
 
-export type InitRule = { key: string; kind: 'he-normal'; fanIn: number } | { key: string; kind: 'glorot-uniform'; fanIn: number; fanOut: number } | { key: string; kind: 'const'; value: number };
-
-const reluLike = (k: string | undefined) => k === 'relu' || k === 'leaky-relu';
+export type InitRule = ParamInit & { key: string };
 
 /** The initialisation of every trainable tensor, in the order the engine draws them. */
-export function initialisation(spec: NetworkSpec): InitRule[] {
+export function initialisation(spec: NetworkSpec, scheme: InitScheme = 'pytorch'): InitRule[] {
   const analysis = analyzeNetwork(spec);
   if (!analysis.ok) throw new Error(analysis.error?.message ?? 'the design cannot be built');
   const names = moduleNames(spec).layer;
@@ -20,20 +18,19 @@ export function initialisation(spec: NetworkSpec): InitRule[] {
   spec.layers.forEach((layer: LayerSpec, i) => {
     const name = names.get(layer.id)!;
     const inShape = analysis.layers[i]!.inShape!;
-    const next = spec.layers[i + 1];
-    const he = (act: string | undefined) => reluLike(act) || (act === undefined && reluLike(next?.kind));
-    const weight = (fanIn: number, fanOut: number, act: string | undefined): InitRule =>
-      he(act) ? { key: `${name}.weight`, kind: 'he-normal', fanIn } : { key: `${name}.weight`, kind: 'glorot-uniform', fanIn, fanOut };
+    const push = (fanIn: number, fanOut: number, bias: boolean) => {
+      const init = weightInit(scheme, fanIn, fanOut);
+      out.push({ key: `${name}.weight`, ...init.weight });
+      if (bias) out.push({ key: `${name}.bias`, ...init.bias });
+    };
     switch (layer.kind) {
       case 'conv2d': {
         const [FH, FW] = kernelHW(layer.F);
-        out.push(weight(inShape[0]! * FH * FW, layer.K * FH * FW, layer.activation));
-        if (layer.bias) out.push({ key: `${name}.bias`, kind: 'const', value: 0 });
+        push(inShape[0]! * FH * FW, layer.K * FH * FW, layer.bias);
         return;
       }
       case 'dense': {
-        out.push(weight(inShape.reduce((a, b) => a * b, 1), layer.units, layer.activation));
-        if (layer.bias) out.push({ key: `${name}.bias`, kind: 'const', value: 0 });
+        push(inShape.reduce((a, b) => a * b, 1), layer.units, layer.bias);
         return;
       }
       case 'batch-norm':

@@ -21,7 +21,7 @@ class Mulberry32:
 
 
 def convplay_init(model, seed):
-    """Sets every trainable tensor as convplay does for this seed (He-normal, Glorot-uniform, constants)."""
+    """Sets every trainable tensor as convplay does for this seed (U(±1/√fan_in), He-normal, Glorot-uniform, constants)."""
     rng = Mulberry32(seed)
     state = model.state_dict()
     with torch.no_grad():
@@ -34,6 +34,9 @@ def convplay_init(model, seed):
             elif kind == "glorot-uniform":
                 limit = math.sqrt(6.0 / (a + b))
                 values = [-limit + 2.0 * limit * rng.next() for _ in range(n)]
+            elif kind == "fan-in-uniform":
+                bound = 1.0 / math.sqrt(a)
+                values = [-bound + 2.0 * bound * rng.next() for _ in range(n)]
             else:
                 values = [a] * n
             t.copy_(torch.tensor(values, dtype=torch.float64).reshape(t.shape))

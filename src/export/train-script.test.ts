@@ -5,16 +5,20 @@ import { toTrainScript, pytorchReadme } from './train-script';
 import { crc32, zip } from './zip';
 
 describe('initialisation', () => {
-  it('is He-normal before a ReLU, Glorot-uniform otherwise, in the engine declaration order', () => {
+  it("follows the design's scheme (PyTorch's default unless chosen), in the engine declaration order", () => {
     expect(initialisation(getPreset('reference-cnn').spec)).toEqual([
+      { key: 'conv1.weight', kind: 'fan-in-uniform', fanIn: 9 },
+      { key: 'conv1.bias', kind: 'fan-in-uniform', fanIn: 9 },
+      { key: 'conv2.weight', kind: 'fan-in-uniform', fanIn: 288 },
+      { key: 'conv2.bias', kind: 'fan-in-uniform', fanIn: 288 },
+      { key: 'fc.weight', kind: 'fan-in-uniform', fanIn: 3136 },
+      { key: 'fc.bias', kind: 'fan-in-uniform', fanIn: 3136 },
+    ]);
+    expect(initialisation(getPreset('reference-cnn').spec, 'he').slice(0, 2)).toEqual([
       { key: 'conv1.weight', kind: 'he-normal', fanIn: 9 },
       { key: 'conv1.bias', kind: 'const', value: 0 },
-      { key: 'conv2.weight', kind: 'he-normal', fanIn: 288 },
-      { key: 'conv2.bias', kind: 'const', value: 0 },
-      { key: 'fc.weight', kind: 'glorot-uniform', fanIn: 3136, fanOut: 10 },
-      { key: 'fc.bias', kind: 'const', value: 0 },
     ]);
-    const lenet = initialisation(getPreset('lenet-5').spec);
+    const lenet = initialisation(getPreset('lenet-5').spec, 'glorot');
     expect(lenet[0]).toEqual({ key: 'c1.weight', kind: 'glorot-uniform', fanIn: 25, fanOut: 150 });
     const bn = initialisation(getPreset('bn-dropout').spec).filter((r) => r.key.startsWith('bn1'));
     expect(bn).toEqual([
@@ -32,8 +36,8 @@ describe('toTrainScript', () => {
     expect(py).toContain('BATCH = 64\nEPOCHS = 7\nSEED = 42\n');
     expect(py).toContain('OPTIMIZER = dict(kind="adam", lr=0.001');
     expect(py).toContain('SCHEDULE = dict(kind="cosine", warmup_steps=100');
-    expect(py).toContain('    ("conv1.weight", "glorot-uniform", 9, 288),'); // batch-norm, not ReLU, follows it
-    expect(py).toContain('    ("fc1.weight", "he-normal", 3136, 0),');
+    expect(py).toContain('    ("conv1.weight", "fan-in-uniform", 9, 0),'); // PyTorch's default scheme
+    expect(py).toContain('    ("fc1.weight", "fan-in-uniform", 3136, 0),');
     expect(py).toContain('from model import INPUT_MEAN, INPUT_SHAPE, INPUT_STD, ConvplayNet, read_safetensors, save');
     expect(py).toContain('DistributedDataParallel');
     expect(py).toContain('def main(argv):');

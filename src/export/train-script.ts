@@ -22,7 +22,7 @@ export interface TrainScriptOptions {
 export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions = {}): string {
   let init: InitRule[];
   try {
-    init = initialisation(doc.spec);
+    init = initialisation(doc.spec, doc.train.init ?? 'pytorch');
   } catch (e) {
     throw new ExportError('spec', e instanceof Error ? e.message : String(e));
   }
@@ -36,6 +36,8 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
         return `    ("${r.key}", "he-normal", ${r.fanIn}, 0),`;
       case 'glorot-uniform':
         return `    ("${r.key}", "glorot-uniform", ${r.fanIn}, ${r.fanOut}),`;
+      case 'fan-in-uniform':
+        return `    ("${r.key}", "fan-in-uniform", ${r.fanIn}, 0),`;
       case 'const':
         return `    ("${r.key}", "const", ${pyFloat(r.value)}, 0),`;
       default:

@@ -14,5 +14,6 @@ export {
   checkLayerFields,
 } from './validate';
 export * from './presets';
+export * from './init';
 export * from './serialize';
 export { fmt, windowEquation, windowOut, dilated } from './format';
