@@ -23,8 +23,6 @@ export interface ConvNode extends NodeBase {
   relu: boolean;
   /** The next node (a max-pool) applies the fused ReLU's derivative in its backward. */
   reluGradByNext?: boolean;
-  /** Followed by a ReLU-like activation: He initialisation, else Glorot. */
-  heInit: boolean;
   /**
    * A 2×2 stride-2 max-pool fused into the forward epilogue: the node's output is the pooled
    * [K, OH/2, OW/2] (outShape) and the unpooled [K, OH, OW] exists only as a gradient in backward.
@@ -39,7 +37,6 @@ export interface DenseNode extends NodeBase {
   bias: boolean;
   relu: boolean;
   reluGradByNext?: boolean;
-  heInit: boolean;
 }
 
 export interface PoolNode extends NodeBase {
@@ -87,7 +84,6 @@ export class PlanError extends Error {
 }
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-const reluLike = (k: string | undefined) => k === 'relu' || k === 'leaky-relu';
 
 /** Turns a valid spec (with its analysis) into nodes; `fuse` merges conv/dense + ReLU. */
 export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse }: { fuse: boolean }): Node[] {
@@ -99,17 +95,15 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
     const inShape = a.inShape!;
     const outShape = a.outShape!;
     const base = { layerId: layer.id, outputOf: [layer.id], outShape, outSize: size(outShape) };
-    const next = spec.layers[i + 1];
-    const followedByRelu = (act: string | undefined) => reluLike(act) || (act === undefined && reluLike(next?.kind));
     switch (layer.kind) {
       case 'conv2d': {
         const g = a.geometry!;
-        nodes.push({ ...base, op: 'conv2d', C: inShape[0]!, H: g.H, W: g.W, K: layer.K, FH: g.FH, FW: g.FW, S: g.S, PH: g.PH, PW: g.PW, dilation: g.dilation, OH: g.OH, OW: g.OW, bias: layer.bias, relu: false, heInit: followedByRelu(layer.activation) });
+        nodes.push({ ...base, op: 'conv2d', C: inShape[0]!, H: g.H, W: g.W, K: layer.K, FH: g.FH, FW: g.FW, S: g.S, PH: g.PH, PW: g.PW, dilation: g.dilation, OH: g.OH, OW: g.OW, bias: layer.bias, relu: false });
         if (layer.activation) nodes.push({ ...base, op: 'activation', kind: layer.activation, alpha: FUSED_LEAKY_RELU_ALPHA });
         break;
       }
       case 'dense':
-        nodes.push({ ...base, op: 'dense', inFeatures: size(inShape), units: layer.units, bias: layer.bias, relu: false, heInit: followedByRelu(layer.activation) });
+        nodes.push({ ...base, op: 'dense', inFeatures: size(inShape), units: layer.units, bias: layer.bias, relu: false });
         if (layer.activation) nodes.push({ ...base, op: 'activation', kind: layer.activation, alpha: FUSED_LEAKY_RELU_ALPHA });
         break;
       case 'max-pool':
