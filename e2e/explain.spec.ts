@@ -17,7 +17,7 @@ async function smallConvNet(page: Page) {
   await page.getByRole('button', { name: 'Add dense' }).click();
   const conv = page.getByRole('group', { name: /^Layer 1: conv2d conv2d-1$/ });
   await conv.getByLabel('Filters K').fill('4');
-  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('4×28×28');
+  await expect(conv.getByRole('status', { name: 'Output shape' })).toHaveText('28×28×4');
   await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });
   await button(page, 'Step').click();
   await expect(status(page)).toContainText('State: paused', { timeout: 120_000 });
@@ -121,7 +121,7 @@ test("the inspector's fully-connected contrast counts weights and biases apart, 
   await conv.getByLabel('Filters K').fill('10');
   await conv.getByLabel('Filters K').click();
   const inspector = page.getByRole('region', { name: /Inspector/ });
-  await expect(inspector.getByLabel('Fully-connected arithmetic')).toHaveText(/3×32×32 → 10×32×32: 3,072 · 10,240 = 31,457,280 weights\s+\+ 10,240 biases = 31,467,520 parameters/);
+  await expect(inspector.getByLabel('Fully-connected arithmetic')).toHaveText(/32×32×3 → 32×32×10: 3,072 · 10,240 = 31,457,280 weights\s+\+ 10,240 biases = 31,467,520 parameters/);
   // 31,467,520 / 280 = 112,384: a ratio that needs its separators.
   await expect(inspector.getByLabel('Fully-connected ratio')).toContainText('112,384× the 280 this layer has');
 });

@@ -228,14 +228,14 @@ export class CpApp extends LitElement {
         </div>
         <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>
       </div>
-      ${this.training.builtDataset
-        ? html`<div class="card"><cp-test-browser .testSet=${testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
-            .index=${src.kind === 'test' ? src.index : -1} error=${testSet.error}></cp-test-browser></div>`
-        : nothing}
       <cp-cell-explainer .target=${explain.target} .cell=${explain.cell} error=${explain.error} .kinds=${kinds} .classNames=${classNames}
         .modes=${explain.modes} modesError=${explain.modesError} @cp-bn-compare=${() => void explain.compareModes()}></cp-cell-explainer>
       <cp-activation-view .layers=${ins.layers} .kinds=${kinds} .classNames=${classNames} .picked=${explain.target}></cp-activation-view>
       <cp-filter-view .weights=${ins.weights}></cp-filter-view>
+      ${this.training.builtDataset
+        ? html`<div class="card"><cp-test-browser .testSet=${testSet.set} .predictions=${ev?.predictions} .classNames=${classNames}
+            .index=${src.kind === 'test' ? src.index : -1} error=${testSet.error}></cp-test-browser></div>`
+        : nothing}
       <cp-gradient-view ?open=${gradients.open} .report=${gradients.report} error=${gradients.error} .classNames=${classNames}
         @cp-gradients-toggle=${(e: CustomEvent<{ open: boolean }>) => gradients.toggle(e.detail.open)}></cp-gradient-view>
       <cp-confusion-matrix .confusion=${ev?.confusion} .classNames=${classNames} .selected=${this.misclassified.selected}

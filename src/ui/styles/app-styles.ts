@@ -80,7 +80,7 @@ export const appStyles = css`
   .progress span { display: block; height: 100%; background: var(--cp-accent, #3b5bdb); transition: width 0.3s; }
   cp-loss-chart { --cp-chart-height: 210px; }
   @media (max-height: 800px) {
-    cp-loss-chart { --cp-chart-height: 180px; }
+    cp-loss-chart { --cp-chart-height: 150px; }
     .inside { --cp-pad-size: 120px; }
   }
   @media (min-height: 1000px) {
