@@ -7,7 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
-import type { MemoryReport, RollbackReport, WorkerEvent } from '../../worker/protocol';
+import type { RollbackReport, WorkerEvent } from '../../worker/protocol';
 import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
 import { CommandQueue } from './command-queue';
 import { describeChange, RunHistory, type RunData } from './run-history';
@@ -16,44 +16,8 @@ import { Waits } from './waits';
 export { describeChange, type CurvePoint, type DivergedStretch, type EvalPoint, type Marker, type RunData } from './run-history';
 export { KEEP_CHECKPOINT_MS, type KeptCheckpoint } from './checkpoint-keeper';
 
-export type TrainPhase = 'idle' | 'building' | 'running' | 'stepping' | 'paused' | 'finished' | 'diverged' | 'error';
-
-export interface TrainStatus {
-  step: number;
-  epoch: number;
-  stepInEpoch: number;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  lr: number;
-  samplesPerSecond: number;
-  msPerStep: number;
-  memory?: MemoryReport;
-  params?: number;
-}
-
-/** After a lost GPU device: the step whose weights the worker restored. */
-export interface Recovery {
-  step: number;
-  /** Why the device was lost, as the browser said. */
-  reason: string;
-  /** The worker's account of the recovery. */
-  message: string;
-}
-
-export interface Evaluation {
-  epoch: number | null;
-  loss: number;
-  accuracy: number;
-  confusion: Uint32Array;
-  /** Predicted class of every test image, when the worker sends them. */
-  predictions?: Uint8Array;
-}
-
-/** The fields that define a run: changing any of them needs a new build. */
-export function buildKey(doc: ConvplayDocument, subset: number | null): string {
-  const t = doc.train;
-  return JSON.stringify({ spec: doc.spec, dataset: t.dataset, batch: t.batch, seed: t.seed, init: t.init ?? 'pytorch', subset });
-}
+export { buildKey, type Evaluation, type Recovery, type TrainPhase, type TrainStatus } from './training-state';
+import { buildKey, type Evaluation, type Recovery, type TrainPhase, type TrainStatus } from './training-state';
 
 export class TrainingController implements ReactiveController {
   phase: TrainPhase = 'idle';
