@@ -1,14 +1,11 @@
 // Why: a design determines exactly which tensors a checkpoint holds and their shapes (PyTorch's
 // layouts: conv [K, C, FH, FW], dense [out, in], batch-norm [C]). Writing, reading and the generated
-// model.py all derive them from this one list, computed from analyzeNetwork, so a file can only load
+// model.py all derive them from this one list, the layer table's tensors (model/layers/), so a file can only load
 // into the network it was made for.
-import { analyzeNetwork, kernelHW, type LayerAnalysis, type LayerSpec, type NetworkSpec } from '../model';
+import { analyzeNetwork, layerTensors, type NetworkSpec, type TensorRole } from '../model';
 import { moduleNames } from './python-names';
 
-/** Trainable roles (the engine's ParamSlot roles) and batch-norm running statistics (its StateSlot roles). */
-export type ParamRole = 'weight' | 'bias' | 'gamma' | 'beta';
-export type StateRole = 'running-mean' | 'running-var';
-export type TensorRole = ParamRole | StateRole;
+export type { ParamRole, StateRole, TensorRole } from '../model';
 
 export interface ExpectedTensor {
   layerId: string;
@@ -57,46 +54,9 @@ export function expectedTensors(spec: NetworkSpec): ExpectedTensor[] | { error: 
   spec.layers.forEach((layer, i) => {
     const a = analysis.layers[i]!;
     const name = names.get(layer.id)!;
-    for (const [role, shape] of layerTensors(layer, a)) {
+    for (const { role, shape } of layerTensors(layer, a.inShape!)) {
       out.push({ layerId: layer.id, role, shape, key: `${name}.${keySuffix(role)}`, trainable: isTrainable(role) });
     }
   });
   return out;
-}
-
-function layerTensors(layer: LayerSpec, a: LayerAnalysis): [TensorRole, number[]][] {
-  const inShape = a.inShape!;
-  switch (layer.kind) {
-    case 'conv2d': {
-      const [FH, FW] = kernelHW(layer.F);
-      const w: [TensorRole, number[]] = ['weight', [layer.K, inShape[0], FH, FW]];
-      return layer.bias ? [w, ['bias', [layer.K]]] : [w];
-    }
-    case 'dense': {
-      const features = inShape.reduce((x, y) => x * y, 1);
-      const w: [TensorRole, number[]] = ['weight', [layer.units, features]];
-      return layer.bias ? [w, ['bias', [layer.units]]] : [w];
-    }
-    case 'batch-norm': {
-      const C = inShape[0];
-      return [
-        ['gamma', [C]],
-        ['beta', [C]],
-        ['running-mean', [C]],
-        ['running-var', [C]],
-      ];
-    }
-    case 'max-pool':
-    case 'avg-pool':
-    case 'global-avg-pool':
-    case 'flatten':
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-    case 'leaky-relu':
-    case 'dropout':
-      return [];
-    default:
-      return layer satisfies never;
-  }
 }

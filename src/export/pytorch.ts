@@ -16,15 +16,13 @@ import {
   analyzeNetwork,
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,
+  defOf,
   fmt,
-  FUSED_LEAKY_RELU_ALPHA,
-  kernelHW,
-  type Activation,
+  pyFloat,
   type ConvplayDocument,
   type InitScheme,
   type LayerAnalysis,
   type LayerSpec,
-  type Shape,
 } from '../model';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
 import { ExportError } from './import-error';
@@ -129,90 +127,19 @@ export function initialisation(scheme: InitScheme): string[] {
   }
 }
 
+/** A layer's modules, from its PyTorch form in the layer table (helpers named after it: `conv1_act`). */
 function emitLayer(layer: LayerSpec, a: LayerAnalysis, name: string, extra: NameAllocator, out: Emitted): void {
-  const inShape = a.inShape!;
-  const outShape = a.outShape!;
-  const add = (attr: string, ctor: string, shape: Shape) => {
-    out.init.push(`self.${attr} = ${ctor}`);
-    out.forward.push(`x = self.${attr}(x)  # ${shapeComment(shape)}`);
-  };
-  const activation = (act: Activation | undefined) => {
-    if (act) add(extra.take(`${name}_act`), activationCtor(act), outShape);
-  };
-  switch (layer.kind) {
-    case 'conv2d': {
-      const g = a.geometry!;
-      const [FH, FW] = kernelHW(layer.F);
-      const args = [`${inShape[0]}`, `${layer.K}`, `kernel_size=(${FH}, ${FW})`, `stride=${layer.S}`, `padding=(${g.PH}, ${g.PW})`];
-      if (layer.dilation !== 1) args.push(`dilation=${layer.dilation}`);
-      if (!layer.bias) args.push('bias=False');
-      add(name, `nn.Conv2d(${args.join(', ')})`, outShape);
-      activation(layer.activation);
-      return;
-    }
-    case 'max-pool':
-      add(name, `nn.MaxPool2d(kernel_size=${layer.F}, stride=${layer.S}, padding=${layer.P})`, outShape);
-      return;
-    case 'avg-pool':
-      add(name, `nn.AvgPool2d(kernel_size=${layer.F}, stride=${layer.S}, padding=${layer.P}, count_include_pad=True)`, outShape);
-      return;
-    case 'global-avg-pool':
-      add(name, 'nn.AdaptiveAvgPool2d(1)', [inShape[0], 1, 1]);
-      add(extra.take(`${name}_flatten`), 'nn.Flatten()', outShape);
-      return;
-    case 'flatten':
-      add(name, 'nn.Flatten()', outShape);
-      return;
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-      add(name, activationCtor(layer.kind), outShape);
-      return;
-    case 'leaky-relu':
-      add(name, `nn.LeakyReLU(negative_slope=${pyFloat(layer.alpha)})`, outShape);
-      return;
-    case 'batch-norm': {
-      const cls = inShape.length === 3 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
-      add(name, `${cls}(${inShape[0]}, eps=${pyFloat(layer.epsilon)}, momentum=${pyFloat(layer.momentum)})`, outShape);
-      return;
-    }
-    case 'dropout':
-      add(name, `nn.Dropout(p=${pyFloat(layer.rate)})`, outShape);
-      return;
-    case 'dense': {
-      const features = inShape.reduce((x, y) => x * y, 1);
-      if (inShape.length === 3) add(extra.take(`${name}_flatten`), 'nn.Flatten()', [features]);
-      add(name, `nn.Linear(${features}, ${layer.units}${layer.bias ? '' : ', bias=False'})`, outShape);
-      activation(layer.activation);
-      return;
-    }
-    default:
-      return layer satisfies never;
+  const modules = defOf(layer).pytorch(layer, { inShape: a.inShape!, outShape: a.outShape!, ...(a.geometry && { geometry: a.geometry }) });
+  for (const m of modules) {
+    const attr = m.suffix === '' ? name : extra.take(`${name}${m.suffix}`);
+    out.init.push(`self.${attr} = ${m.ctor}`);
+    out.forward.push(`x = self.${attr}(x)  # ${shapeComment(m.shape)}`);
   }
 }
 
-function activationCtor(act: Activation): string {
-  switch (act) {
-    case 'relu':
-      return 'nn.ReLU()';
-    case 'leaky-relu':
-      return `nn.LeakyReLU(negative_slope=${pyFloat(FUSED_LEAKY_RELU_ALPHA)})`;
-    case 'sigmoid':
-      return 'nn.Sigmoid()';
-    case 'tanh':
-      return 'nn.Tanh()';
-    default:
-      return act satisfies never;
-  }
-}
+export { pyFloat };
 
-/** A JS number as a Python float literal that reads back as the same double. */
-export function pyFloat(x: number): string {
-  const s = String(x);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
-
-function shapeComment(shape: Shape): string {
+function shapeComment(shape: readonly number[]): string {
   return `[N, ${shape.join(', ')}]`;
 }
 

@@ -1,6 +1,9 @@
 // Why: the one door into model/. The UI, the worker and the exporters import from here, so the
 // files behind it can be reorganised without touching them.
 export * from './spec';
+export * from './new-layer';
+export { pyFloat } from './layers/common';
+export { LAYERS, hasActivation, layerTensors, defOf, type LayerDef, type FieldDef, type NumberFieldDef, type LayerInfo, type LayerTensor, type TensorRole, type ParamRole, type StateRole, type PyModule } from './layers';
 export * from './shapes';
 export {
   LIMITS,

@@ -10,8 +10,6 @@ import {
   SCHEDULE_KINDS,
   INIT_SCHEMES,
   type Activation,
-  type Conv2dLayer,
-  type DenseLayer,
   type LayerKind,
   type LayerSpec,
   type NetworkSpec,
@@ -19,7 +17,8 @@ import {
   type ScheduleConfig,
   type TrainConfig,
 } from './spec';
-import { LAYER_ID_PATTERN, LIMITS } from './validate';
+import { LAYERS, type FieldDef } from './layers';
+import { LAYER_ID_PATTERN, LIMITS } from './shape-error';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -218,8 +217,6 @@ function specOf(v: unknown, path: string): NetworkSpec {
   return { version: 1, input, layers: list.map((l, k) => layerOf(l, join(lp, k))) };
 }
 
-const activation = (o: Obj, key: string, path: string): Activation => oneOf(o, key, path, ACTIVATIONS);
-
 function layerOf(v: unknown, path: string): LayerSpec {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ParseError(path, `expected a layer object, got ${show(v)}`);
   const raw = v as Obj;
@@ -228,46 +225,35 @@ function layerOf(v: unknown, path: string): LayerSpec {
   if (typeof idv !== 'string' || idv.length === 0 || idv.length > LIMITS.maxIdLength || !LAYER_ID_PATTERN.test(idv))
     throw new ParseError(join(path, 'id'), `expected 1–${LIMITS.maxIdLength} letters, digits or _ . : -, got ${show(idv)}`);
   const id = idv;
-  const fields = (required: string[], opt: string[] = []) => obj(raw, path, ['id', 'kind', ...required], opt);
-  switch (kind) {
-    case 'conv2d': {
-      const o = fields(['K', 'F', 'S', 'P', 'dilation', 'bias'], ['activation']);
-      const Fv = o['F'];
-      let F: number | [number, number];
-      if (Array.isArray(Fv)) {
-        if (Fv.length !== 2) throw new ParseError(join(path, 'F'), `expected a number or [FH, FW], got a list of ${Fv.length}`);
-        F = [num(Fv as unknown as Obj, '0', join(path, 'F')), num(Fv as unknown as Obj, '1', join(path, 'F'))];
-      } else F = num(o, 'F', path);
-      const Pv = o['P'];
-      const P = Pv === 'same' || Pv === 'valid' ? Pv : num(o, 'P', path);
-      return optional<Conv2dLayer>(o, path, { id, kind, K: num(o, 'K', path), F, S: num(o, 'S', path), P, dilation: num(o, 'dilation', path), bias: bool(o, 'bias', path) }, { activation });
-    }
-    case 'max-pool':
-    case 'avg-pool': {
-      const o = fields(['F', 'S', 'P']);
-      return { id, kind, F: num(o, 'F', path), S: num(o, 'S', path), P: num(o, 'P', path) };
-    }
-    case 'global-avg-pool':
-    case 'flatten':
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-      fields([]);
-      return { id, kind };
-    case 'leaky-relu':
-      return { id, kind, alpha: num(fields(['alpha']), 'alpha', path) };
-    case 'batch-norm': {
-      const o = fields(['momentum', 'epsilon']);
-      return { id, kind, momentum: num(o, 'momentum', path), epsilon: num(o, 'epsilon', path) };
-    }
-    case 'dropout':
-      return { id, kind, rate: num(fields(['rate']), 'rate', path) };
-    case 'dense': {
-      const o = fields(['units', 'bias'], ['activation']);
-      return optional<DenseLayer>(o, path, { id, kind, units: num(o, 'units', path), bias: bool(o, 'bias', path) }, { activation });
+  // Every field the layer table defines for this kind; a fused activation may be absent.
+  const def = LAYERS[kind];
+  const keys = def.fields.map((f) => f.key);
+  const o = obj(raw, path, ['id', 'kind', ...keys.filter((k) => k !== 'activation')], keys.filter((k) => k === 'activation'));
+  const layer: Record<string, unknown> = { id, kind };
+  for (const f of def.fields) {
+    if (Object.hasOwn(o, f.key)) layer[f.key] = fieldOf(f, o, path);
+  }
+  return layer as unknown as LayerSpec;
+}
+
+function fieldOf(f: FieldDef, o: Obj, path: string): unknown {
+  switch (f.type) {
+    case 'bool':
+      return bool(o, f.key, path);
+    case 'activation':
+      return oneOf<Activation>(o, f.key, path, ACTIVATIONS);
+    case 'number': {
+      const v = o[f.key];
+      if (f.words?.includes(v as string)) return v;
+      if (f.pair && Array.isArray(v)) {
+        const p = join(path, f.key);
+        if (v.length !== 2) throw new ParseError(p, `expected a number or [FH, FW], got a list of ${v.length}`);
+        return [num(v as unknown as Obj, '0', p), num(v as unknown as Obj, '1', p)];
+      }
+      return num(o, f.key, path);
     }
     default:
-      return kind satisfies never;
+      return f satisfies never;
   }
 }
 

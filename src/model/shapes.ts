@@ -11,20 +11,12 @@
 //   window element), batch-norm (one per value). max-pool, activations, dropout, flatten count 0.
 // - Receptive field (per input pixel): r ← r + (F_eff − 1)·j, j ← j·S. A dense layer or global-avg-pool
 //   sees the whole map: r ← r + (H − 1)·j. Padding does not change it.
-import { CLASSES, kernelHW, type LayerKind, type LayerSpec, type NetworkSpec } from './spec';
-import { dilated, fmt, productText, shapeText, windowEquation, windowOut } from './format';
-import {
-  checkInput,
-  checkLayerFields,
-  checkWindowFit,
-  LIMITS,
-  resolveSamePadding,
-  ShapeError,
-  type WindowGeometry,
-} from './validate';
+import { CLASSES, type LayerKind, type LayerSpec, type NetworkSpec } from './spec';
+import { fmt, shapeText } from './format';
+import { checkInput, checkLayerFields, LIMITS, ShapeError } from './validate';
+import { defOf, type LayerArithmetic, type RfState, type Shape, type Step } from './layers';
 
-/** [C, H, W] for feature maps, [features] for flat vectors (one sample; the batch N is implicit). */
-export type Shape = [number, number, number] | [number];
+export type { LayerArithmetic, LayerGeometry, Shape } from './layers';
 
 export interface ReceptiveField {
   /** Input pixels one output value depends on: [height, width]. */
@@ -33,21 +25,6 @@ export interface ReceptiveField {
   jump: number;
   /** True once one output sees at least the whole input image. */
   coversInput: boolean;
-}
-
-/** The numbers a conv or pool kernel runs with ('same'/'valid' resolved), plus its output size. */
-export interface LayerGeometry extends WindowGeometry {
-  OH: number;
-  OW: number;
-}
-
-export interface LayerArithmetic {
-  /** "(28 − 3 + 2·1)/1 + 1 = 28" */
-  outSize: string;
-  /** "32·(3·3·1 + 1) = 320" */
-  params: string;
-  /** "28·28·32·(3·3·1) = 225,792" */
-  macs: string;
 }
 
 export interface LayerAnalysis {
@@ -73,7 +50,7 @@ export interface LayerAnalysis {
   /** The same without the bias: in·out. */
   denseEquivalentWeights: number;
   /** conv2d and pools: resolved F, S, P and the output size. */
-  geometry?: LayerGeometry;
+  geometry?: Step['geometry'];
   /** dense on a C×H×W input: the flatten is implied. */
   impliedFlatten?: boolean;
   /** This layer's first problem. The "missing loss/output" error sits on the last layer, whose
@@ -102,23 +79,11 @@ export interface NetworkAnalysis {
   error?: ShapeError;
 }
 
-const BYTES_PER_F32 = 4;
 const NA: LayerArithmetic = { outSize: '—', params: '—', macs: '—' };
 
-function size(shape: Shape): number {
+function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
-
-interface RfState {
-  r: [number, number];
-  j: number;
-  /** Spatial size of the current map ([1, 1] once everything has been pooled or densely mixed). */
-  map: [number, number];
-}
-
-type Step = Omit<LayerAnalysis, 'id' | 'kind' | 'index' | 'inShape' | 'receptiveField' | 'denseEquivalentParams' | 'denseEquivalentWeights' | 'error'> & {
-  outShape: Shape;
-};
 
 /** Maps a spec to shapes, counts and errors. Never throws on bad numbers: they become errors. */
 export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
@@ -158,10 +123,16 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
     };
     let error: ShapeError | undefined = fieldErrors[0];
     if (!error && cur) {
-      const r = step(layer, index, cur, rf);
+      const r = defOf(layer).shape(layer, { index, cur, rf });
       if (r instanceof ShapeError) error = r;
       else {
         Object.assign(entry, r);
+        // Parameter counts derive from the tensors the layer declares (what the engine allocates).
+        for (const t of defOf(layer).tensors(layer, cur, 'pytorch')) {
+          const n = size(t.shape);
+          if (t.trainable) entry.params += n;
+          else entry.stateCount += n;
+        }
         const inN = size(cur);
         const outN = size(r.outShape);
         entry.denseEquivalentWeights = inN * outN;
@@ -225,213 +196,6 @@ function outputSuggestion(last: LayerSpec, out: Shape): string {
   if (last.kind === 'dense') return `${gives}; set units to ${CLASSES} (the softmax cross-entropy loss follows it)`;
   if (out.length === 3) return `${gives}; end with a dense layer of ${CLASSES} units (or a ${CLASSES}-filter conv and global-avg-pool)`;
   return `${gives}; add a dense layer of ${CLASSES} units at the end`;
-}
-
-/** "28×28". */
-function hw(H: number, W: number): string {
-  return `${fmt(H)}×${fmt(W)}`;
-}
-
-function needsMap(layer: LayerSpec, index: number, cur: Shape): ShapeError | null {
-  if (cur.length === 3) return null;
-  return new ShapeError({
-    layerId: layer.id,
-    layerIndex: index,
-    reason: `${layer.kind} needs a C×H×W feature map, but its input is a flat vector of ${fmt(cur[0])} features`,
-    suggestion: 'move it before the flatten/dense layers',
-  });
-}
-
-function windowSizeText(g: WindowGeometry, prefix: string): string {
-  const FHe = dilated(g.FH, g.dilation);
-  const FWe = dilated(g.FW, g.dilation);
-  if (g.H === g.W && FHe === FWe && g.PH === g.PW) return `${prefix}${windowEquation(g.H, FHe, g.S, g.PH)}`;
-  return `${prefix}H: ${windowEquation(g.H, FHe, g.S, g.PH)}; W: ${windowEquation(g.W, FWe, g.S, g.PW)}`;
-}
-
-function step(layer: LayerSpec, index: number, cur: Shape, rf: RfState): Step | ShapeError {
-  const same = (params = 0, macs = 0): Step => ({
-    outShape: cur,
-    params,
-    stateCount: 0,
-    macs,
-    activationBytes: size(cur) * BYTES_PER_F32,
-    arithmetic: { outSize: `same as input: ${shapeText(cur)}`, params: '0 (no weights)', macs: '0' },
-  });
-
-  switch (layer.kind) {
-    case 'conv2d': {
-      const bad = needsMap(layer, index, cur);
-      if (bad) return bad;
-      const [C, H, W] = cur as [number, number, number];
-      const [FH, FW] = kernelHW(layer.F);
-      const { S, dilation: d, K } = layer;
-      let PH: number;
-      let PW: number;
-      let prefix = '';
-      if (layer.P === 'same') {
-        const r = resolveSamePadding(layer, index, H, W, FH, FW, S, d);
-        if (!r.ok) return r.error;
-        ({ PH, PW } = r);
-        prefix = PH === PW ? `'same': P = ${fmt(PH)}; ` : `'same': P = ${fmt(PH)}×${fmt(PW)}; `;
-      } else if (layer.P === 'valid') {
-        PH = PW = 0;
-        prefix = `'valid': P = 0; `;
-      } else {
-        PH = PW = layer.P;
-      }
-      const g: WindowGeometry = { H, W, FH, FW, S, PH, PW, dilation: d };
-      const err = checkWindowFit(layer, index, g, 'filter');
-      if (err) return err;
-      const FHe = dilated(FH, d);
-      const FWe = dilated(FW, d);
-      if (d > 1) {
-        prefix =
-          (FH === FW
-            ? `F' = (${fmt(FH)} − 1)·${fmt(d)} + 1 = ${fmt(FHe)}; `
-            : `F' = (${fmt(FH)} − 1)·${fmt(d)} + 1 = ${fmt(FHe)} × (${fmt(FW)} − 1)·${fmt(d)} + 1 = ${fmt(FWe)}; `) + prefix;
-      }
-      const OH = windowOut(H, FHe, S, PH);
-      const OW = windowOut(W, FWe, S, PW);
-      const fan = FH * FW * C;
-      const params = K * (fan + (layer.bias ? 1 : 0));
-      const macs = OH * OW * K * fan;
-      const fanText = productText([FH, FW, C]);
-      rf.r = [rf.r[0] + (FHe - 1) * rf.j, rf.r[1] + (FWe - 1) * rf.j];
-      rf.j *= S;
-      rf.map = [OH, OW];
-      const outShape: Shape = [K, OH, OW];
-      return {
-        outShape,
-        params,
-        stateCount: 0,
-        macs,
-        activationBytes: size(outShape) * BYTES_PER_F32,
-        arithmetic: {
-          outSize: windowSizeText(g, prefix),
-          params: layer.bias ? `${fmt(K)}·(${fanText} + 1) = ${fmt(params)}` : `${fmt(K)}·(${fanText}) = ${fmt(params)}`,
-          macs: `${productText([OH, OW, K])}·(${fanText}) = ${fmt(macs)}`,
-        },
-        geometry: { ...g, OH, OW },
-      };
-    }
-    case 'max-pool':
-    case 'avg-pool': {
-      const bad = needsMap(layer, index, cur);
-      if (bad) return bad;
-      const [C, H, W] = cur as [number, number, number];
-      const { F, S, P } = layer;
-      const g: WindowGeometry = { H, W, FH: F, FW: F, S, PH: P, PW: P, dilation: 1 };
-      const err = checkWindowFit(layer, index, g, 'pool window');
-      if (err) return err;
-      const OH = windowOut(H, F, S, P);
-      const OW = windowOut(W, F, S, P);
-      const avg = layer.kind === 'avg-pool';
-      const macs = avg ? OH * OW * C * F * F : 0;
-      rf.r = [rf.r[0] + (F - 1) * rf.j, rf.r[1] + (F - 1) * rf.j];
-      rf.j *= S;
-      rf.map = [OH, OW];
-      const outShape: Shape = [C, OH, OW];
-      return {
-        outShape,
-        params: 0,
-        stateCount: 0,
-        macs,
-        activationBytes: size(outShape) * BYTES_PER_F32,
-        arithmetic: {
-          outSize: windowSizeText(g, ''),
-          params: '0 (no weights)',
-          macs: avg ? `${productText([OH, OW, C])}·(${productText([F, F])}) = ${fmt(macs)}` : '0 (comparisons only)',
-        },
-        geometry: { ...g, OH, OW },
-      };
-    }
-    case 'global-avg-pool': {
-      const bad = needsMap(layer, index, cur);
-      if (bad) return bad;
-      const [C, H, W] = cur as [number, number, number];
-      seeAll(rf);
-      const macs = C * H * W;
-      return {
-        outShape: [C],
-        params: 0,
-        stateCount: 0,
-        macs,
-        activationBytes: C * BYTES_PER_F32,
-        arithmetic: {
-          outSize: `mean over each ${hw(H, W)} map: ${shapeText(cur)} → ${fmt(C)}`,
-          params: '0 (no weights)',
-          macs: `${productText(cur)} = ${fmt(macs)}`,
-        },
-      };
-    }
-    case 'flatten': {
-      const features = size(cur);
-      return {
-        outShape: [features],
-        params: 0,
-        stateCount: 0,
-        macs: 0,
-        activationBytes: features * BYTES_PER_F32,
-        arithmetic: {
-          outSize: cur.length === 3 ? `${productText(cur)} = ${fmt(features)}` : `already flat: ${fmt(features)}`,
-          params: '0 (no weights)',
-          macs: '0',
-        },
-      };
-    }
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-    case 'leaky-relu':
-    case 'dropout':
-      return same();
-    case 'batch-norm': {
-      const C = cur[0];
-      const values = size(cur);
-      const s = same(2 * C, values);
-      s.stateCount = 2 * C;
-      s.arithmetic = {
-        outSize: s.arithmetic.outSize,
-        params: `2·${fmt(C)} = ${fmt(2 * C)} (γ, β; plus ${fmt(2 * C)} running mean/variance, not trained)`,
-        macs: `${productText(cur)} = ${fmt(values)}`,
-      };
-      return s;
-    }
-    case 'dense': {
-      const inN = size(cur);
-      const implied = cur.length === 3;
-      const inText = implied ? productText(cur) : fmt(inN);
-      const { units } = layer;
-      const params = units * (inN + (layer.bias ? 1 : 0));
-      const macs = inN * units;
-      seeAll(rf);
-      const s: Step = {
-        outShape: [units],
-        params,
-        stateCount: 0,
-        macs,
-        activationBytes: units * BYTES_PER_F32,
-        arithmetic: {
-          outSize: implied
-            ? `flatten ${shapeText(cur)} → ${fmt(inN)}, then ${fmt(inN)} → ${fmt(units)}`
-            : `${fmt(inN)} → ${fmt(units)}`,
-          params: layer.bias ? `${fmt(units)}·(${inText} + 1) = ${fmt(params)}` : `${fmt(units)}·${inText} = ${fmt(params)}`,
-          macs: `${inText}·${fmt(units)} = ${fmt(macs)}`,
-        },
-      };
-      if (implied) s.impliedFlatten = true;
-      return s;
-    }
-    default:
-      return layer satisfies never;
-  }
-}
-
-/** A layer whose every output sees the whole current map (dense, global-avg-pool). */
-function seeAll(rf: RfState): void {
-  rf.r = [rf.r[0] + (rf.map[0] - 1) * rf.j, rf.r[1] + (rf.map[1] - 1) * rf.j];
-  rf.map = [1, 1];
 }
 
 /** Every problem with a spec (empty when it can be built and trained). */

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultTrainConfig,
   LAYER_KINDS,
-  newLayer,
   newTrainConfig,
   uniqueLayerId,
   withOptimizerDefaults,
   withScheduleDefaults,
   type NetworkSpec,
 } from './spec';
+import { newLayer } from './new-layer';
 import { checkLayerFields } from './validate';
 import { analyzeNetwork } from './shapes';
 

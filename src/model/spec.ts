@@ -227,45 +227,6 @@ export function uniqueLayerId(kind: LayerKind, taken: Iterable<string>): string 
   }
 }
 
-function randomId(kind: LayerKind): string {
-  const bytes = new Uint8Array(4);
-  crypto.getRandomValues(bytes);
-  return `${kind}-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('')}`;
-}
-
-/** A layer of `kind` with teaching-friendly defaults. Without `id`, a random `${kind}-xxxxxxxx` id;
- *  pass `uniqueLayerId(kind, existingIds)` for a readable one. */
-export function newLayer<K extends LayerKind>(kind: K, id?: string): LayerOf<K> {
-  const layerId = id ?? randomId(kind);
-  return makeLayer(kind, layerId) as LayerOf<K>;
-}
-
-function makeLayer(kind: LayerKind, id: string): LayerSpec {
-  switch (kind) {
-    case 'conv2d':
-      return { id, kind, K: 16, F: 3, S: 1, P: 1, dilation: 1, bias: true, activation: 'relu' };
-    case 'max-pool':
-    case 'avg-pool':
-      return { id, kind, F: 2, S: 2, P: 0 };
-    case 'global-avg-pool':
-    case 'flatten':
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-      return { id, kind };
-    case 'leaky-relu':
-      return { id, kind, alpha: 0.01 };
-    case 'batch-norm':
-      return { id, kind, momentum: 0.1, epsilon: 1e-5 };
-    case 'dropout':
-      return { id, kind, rate: 0.5 };
-    case 'dense':
-      return { id, kind, units: CLASSES, bias: true };
-    default:
-      return kind satisfies never;
-  }
-}
-
 /** Filter height and width of a conv2d (F may be a single number or [FH, FW]). */
 export function kernelHW(F: number | [number, number]): [number, number] {
   return typeof F === 'number' ? [F, F] : [F[0], F[1]];

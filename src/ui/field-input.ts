@@ -2,7 +2,7 @@
 // next to the box and never reach the NetworkSpec. This turns a box's text into a value or a message,
 // with the bounds taken from model/'s LIMITS, so the page and the planner agree on what is allowed.
 // (Whether the value makes the network fit is analyzeNetwork's job, not this file's.)
-import { fmt, LIMITS, type InputSpec, type LayerSpec } from '../model';
+import { fmt, LAYERS, LIMITS, type InputSpec, type LayerSpec } from '../model';
 import type { LayerField } from './events';
 
 export interface NumberRule {
@@ -74,53 +74,23 @@ export interface FieldSpec {
   rule: NumberRule;
 }
 
-const whole = (name: string, min: number, max: number, extra: Partial<NumberRule> = {}): NumberRule => ({ name, whole: true, min, max, ...extra });
-const real = (name: string, min: number, max: number, extra: Partial<NumberRule> = {}): NumberRule => ({ name, whole: false, min, max, ...extra });
+const whole = (name: string, min: number, max: number): NumberRule => ({ name, whole: true, min, max });
 
-/** The number boxes a layer of this kind shows, in card order. */
+/** The number boxes a layer of this kind shows, in card order: the layer table's number fields, whose
+ *  bounds the validator applies too. */
 export function numberFields(kind: LayerSpec['kind']): FieldSpec[] {
-  switch (kind) {
-    case 'conv2d':
-      return [
-        { field: 'K', label: 'Filters K', rule: whole('K (filters)', 1, LIMITS.maxFilters) },
-        { field: 'F', label: 'Kernel F', rule: whole('F (kernel size)', 1, LIMITS.maxKernel, { pair: true }) },
-        { field: 'S', label: 'Stride S', rule: whole('S (stride)', 1, LIMITS.maxStride) },
-        { field: 'P', label: 'Padding P', rule: whole('P (padding)', 0, LIMITS.maxKernel, { words: ['same', 'valid'] }) },
-        { field: 'dilation', label: 'Dilation', rule: whole('dilation', 1, LIMITS.maxDilation) },
-      ];
-    case 'max-pool':
-    case 'avg-pool':
-      return [
-        { field: 'F', label: 'Window F', rule: whole('F (window size)', 1, LIMITS.maxKernel) },
-        { field: 'S', label: 'Stride S', rule: whole('S (stride)', 1, LIMITS.maxStride) },
-        { field: 'P', label: 'Padding P', rule: whole('P (padding)', 0, LIMITS.maxKernel) },
-      ];
-    case 'leaky-relu':
-      return [{ field: 'alpha', label: 'Negative slope α', rule: real('α (negative slope)', 0, 1) }];
-    case 'batch-norm':
-      return [
-        { field: 'momentum', label: 'Momentum', rule: real('momentum', 0, 1) },
-        { field: 'epsilon', label: 'Epsilon ε', rule: real('ε', 0, 1, { minOpen: true }) },
-      ];
-    case 'dropout':
-      return [{ field: 'rate', label: 'Drop rate p', rule: real('p (drop rate)', 0, 1, { maxOpen: true }) }];
-    case 'dense':
-      return [{ field: 'units', label: 'Units', rule: whole('units', 1, LIMITS.maxUnits) }];
-    case 'global-avg-pool':
-    case 'flatten':
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-      return [];
-    default:
-      return kind satisfies never;
-  }
+  return LAYERS[kind].fields.flatMap((f) => {
+    if (f.type !== 'number') return [];
+    const rule: NumberRule = { name: f.name, whole: f.whole, min: f.min, max: f.max };
+    if (f.minOpen) rule.minOpen = true;
+    if (f.maxOpen) rule.maxOpen = true;
+    if (f.words) rule.words = f.words;
+    if (f.pair) rule.pair = true;
+    return [{ field: f.key as LayerField, label: f.label, rule }];
+  });
 }
 
-/** Does this kind have a fused activation and a bias switch? */
-export function hasActivation(kind: LayerSpec['kind']): boolean {
-  return kind === 'conv2d' || kind === 'dense';
-}
+export { hasActivation } from '../model';
 
 /** The text a box shows for a spec value. */
 export function fieldText(value: unknown): string {

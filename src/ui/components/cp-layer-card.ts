@@ -140,7 +140,7 @@ export class CpLayerCard extends LitElement {
 
   #fields(l: LayerSpec, badField: string | undefined) {
     const specs = numberFields(l.kind);
-    const withAct = hasActivation(l.kind) && (l.kind === 'conv2d' || l.kind === 'dense');
+    const withAct = hasActivation(l.kind) && 'bias' in l;
     if (specs.length === 0 && !withAct) return nothing;
     const values = l as unknown as Record<string, unknown>;
     return html`<div class="fields">

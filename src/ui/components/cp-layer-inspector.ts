@@ -4,7 +4,7 @@
 // analyzeNetwork, so they are the ones the engine builds.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { fmt, type LayerAnalysis, type LayerSpec } from '../../model';
+import { fmt, LAYERS, type LayerAnalysis, type LayerDef, type LayerKind, type LayerSpec } from '../../model';
 import { LAYER_INFO } from '../layer-info';
 import { panel } from '../styles/shared';
 import { shapeLabel } from './cp-layer-card';
@@ -25,27 +25,7 @@ export function ratioText(r: number): string {
 }
 
 function formulas(layer: LayerSpec): { out?: string; params?: string } {
-  switch (layer.kind) {
-    case 'conv2d':
-      return { out: 'W′ = (W − F + 2P)/S + 1', params: layer.bias ? 'K·(F·F·C + 1)' : 'K·(F·F·C)' };
-    case 'max-pool':
-    case 'avg-pool':
-      return { out: 'W′ = (W − F + 2P)/S + 1' };
-    case 'dense':
-      return { params: layer.bias ? 'units·(inputs + 1)' : 'units·inputs' };
-    case 'batch-norm':
-      return { params: '2·C' };
-    case 'global-avg-pool':
-    case 'flatten':
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-    case 'leaky-relu':
-    case 'dropout':
-      return {};
-    default:
-      return layer satisfies never;
-  }
+  return (LAYERS[layer.kind] as unknown as LayerDef<LayerKind>).formulas(layer);
 }
 
 @customElement('cp-layer-inspector')

@@ -4,6 +4,7 @@
 import {
   analyzeNetwork,
   getPreset,
+  hasActivation,
   newLayer,
   PRESET_IDS,
   uniqueLayerId,
@@ -48,7 +49,7 @@ export function trainReadiness(doc: ConvplayDocument, analysis: NetworkAnalysis)
  *  document unreadable by parseDocument). */
 export function applyPatch(layer: LayerSpec, patch: LayerPatch): LayerSpec {
   const next: Record<string, unknown> = { ...layer };
-  const activationAllowed = layer.kind === 'conv2d' || layer.kind === 'dense';
+  const activationAllowed = hasActivation(layer.kind);
   for (const [k, v] of Object.entries(patch) as [LayerField, unknown][]) {
     if (k === 'activation') {
       if (!activationAllowed) continue;
