@@ -1,11 +1,8 @@
 // Why: a user's network on the GPU: its shape analysis (from model/, the same numbers the UI shows),
 // its parameters in one flat store, and plans built from it for training, evaluation and inspection.
 import type { Gpu } from '../gpu';
-import { analyzeNetwork, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
+import { analyzeNetwork, layerTensors, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
 import { buildNodes, PlanError, type Node } from './nodes';
-import { declareBatchNorm } from './ops/batch-norm';
-import { declareConv } from './ops/conv2d';
-import { declareDense } from './ops/dense';
 import type { OpContext } from './ops/op';
 import { ParamLayout, ParamStore, type ParamSlot } from './param-store';
 import { Plan, type PlanInput } from './plan';
@@ -38,21 +35,15 @@ export class Network {
     }
     const layout = new ParamLayout();
     const declared = new Map<string, Declared>();
-    for (const node of buildNodes(spec, analysis, { fuse: false })) {
-      switch (node.op) {
-        case 'conv2d':
-          declared.set(node.layerId, declareConv(layout, node, init));
-          break;
-        case 'dense':
-          declared.set(node.layerId, declareDense(layout, node, init));
-          break;
-        case 'batch-norm':
-          declared.set(node.layerId, declareBatchNorm(layout, node));
-          break;
-        default:
-          break;
+    // Every layer's tensors as the layer table declares them, in order (the order the weights are drawn).
+    spec.layers.forEach((layer, i) => {
+      const d: Declared = { slots: {}, stateSlots: {} };
+      for (const t of layerTensors(layer, analysis.layers[i]!.inShape!, init)) {
+        if (t.trainable) d.slots[t.role] = layout.param(layer.id, t.role, t.shape, t.init);
+        else d.stateSlots[t.role] = layout.state(layer.id, t.role, t.shape.reduce((a, b) => a * b, 1), t.initial);
       }
-    }
+      declared.set(layer.id, d);
+    });
     if (layout.trainableCount !== analysis.totals.params) {
       throw new PlanError(`internal: the engine lays out ${layout.trainableCount} parameters, the model counts ${analysis.totals.params}`);
     }

@@ -7,13 +7,8 @@ import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from
 import { CLASSES } from '../model';
 import { checkPlanFits, estimatePlanMemory } from './memory';
 import { innerSize, type Node } from './nodes';
-import { buildActivation } from './ops/activation';
-import { buildBatchNorm } from './ops/batch-norm';
-import { buildConv } from './ops/conv2d';
-import { buildDense } from './ops/dense';
-import { buildDropout } from './ops/dropout';
+import { buildOp } from './ops';
 import type { BuiltOp, OpBuffers, OpContext } from './ops/op';
-import { buildGlobalPool, buildPool } from './ops/pool';
 import type { ParamStore } from './param-store';
 import { allocTensor, disposeTensor, type Tensor } from './tensor';
 
@@ -197,29 +192,5 @@ export class Plan {
     this.#opLayers = [];
     this.#owned = [];
     this.#ownedBuffers = [];
-  }
-}
-
-function buildOp(ctx: OpContext & { seed: number }, node: Node, b: OpBuffers): Promise<BuiltOp> {
-  switch (node.op) {
-    case 'conv2d':
-      return buildConv(ctx, node, b);
-    case 'dense':
-      return buildDense(ctx, node, b);
-    case 'max-pool':
-    case 'avg-pool':
-      return buildPool(ctx, node, b);
-    case 'global-avg-pool':
-      return buildGlobalPool(ctx, node, b);
-    case 'activation':
-      return buildActivation(ctx, node, b);
-    case 'batch-norm':
-      return buildBatchNorm(ctx, node, b);
-    case 'dropout':
-      return ctx.train ? buildDropout(ctx, node, b) : Promise.resolve({ forward: [], backward: [], dispose: () => {} });
-    case 'flatten':
-      return Promise.resolve({ forward: [], backward: [], dispose: () => {} });
-    default:
-      throw new Error(`unknown node ${(node satisfies never as Node).op}`);
   }
 }

@@ -4,21 +4,7 @@ import type { Encodable } from '../../gpu';
 import { batchNormEval, batchNormTrain } from '../../kernels/batch-norm';
 import { batchNormGrad } from '../../kernels/batch-norm-grad';
 import type { BatchNormNode } from '../nodes';
-import type { ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
-
-export function declareBatchNorm(layout: ParamLayout, node: BatchNormNode) {
-  return {
-    slots: {
-      gamma: layout.param(node.layerId, 'gamma', [node.C], { kind: 'const', value: 1 }),
-      beta: layout.param(node.layerId, 'beta', [node.C], { kind: 'const', value: 0 }),
-    },
-    stateSlots: {
-      'running-mean': layout.state(node.layerId, 'running-mean', node.C, 0),
-      'running-var': layout.state(node.layerId, 'running-var', node.C, 1),
-    },
-  };
-}
 
 export async function buildBatchNorm(ctx: OpContext, node: BatchNormNode, b: OpBuffers): Promise<BuiltOp> {
   const { gpu, store } = ctx;

@@ -12,20 +12,7 @@ import { conv2dIgemm, conv2dIgemmGradInput, conv2dIgemmGradWeight } from '../../
 import { convVariant } from '../../kernels/conv2d-strategy';
 import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
-import type { InitScheme } from '../../model';
-import { weightInit, type ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
-
-export function declareConv(layout: ParamLayout, node: ConvNode, scheme: InitScheme) {
-  const init = weightInit(scheme, node.C * node.FH * node.FW, node.K * node.FH * node.FW);
-  return {
-    slots: {
-      weight: layout.param(node.layerId, 'weight', [node.K, node.C, node.FH, node.FW], init.weight),
-      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.K], init.bias) }),
-    },
-    stateSlots: {},
-  };
-}
 
 export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): Promise<BuiltOp> {
   const { gpu, store, N } = ctx;

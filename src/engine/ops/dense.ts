@@ -5,20 +5,7 @@ import { activationGrad } from '../../kernels/activation';
 import { matmul } from '../../kernels/matmul';
 import { denseBiasGrad } from '../../kernels/reduce-sum-rows';
 import type { DenseNode } from '../nodes';
-import type { InitScheme } from '../../model';
-import { weightInit, type ParamLayout } from '../param-store';
 import { disposeAll, type BuiltOp, type OpBuffers, type OpContext } from './op';
-
-export function declareDense(layout: ParamLayout, node: DenseNode, scheme: InitScheme) {
-  const init = weightInit(scheme, node.inFeatures, node.units);
-  return {
-    slots: {
-      weight: layout.param(node.layerId, 'weight', [node.units, node.inFeatures], init.weight),
-      ...(node.bias && { bias: layout.param(node.layerId, 'bias', [node.units], init.bias) }),
-    },
-    stateSlots: {},
-  };
-}
 
 export async function buildDense(ctx: OpContext, node: DenseNode, b: OpBuffers): Promise<BuiltOp> {
   const { gpu, store, N } = ctx;
