@@ -40,6 +40,17 @@ const pooledNet = spec({ C: 1, H: 8, W: 8 }, [
   { ...newLayer('dense', 'd'), units: 10 },
 ]);
 
+// Depthwise-separable: a depthwise conv (ReLU, not fused with the pool after it) and a pointwise 1×1,
+// and a grouped conv with two filters per group at stride 2.
+const separableNet = spec({ C: 2, H: 6, W: 6 }, [
+  { ...newLayer('conv2d', 'c1'), K: 4, F: 3, S: 1, P: 1, activation: 'tanh' },
+  { ...newLayer('conv2d', 'dw'), K: 4, F: 3, S: 1, P: 1, groups: 4, activation: 'relu' },
+  { ...newLayer('max-pool', 'mp'), F: 2, S: 2, P: 0 },
+  { ...newLayer('conv2d', 'pw'), K: 6, F: 1, S: 1, P: 0, activation: 'tanh' },
+  { ...newLayer('conv2d', 'g2'), K: 6, F: 3, S: 2, P: 1, groups: 3, bias: false },
+  { ...newLayer('dense', 'd'), units: 10 },
+]);
+
 const mlp = spec({ C: 1, H: 4, W: 4 }, [{ ...newLayer('dense', 'd1'), units: 16, activation: 'relu' }, { ...newLayer('dense', 'd2'), units: 10 }]);
 
 async function gradientCheck(profile: ProfileKind, s: NetworkSpec, N: number, seed: number, fuse = true) {
@@ -109,6 +120,14 @@ describe.each(PROFILES)('whole-network gradients vs finite differences of the lo
     await gradientCheck(profile, pooledNet, 2, SEED, false);
     expect(checked).toBeGreaterThan(10);
   });
+  it('depthwise-separable: depthwise conv + ReLU + max-pool, pointwise 1×1, grouped conv at stride 2', async () => {
+    const gpu = await testGpu(profile);
+    const fused = Network.create(gpu, separableNet, 1).nodes(true);
+    expect(fused.map((n) => `${n.op}${n.op === 'conv2d' && n.pool ? '+pool' : ''}`)).toEqual(['conv2d', 'activation', 'conv2d', 'max-pool', 'conv2d', 'activation', 'conv2d', 'dense']);
+    const { checked } = await gradientCheck(profile, separableNet, 2, 11);
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('MLP with fused ReLU', async () => {
     await gradientCheck(profile, mlp, 4, 3);
   });

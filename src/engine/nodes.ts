@@ -18,6 +18,8 @@ interface NodeBase {
 export interface ConvNode extends NodeBase {
   op: 'conv2d';
   C: number; H: number; W: number; K: number; FH: number; FW: number; S: number; PH: number; PW: number; dilation: number; OH: number; OW: number;
+  /** Grouped (depthwise when = C): runs the grouped kernels, which fuse neither pool nor ReLU mask. */
+  groups: number;
   bias: boolean;
   /** ReLU fused into the epilogue (the output is after the ReLU). */
   relu: boolean;
@@ -98,7 +100,7 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
     switch (layer.kind) {
       case 'conv2d': {
         const g = a.geometry!;
-        nodes.push({ ...base, op: 'conv2d', C: inShape[0]!, H: g.H, W: g.W, K: layer.K, FH: g.FH, FW: g.FW, S: g.S, PH: g.PH, PW: g.PW, dilation: g.dilation, OH: g.OH, OW: g.OW, bias: layer.bias, relu: false });
+        nodes.push({ ...base, op: 'conv2d', C: inShape[0]!, H: g.H, W: g.W, K: layer.K, FH: g.FH, FW: g.FW, S: g.S, PH: g.PH, PW: g.PW, dilation: g.dilation, OH: g.OH, OW: g.OW, groups: layer.groups ?? 1, bias: layer.bias, relu: false });
         if (layer.activation) nodes.push({ ...base, op: 'activation', kind: layer.activation, alpha: FUSED_LEAKY_RELU_ALPHA });
         break;
       }
@@ -152,7 +154,7 @@ function fusePool(nodes: Node[]): Node[] {
   const out: Node[] = [];
   for (const n of nodes) {
     const prev = out[out.length - 1];
-    if (n.op === 'max-pool' && prev?.op === 'conv2d' && !prev.pool && n.F === 2 && n.S === 2 && n.P === 0 && prev.OH % 2 === 0 && prev.OW % 2 === 0 && n.OH === prev.OH / 2 && n.OW === prev.OW / 2) {
+    if (n.op === 'max-pool' && prev?.op === 'conv2d' && prev.groups === 1 && !prev.pool && n.F === 2 && n.S === 2 && n.P === 0 && prev.OH % 2 === 0 && prev.OW % 2 === 0 && n.OH === prev.OH / 2 && n.OW === prev.OW / 2) {
       out[out.length - 1] = { ...prev, pool: true, outShape: n.outShape, outSize: n.outSize, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
       continue;
     }

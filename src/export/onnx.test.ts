@@ -84,6 +84,23 @@ describe('toOnnx', () => {
     expect([...sub(read(sub(graph, 5)[0]!), 1)[0]!]).toEqual([32, 1, 3, 3]);
   });
 
+  it('writes a grouped conv with its group attribute and [K, C/G, FH, FW] weights', () => {
+    const p = getPreset('depthwise-separable');
+    const doc = { spec: p.spec, train: p.train };
+    const graph = read(sub(read(toOnnx(doc, weightsFor(doc))), 7)[0]!);
+    const nodes = sub(graph, 1).map((n) => read(n));
+    const group = (name: string) => {
+      const node = nodes.find((n) => str(sub(n, 3)[0]!) === name)!;
+      const attr = sub(node, 5).map((a) => read(a)).find((a) => str(sub(a, 1)[0]!) === 'group')!;
+      return attr.find((f) => f.field === 3)!.value;
+    };
+    expect(group('depthwise')).toBe(32n);
+    expect(group('pointwise')).toBe(1n);
+    const inits = sub(graph, 5).map((t) => read(t));
+    const dw = inits.find((t) => str(sub(t, 8)[0]!) === 'depthwise.weight')!;
+    expect([...sub(dw, 1)[0]!]).toEqual([32, 1, 3, 3]);
+  });
+
   it('says which tensor is missing instead of writing a broken file', () => {
     const p = getPreset('reference-cnn');
     const doc = { spec: p.spec, train: p.train };

@@ -160,7 +160,7 @@ function emitLayer(layer: LayerSpec, a: LayerAnalysis, name: string, x: string, 
         { name: 'strides', ints: [layer.S, layer.S] },
         { name: 'pads', ints: [PH, PW, PH, PW] },
         { name: 'dilations', ints: [layer.dilation, layer.dilation] },
-        { name: 'group', i: 1 },
+        { name: 'group', i: layer.groups ?? 1 },
       ]);
       return activation(y, layer.activation);
     }

@@ -70,6 +70,18 @@ const EXPECTED_MODULES: Record<(typeof PRESET_IDS)[number], string[]> = {
     'fc_flatten = nn.Flatten()',
     'fc = nn.Linear(784, 10)',
   ],
+  'depthwise-separable': [
+    'conv1 = nn.Conv2d(1, 32, kernel_size=(3, 3), stride=1, padding=(1, 1))',
+    'conv1_act = nn.ReLU()',
+    'pool1 = nn.MaxPool2d(kernel_size=2, stride=2, padding=0)',
+    'depthwise = nn.Conv2d(32, 32, kernel_size=(3, 3), stride=1, padding=(1, 1), groups=32)',
+    'depthwise_act = nn.ReLU()',
+    'pointwise = nn.Conv2d(32, 64, kernel_size=(1, 1), stride=1, padding=(0, 0))',
+    'pointwise_act = nn.ReLU()',
+    'pool2 = nn.MaxPool2d(kernel_size=2, stride=2, padding=0)',
+    'fc_flatten = nn.Flatten()',
+    'fc = nn.Linear(3136, 10)',
+  ],
   'bn-dropout': [
     'conv1 = nn.Conv2d(1, 32, kernel_size=(3, 3), stride=1, padding=(1, 1), bias=False)',
     'bn1 = nn.BatchNorm2d(32, eps=0.00001, momentum=0.1)',

@@ -42,6 +42,18 @@ describe('presets', () => {
     expect(sq.params).toBe(264);
   });
 
+  it('depthwise-separable: a depthwise 3×3 and a pointwise 1×1 instead of a plain 3×3 conv', () => {
+    const a = analyzeNetwork(getPreset('depthwise-separable').spec);
+    const dw = a.layers.find((l) => l.id === 'depthwise')!;
+    const pw = a.layers.find((l) => l.id === 'pointwise')!;
+    expect(dw.inShape).toEqual([32, 14, 14]);
+    expect(dw.params).toBe(32 * (3 * 3 + 1));
+    expect(dw.arithmetic.params).toBe('32·(3·3·32/32 + 1) = 320');
+    expect(dw.macs).toBe(14 * 14 * 32 * 9);
+    expect(pw.params).toBe(64 * (32 + 1));
+    expect(a.totals.params).toBe(320 + 320 + 2_112 + 31_370);
+  });
+
   it('bn-dropout trains with Adam 1e-3 on a cosine schedule', () => {
     const p = getPreset('bn-dropout');
     expect(p.train.optimizer).toMatchObject({ kind: 'adam', lr: 1e-3 });

@@ -1,6 +1,6 @@
 // Why: a blank canvas teaches little. Each preset is a small, known-good network that shows one idea
-// from the lecture (pooling, classic LeNet, stride instead of pooling, 1×1 convolutions, batch-norm and
-// dropout, a plain MLP to compare with), ready to train on 1×28×28 MNIST.
+// from the lecture (pooling, classic LeNet, stride instead of pooling, 1×1 convolutions, depthwise-
+// separable convolutions, batch-norm and dropout, a plain MLP to compare with), ready to train on 1×28×28 MNIST.
 import { defaultTrainConfig, type LayerSpec, type NetworkSpec, type TrainConfig } from './spec';
 
 export interface Preset {
@@ -94,6 +94,21 @@ const PRESET_LIST: Preset[] = [
     train: sgd(0.01),
   },
   {
+    id: 'depthwise-separable',
+    title: 'Depthwise-separable',
+    description:
+      "MobileNet's block: a 3×3 depthwise conv (one filter per channel) then a 1×1 pointwise conv: 2,432 parameters where a plain 3×3 conv from 32 to 64 channels has 18,496.",
+    spec: net([
+      conv('conv1', 32, 3, { P: 1, activation: 'relu' }),
+      { id: 'pool1', kind: 'max-pool', F: 2, S: 2, P: 0 },
+      conv('depthwise', 32, 3, { P: 1, groups: 32, activation: 'relu' }),
+      conv('pointwise', 64, 1, { activation: 'relu' }),
+      { id: 'pool2', kind: 'max-pool', F: 2, S: 2, P: 0 },
+      { id: 'fc', kind: 'dense', units: 10, bias: true },
+    ]),
+    train: adam(1e-3),
+  },
+  {
     id: 'bn-dropout',
     title: 'Batch-norm and dropout',
     description: 'Batch-norm after each conv (so the conv needs no bias) and dropout before the classifier: trains fast and overfits less.',
@@ -126,7 +141,7 @@ const PRESET_LIST: Preset[] = [
   },
 ];
 
-export const PRESET_IDS = ['reference-cnn', 'lenet-5', 'all-conv', 'one-by-one', 'bn-dropout', 'mlp'] as const;
+export const PRESET_IDS = ['reference-cnn', 'lenet-5', 'all-conv', 'one-by-one', 'depthwise-separable', 'bn-dropout', 'mlp'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 /** All presets, in menu order. Returned objects are fresh copies: safe to edit. */

@@ -157,7 +157,7 @@ describe('rejects', () => {
 
   it('every single-field deletion or type change of a valid document (never throws)', () => {
     const doc = JSON.parse(toJson(docs[4]!)) as unknown;
-    const optionalKeys = new Set(['activation', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'warmupSteps', 'stepSize', 'gamma', 'minLr']);
+    const optionalKeys = new Set(['activation', 'groups', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'warmupSteps', 'stepSize', 'gamma', 'minLr']);
     let checked = 0;
     for (const path of paths(doc)) {
       const key = path[path.length - 1]!;

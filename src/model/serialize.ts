@@ -228,7 +228,8 @@ function layerOf(v: unknown, path: string): LayerSpec {
   // Every field the layer table defines for this kind; a fused activation may be absent.
   const def = LAYERS[kind];
   const keys = def.fields.map((f) => f.key);
-  const o = obj(raw, path, ['id', 'kind', ...keys.filter((k) => k !== 'activation')], keys.filter((k) => k === 'activation'));
+  const mayLack = def.fields.filter((f) => f.type === 'activation' || (f.type === 'number' && f.absent !== undefined)).map((f) => f.key);
+  const o = obj(raw, path, ['id', 'kind', ...keys.filter((k) => !mayLack.includes(k))], mayLack);
   const layer: Record<string, unknown> = { id, kind };
   for (const f of def.fields) {
     if (Object.hasOwn(o, f.key)) layer[f.key] = fieldOf(f, o, path);

@@ -23,7 +23,7 @@ interface LayerBase {
   id: string;
 }
 
-/** K filters of F×F (or FH×FW) over all C input channels, stride S, zero padding P on every side. */
+/** K filters of F×F (or FH×FW) over all C input channels (or C/groups of them), stride S, zero padding P on every side. */
 export interface Conv2dLayer extends LayerBase {
   kind: 'conv2d';
   K: number;
@@ -33,6 +33,9 @@ export interface Conv2dLayer extends LayerBase {
   P: number | 'same' | 'valid';
   /** Spacing between filter taps; the filter then covers (F − 1)·dilation + 1 pixels. */
   dilation: number;
+  /** Filters and input channels split into this many groups, each filter seeing only its group's
+   *  C/groups channels (absent: 1, every filter sees every channel; = C: depthwise). */
+  groups?: number;
   bias: boolean;
   activation?: Activation;
 }

@@ -80,7 +80,7 @@ function fieldProblem(f: FieldDef, v: unknown): string | null {
         ? null
         : `activation must be one of ${ACTIVATIONS.join(', ')} (or none), got ${got(v)}`;
     case 'number': {
-      if (f.words?.includes(v as string)) return null;
+      if (f.words?.includes(v as string) || (v === undefined && f.absent !== undefined)) return null;
       if (f.pair && Array.isArray(v)) {
         if (v.length !== 2) return `${f.name} must be a number or [FH, FW], got ${got(v)}`;
         return numberProblem(f, v[0]) ?? numberProblem(f, v[1]);

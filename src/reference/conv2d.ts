@@ -1,6 +1,8 @@
 // Why: the oracle for the convolution kernels, written from the definition in float64:
 // y[n,k,oh,ow] = b[k] + Σ_{c,fh,fw} w[k,c,fh,fw] · x[n, c, oh·S − PH + fh·D, ow·S − PW + fw·D] (zero
 // outside x), and its gradients by the chain rule (each product's share routed back to x, w and b).
+// Grouped (groups G): filter k sees only channels g·C/G … (g + 1)·C/G − 1 of its group g = k/(K/G),
+// and w is [K, C/G, FH, FW] (G = C: depthwise).
 
 export interface ConvRefShape {
   N: number;
@@ -14,6 +16,8 @@ export interface ConvRefShape {
   PH: number;
   PW: number;
   dilation: number;
+  /** Default 1 (every filter sees every channel). */
+  groups?: number;
 }
 
 export function convRefOutSize(s: ConvRefShape): { OH: number; OW: number } {
@@ -27,19 +31,23 @@ export function convRefOutSize(s: ConvRefShape): { OH: number; OW: number } {
 function forEachTap(s: ConvRefShape, f: (xi: number, wi: number, yi: number, k: number) => void): void {
   const { OH, OW } = convRefOutSize(s);
   const D = s.dilation;
+  const G = s.groups ?? 1;
+  const Cg = s.C / G;
+  const Kg = s.K / G;
   for (let n = 0; n < s.N; n++)
     for (let k = 0; k < s.K; k++)
       for (let oh = 0; oh < OH; oh++)
         for (let ow = 0; ow < OW; ow++) {
           const yi = ((n * s.K + k) * OH + oh) * OW + ow;
-          for (let c = 0; c < s.C; c++)
+          for (let cc = 0; cc < Cg; cc++)
             for (let fh = 0; fh < s.FH; fh++) {
+              const c = Math.floor(k / Kg) * Cg + cc;
               const ih = oh * s.S - s.PH + fh * D;
               if (ih < 0 || ih >= s.H) continue;
               for (let fw = 0; fw < s.FW; fw++) {
                 const iw = ow * s.S - s.PW + fw * D;
                 if (iw < 0 || iw >= s.W) continue;
-                f(((n * s.C + c) * s.H + ih) * s.W + iw, ((k * s.C + c) * s.FH + fh) * s.FW + fw, yi, k);
+                f(((n * s.C + c) * s.H + ih) * s.W + iw, ((k * Cg + cc) * s.FH + fh) * s.FW + fw, yi, k);
               }
             }
         }
@@ -64,7 +72,7 @@ export function conv2dGradInputRef(dy: ArrayLike<number>, w: ArrayLike<number>, 
 /** ∂L/∂w and ∂L/∂b given dy = ∂L/∂y (no activation). */
 export function conv2dGradWeightRef(x: ArrayLike<number>, dy: ArrayLike<number>, s: ConvRefShape): { dw: Float64Array; db: Float64Array } {
   const { OH, OW } = convRefOutSize(s);
-  const dw = new Float64Array(s.K * s.C * s.FH * s.FW);
+  const dw = new Float64Array((s.K * s.C * s.FH * s.FW) / (s.groups ?? 1));
   const db = new Float64Array(s.K);
   forEachTap(s, (xi, wi, yi) => (dw[wi] = dw[wi]! + dy[yi]! * x[xi]!));
   for (let i = 0; i < s.N * s.K * OH * OW; i++) {

@@ -10,6 +10,7 @@ export interface LayerPatch {
   S?: number;
   P?: number | 'same' | 'valid';
   dilation?: number;
+  groups?: number;
   bias?: boolean;
   activation?: Activation | null;
   alpha?: number;

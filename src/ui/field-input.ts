@@ -72,6 +72,8 @@ export interface FieldSpec {
   /** The accessible name of the box: "Filters K". */
   label: string;
   rule: NumberRule;
+  /** The value a layer without this (optional) field has. */
+  absent?: number;
 }
 
 const whole = (name: string, min: number, max: number): NumberRule => ({ name, whole: true, min, max });
@@ -86,7 +88,7 @@ export function numberFields(kind: LayerSpec['kind']): FieldSpec[] {
     if (f.maxOpen) rule.maxOpen = true;
     if (f.words) rule.words = f.words;
     if (f.pair) rule.pair = true;
-    return [{ field: f.key as LayerField, label: f.label, rule }];
+    return [{ field: f.key as LayerField, label: f.label, rule, ...(f.absent !== undefined && { absent: f.absent }) }];
   });
 }
 

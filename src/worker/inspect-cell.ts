@@ -95,7 +95,10 @@ async function explainNode(gpu: Gpu, network: Network, plan: Plan, layerId: stri
 
   switch (node.op) {
     case 'conv2d': {
-      const per = node.C * node.FH * node.FW;
+      // A grouped conv's filter sees only its group's C/G channels (depthwise: its own one).
+      const Cg = node.C / node.groups;
+      const c0 = Math.floor(at.c / (node.K / node.groups)) * Cg;
+      const per = Cg * node.FH * node.FW;
       const wSlot = slot('weight')!;
       const bSlot = slot('bias');
       // Queued together (see the header): input, weights, bias, output, fused activation.
@@ -106,9 +109,10 @@ async function explainNode(gpu: Gpu, network: Network, plan: Plan, layerId: stri
         one(gpu, y, oi),
       ]);
       const act = activationOf(one(gpu, out.y, oi));
-      const [input, weights, bias, pre] = await reads;
+      const [whole, weights, bias, pre] = await reads;
       const activation = await act;
-      const geometry = { C: node.C, H: node.H, W: node.W, K: node.K, FH: node.FH, FW: node.FW, S: node.S, PH: node.PH, PW: node.PW, dilation: node.dilation, OH: node.OH, OW: node.OW };
+      const input = whole.subarray(c0 * node.H * node.W, (c0 + Cg) * node.H * node.W);
+      const geometry = { C: Cg, H: node.H, W: node.W, K: node.K, FH: node.FH, FW: node.FW, S: node.S, PH: node.PH, PW: node.PW, dilation: node.dilation, OH: node.OH, OW: node.OW };
       return { ...base, ...convArithmetic(geometry, input, weights, bias, at), geometry, kind: 'conv2d', preActivation: pre, activation, value: activation?.after ?? pre, input };
     }
     case 'max-pool':

@@ -9,6 +9,7 @@ import { conv2d, sharedPadding, type Conv2dShape } from '../../kernels/conv2d';
 import { conv2dGradInput } from '../../kernels/conv2d-grad-input';
 import { conv2dGradWeight } from '../../kernels/conv2d-grad-weight';
 import { conv2dIgemm, conv2dIgemmGradInput, conv2dIgemmGradWeight } from '../../kernels/conv2d-igemm';
+import { conv2dGrouped, conv2dGroupedGradInput, conv2dGroupedGradWeight, type GroupedShape } from '../../kernels/conv2d-grouped';
 import { convVariant } from '../../kernels/conv2d-strategy';
 import { maxPoolGrad } from '../../kernels/max-pool-grad';
 import type { ConvNode } from '../nodes';
@@ -19,6 +20,7 @@ export async function buildConv(ctx: OpContext, node: ConvNode, b: OpBuffers): P
   const shape = { N, C: node.C, H: node.H, W: node.W, K: node.K, FH: node.FH, FW: node.FW, S: node.S, PH: node.PH, PW: node.PW, dilation: node.dilation, OH: node.OH, OW: node.OW };
   const w = store.value(ctx.slots.weight!);
   const bias = ctx.slots.bias && store.value(ctx.slots.bias);
+  if (node.groups > 1) return buildGroupedConv(ctx, node, b, { ...shape, groups: node.groups }, w, bias);
   if (convVariant(gpu, 'forward', undefined, shape) === 'igemm') return buildIgemmConv(ctx, node, b, shape, w, bias);
   // One zero-padded copy of x, made in the forward pass, serves the forward GEMM and the filter gradient.
   const { pad, parts, scratch } = await sharedPadding(gpu, { ...shape, x: b.x.buffer, D: node.dilation });
@@ -62,4 +64,22 @@ async function buildIgemmConv(ctx: OpContext, node: ConvNode, b: OpBuffers, shap
     if (b.dx) backward.push(await conv2dIgemmGradInput(gpu, { ...shape, ...route, dy: b.dy.buffer, w, dx: b.dx.buffer }));
   }
   return { forward, backward, dispose: disposeAll([...forward, ...backward], () => argmax && gpu.release(argmax)) };
+}
+
+/** A grouped (depthwise) conv on either profile: the grouped kernels, the ReLU fused forward and its
+ *  derivative applied before the gradients (unless the max-pool after it masks). Never pool-fused. */
+async function buildGroupedConv(ctx: OpContext, node: ConvNode, b: OpBuffers, shape: GroupedShape, w: BufferBinding, bias: BufferBinding | undefined): Promise<BuiltOp> {
+  const { gpu, store, N } = ctx;
+  const forward: Encodable[] = [await conv2dGrouped(gpu, { ...shape, x: b.x.buffer, w, b: bias, y: b.y.buffer, relu: node.relu })];
+  const backward: Encodable[] = [];
+  if (ctx.train && b.dy) {
+    let g = b.dy.buffer;
+    if (node.relu && !node.reluGradByNext) {
+      backward.push(await activationGrad(gpu, { kind: 'relu', n: N * node.outSize, y: b.y.buffer, dy: b.dy.buffer, dx: b.scratch!.buffer }));
+      g = b.scratch!.buffer;
+    }
+    backward.push(await conv2dGroupedGradWeight(gpu, { ...shape, x: b.x.buffer, dy: g, dw: store.grad(ctx.slots.weight!), db: ctx.slots.bias && store.grad(ctx.slots.bias) }));
+    if (b.dx) backward.push(await conv2dGroupedGradInput(gpu, { ...shape, dy: g, w, dx: b.dx.buffer }));
+  }
+  return { forward, backward, dispose: disposeAll([...forward, ...backward]) };
 }

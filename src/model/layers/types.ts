@@ -101,6 +101,8 @@ export interface NumberFieldDef {
   words?: readonly string[];
   /** [FH, FW] accepted besides one number. */
   pair?: boolean;
+  /** May be absent from a layer (older documents); then it has this value. */
+  absent?: number;
 }
 export type FieldDef = NumberFieldDef | { key: 'bias'; type: 'bool' } | { key: 'activation'; type: 'activation' };
 

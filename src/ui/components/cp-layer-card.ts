@@ -144,7 +144,7 @@ export class CpLayerCard extends LitElement {
     if (specs.length === 0 && !withAct) return nothing;
     const values = l as unknown as Record<string, unknown>;
     return html`<div class="fields">
-      ${specs.map((f) => this.#box(f, values[f.field], badField === f.field))}
+      ${specs.map((f) => this.#box(f, values[f.field] ?? f.absent, badField === f.field))}
       ${withAct
         ? html`<label class="field">Activation
               <select aria-label="Activation" @change=${this.#activation}>

@@ -5,6 +5,7 @@ import {
   analyzeNetwork,
   getPreset,
   hasActivation,
+  LAYERS,
   newLayer,
   PRESET_IDS,
   uniqueLayerId,
@@ -55,7 +56,7 @@ export function applyPatch(layer: LayerSpec, patch: LayerPatch): LayerSpec {
       if (!activationAllowed) continue;
       if (v === null || v === undefined) delete next['activation'];
       else next['activation'] = v;
-    } else if (Object.hasOwn(layer, k) && v !== undefined) {
+    } else if ((Object.hasOwn(layer, k) || LAYERS[layer.kind].fields.some((f) => f.key === k)) && v !== undefined) {
       next[k] = v;
     }
   }
