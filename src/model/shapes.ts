@@ -53,6 +53,8 @@ export interface LayerAnalysis {
   geometry?: Step['geometry'];
   /** dense on a C×H×W input: the flatten is implied. */
   impliedFlatten?: boolean;
+  /** A grouped conv: what a plain conv (groups = 1) with the same K and F would cost here. */
+  plainConv?: Step['plainConv'];
   /** This layer's first problem. The "missing loss/output" error sits on the last layer, whose
    *  outShape is still known; every other error leaves outShape null. */
   error?: ShapeError;

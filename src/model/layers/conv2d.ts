@@ -86,6 +86,7 @@ export const conv2d: LayerDef<'conv2d'> = {
         macs: `${productText([OH, OW, K])}·(${fanText}) = ${fmt(macs)}`,
       },
       geometry: { ...g, OH, OW },
+      ...(G > 1 && { plainConv: { params: K * (FH * FW * C + (layer.bias ? 1 : 0)), macs: OH * OW * K * FH * FW * C } }),
     };
   },
   tensors(layer, inShape, scheme) {
@@ -123,10 +124,4 @@ function groupsError(layer: Conv2dLayer, index: number, C: number, G: number): S
     reason: `groups = ${fmt(G)} must divide both the input channels and the filters, but not the ${why}`,
     suggestion: `use groups = ${options.map(fmt).join(', ')}${divides(C) ? ` (${fmt(C)}: depthwise, one group per channel)` : ''}`,
   });
-}
-
-/** What a grouped conv saves against a plain conv (groups = 1) with the same K and F on the same input. */
-export function plainConvCost(layer: Conv2dLayer, inC: number, OH: number, OW: number): { params: number; macs: number } {
-  const [FH, FW] = kernelHW(layer.F);
-  return { params: layer.K * (FH * FW * inC + (layer.bias ? 1 : 0)), macs: OH * OW * layer.K * FH * FW * inC };
 }

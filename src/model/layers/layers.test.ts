@@ -48,6 +48,9 @@ describe('conv2d groups', () => {
     const grouped = conv(4, 8, 2).layers[0]!;
     expect(grouped.params).toBe(8 * (9 * 2 + 1));
     expect(grouped.macs * 2).toBe(plain.macs);
+    // The inspector's comparison: a plain conv with the same K and F on the same input.
+    expect(grouped.plainConv).toEqual({ params: plain.params, macs: plain.macs });
+    expect(plain.plainConv).toBeUndefined();
     expect(conv(4, 4, 4).layers[0]!.arithmetic.params).toBe('4·(3·3·4/4 + 1) = 40');
   });
 

@@ -46,6 +46,8 @@ export interface Step {
   geometry?: LayerGeometry;
   /** dense on a C×H×W input: the flatten is implied. */
   impliedFlatten?: boolean;
+  /** A grouped conv: what a plain conv (groups = 1) with the same K and F would cost here. */
+  plainConv?: { params: number; macs: number };
 }
 
 /** Where a layer sits while shapes are inferred. */

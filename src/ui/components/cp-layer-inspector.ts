@@ -60,6 +60,16 @@ export class CpLayerInspector extends LitElement {
     </section>`;
   }
 
+  /** A grouped conv against a plain conv with the same K and F: what the groups save. */
+  #plainConv(a: LayerAnalysis, plain: { params: number; macs: number }) {
+    return html`<div>
+      <dt>Against a plain conv (groups = 1, same K and F)</dt>
+      <dd class="eq" aria-label="Plain conv comparison">${fmt(plain.params)} parameters and ${fmt(plain.macs)} multiply-adds;
+        this layer: ${fmt(a.params)} and ${fmt(a.macs)}</dd>
+      <dd class="sub">${ratioText(plain.params / Math.max(1, a.params))}× fewer parameters, ${ratioText(plain.macs / Math.max(1, a.macs))}× fewer multiply-adds: each filter sees only its group's channels (a 1×1 conv after it mixes them).</dd>
+    </div>`;
+  }
+
   #body(l: LayerSpec, a: LayerAnalysis) {
     const f = formulas(l);
     const info = LAYER_INFO[l.kind];
@@ -111,6 +121,7 @@ export class CpLayerInspector extends LitElement {
                 <dt>Multiply-adds (one image, forward)</dt>
                 <dd class="eq" aria-label="Multiply-add arithmetic">${a.arithmetic.macs}</dd>
               </div>
+              ${a.plainConv ? this.#plainConv(a, a.plainConv) : nothing}
               <div>
                 <dt>Activation memory</dt>
                 <dd>${bytesLabel(a.activationBytes)} per image (f32)</dd>
