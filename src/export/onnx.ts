@@ -9,7 +9,7 @@
 //   names of model.py, so the three exports read alike.
 // - Padding is written resolved (the engine's numbers), as in model.py.
 // - dense is Gemm with transB = 1 (weights stay [out, in]), after a Flatten when its input is C×H×W.
-import { analyzeNetwork, FUSED_LEAKY_RELU_ALPHA, kernelHW, type Activation, type ConvplayDocument, type LayerAnalysis, type LayerSpec } from '../model';
+import { analyzeNetwork, defOf, type ConvplayDocument, type LayerAnalysis, type LayerSpec, type OnnxAttr } from '../model';
 import type { ParamTensor } from './checkpoint';
 import { expectedTensors, tensorId } from './expected-tensors';
 import { ExportError } from './import-error';
@@ -23,7 +23,7 @@ const IR_VERSION = 7;
 const FLOAT = 1;
 const ATTR = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
-type Attr = { name: string; f: number } | { name: string; i: number } | { name: string; ints: number[] };
+type Attr = OnnxAttr;
 
 interface Graph {
   nodes: ProtoWriter[];
@@ -57,21 +57,6 @@ function valueInfo(name: string, dims: (number | string)[]): ProtoWriter {
   for (const d of dims) shape.message(1, typeof d === 'number' ? new ProtoWriter().int(1, d) : new ProtoWriter().string(2, d));
   const tensorType = new ProtoWriter().int(1, FLOAT).message(2, shape);
   return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
-}
-
-function activationNode(act: Activation, name: string, x: string, y: string): ProtoWriter {
-  switch (act) {
-    case 'relu':
-      return node('Relu', name, [x], [y]);
-    case 'leaky-relu':
-      return node('LeakyRelu', name, [x], [y], [{ name: 'alpha', f: FUSED_LEAKY_RELU_ALPHA }]);
-    case 'sigmoid':
-      return node('Sigmoid', name, [x], [y]);
-    case 'tanh':
-      return node('Tanh', name, [x], [y]);
-    default:
-      return act satisfies never;
-  }
 }
 
 /**
@@ -135,73 +120,16 @@ export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], o
   return model.finish();
 }
 
-/** Appends the layer's nodes reading `x`; returns the name of its output. */
+/** Appends the layer's nodes (its ONNX form in the layer table) reading `x`; returns the name of its output. */
 function emitLayer(layer: LayerSpec, a: LayerAnalysis, name: string, x: string, g: Graph, init: (layerId: string, role: ParamTensor['role']) => string, take: (base: string) => string): string {
-  const inShape = a.inShape!;
+  const nodes = defOf(layer).onnx(layer, { inShape: a.inShape!, outShape: a.outShape!, ...(a.geometry && { geometry: a.geometry }) });
   // Values are named `<node>.out`: a dot never appears in a layer name, so no value can take the
   // name of the graph's input and outputs or of an initializer (`conv1.weight`).
-  const out = (op: string, inputs: string[], attrs: Attr[] = [], nodeName = name) => {
-    g.nodes.push(node(op, nodeName, inputs, [`${nodeName}.out`], attrs));
-    return `${nodeName}.out`;
-  };
-  const activation = (y: string, act: Activation | undefined) => {
-    if (!act) return y;
-    const n = take(`${name}_act`);
-    g.nodes.push(activationNode(act, n, y, `${n}.out`));
-    return `${n}.out`;
-  };
-  switch (layer.kind) {
-    case 'conv2d': {
-      const [FH, FW] = kernelHW(layer.F);
-      const inputs = [x, init(layer.id, 'weight'), ...(layer.bias ? [init(layer.id, 'bias')] : [])];
-      const { PH, PW } = a.geometry!;
-      const y = out('Conv', inputs, [
-        { name: 'kernel_shape', ints: [FH, FW] },
-        { name: 'strides', ints: [layer.S, layer.S] },
-        { name: 'pads', ints: [PH, PW, PH, PW] },
-        { name: 'dilations', ints: [layer.dilation, layer.dilation] },
-        { name: 'group', i: layer.groups ?? 1 },
-      ]);
-      return activation(y, layer.activation);
-    }
-    case 'max-pool':
-      return out('MaxPool', [x], [
-        { name: 'kernel_shape', ints: [layer.F, layer.F] },
-        { name: 'strides', ints: [layer.S, layer.S] },
-        { name: 'pads', ints: [layer.P, layer.P, layer.P, layer.P] },
-      ]);
-    case 'avg-pool':
-      return out('AveragePool', [x], [
-        { name: 'kernel_shape', ints: [layer.F, layer.F] },
-        { name: 'strides', ints: [layer.S, layer.S] },
-        { name: 'pads', ints: [layer.P, layer.P, layer.P, layer.P] },
-        { name: 'count_include_pad', i: 1 },
-      ]);
-    case 'global-avg-pool': {
-      const pooled = out('GlobalAveragePool', [x]);
-      return out('Flatten', [pooled], [{ name: 'axis', i: 1 }], take(`${name}_flatten`));
-    }
-    case 'flatten':
-      return out('Flatten', [x], [{ name: 'axis', i: 1 }]);
-    case 'relu':
-    case 'sigmoid':
-    case 'tanh':
-      g.nodes.push(activationNode(layer.kind, name, x, `${name}.out`));
-      return `${name}.out`;
-    case 'leaky-relu':
-      return out('LeakyRelu', [x], [{ name: 'alpha', f: layer.alpha }]);
-    case 'batch-norm':
-      return out('BatchNormalization', [x, init(layer.id, 'gamma'), init(layer.id, 'beta'), init(layer.id, 'running-mean'), init(layer.id, 'running-var')], [{ name: 'epsilon', f: layer.epsilon }]);
-    case 'dropout':
-      // Evaluation mode: dropout passes its input through unchanged.
-      return x;
-    case 'dense': {
-      const flat = inShape.length === 3 ? out('Flatten', [x], [{ name: 'axis', i: 1 }], take(`${name}_flatten`)) : x;
-      const inputs = [flat, init(layer.id, 'weight'), ...(layer.bias ? [init(layer.id, 'bias')] : [])];
-      const y = out('Gemm', inputs, [{ name: 'transB', i: 1 }]);
-      return activation(y, layer.activation);
-    }
-    default:
-      return layer satisfies never;
+  for (const n of nodes) {
+    const nodeName = n.suffix === '' ? name : take(`${name}${n.suffix}`);
+    const inputs = n.inputs.map((i) => (i === 'x' ? x : init(layer.id, i)));
+    g.nodes.push(node(n.op, nodeName, inputs, [`${nodeName}.out`], n.attrs ?? []));
+    x = `${nodeName}.out`;
   }
+  return x;
 }

@@ -3,7 +3,7 @@
 export * from './spec';
 export * from './new-layer';
 export { pyFloat } from './layers/common';
-export { LAYERS, hasActivation, layerTensors, defOf, type LayerDef, type FieldDef, type NumberFieldDef, type LayerInfo, type LayerTensor, type TensorRole, type ParamRole, type StateRole, type PyModule } from './layers';
+export { LAYERS, hasActivation, layerTensors, defOf, type LayerDef, type FieldDef, type NumberFieldDef, type LayerInfo, type LayerTensor, type TensorRole, type ParamRole, type StateRole, type PyModule, type OnnxAttr, type OnnxNode } from './layers';
 export * from './shapes';
 export {
   LIMITS,

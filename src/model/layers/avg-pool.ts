@@ -1,5 +1,5 @@
 // Why: mean over F×F windows, stride S; padded cells count as zeros (PyTorch's count_include_pad).
-import { checkPoolFields, POOL_FIELDS, poolDefaults, poolShape } from './pool-window';
+import { checkPoolFields, POOL_FIELDS, poolAttrs, poolDefaults, poolShape } from './pool-window';
 import type { LayerDef } from './types';
 
 export const avgPool: LayerDef<'avg-pool'> = {
@@ -14,4 +14,5 @@ export const avgPool: LayerDef<'avg-pool'> = {
   pytorch: (l, a) => [
     { suffix: '', ctor: `nn.AvgPool2d(kernel_size=${l.F}, stride=${l.S}, padding=${l.P}, count_include_pad=True)`, shape: a.outShape },
   ],
+  onnx: (l) => [{ op: 'AveragePool', suffix: '', inputs: ['x'], attrs: [...poolAttrs(l), { name: 'count_include_pad', i: 1 }] }],
 };

@@ -37,4 +37,5 @@ export const batchNorm: LayerDef<'batch-norm'> = {
     const cls = a.inShape.length === 3 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
     return [{ suffix: '', ctor: `${cls}(${a.inShape[0]}, eps=${pyFloat(l.epsilon)}, momentum=${pyFloat(l.momentum)})`, shape: a.outShape }];
   },
+  onnx: (l) => [{ op: 'BatchNormalization', suffix: '', inputs: ['x', 'gamma', 'beta', 'running-mean', 'running-var'], attrs: [{ name: 'epsilon', f: l.epsilon }] }],
 };

@@ -4,7 +4,7 @@ import { dilated, fmt, shapeText, windowEquation } from '../format';
 import { ShapeError } from '../shape-error';
 import { FUSED_LEAKY_RELU_ALPHA, type Activation, type LayerSpec } from '../spec';
 import type { WindowGeometry } from '../window-fit';
-import type { FieldDef, RfState, Shape, Step, StepAt } from './types';
+import type { FieldDef, OnnxNode, RfState, Shape, Step, StepAt } from './types';
 
 export const BYTES_PER_F32 = 4;
 
@@ -81,3 +81,21 @@ export function fusedActivation(act: Activation | undefined, shape: Shape) {
 
 export const BIAS: FieldDef = { key: 'bias', type: 'bool' };
 export const ACTIVATION: FieldDef = { key: 'activation', type: 'activation' };
+
+/** An activation as an ONNX node: a layer's own (`suffix` '') or a fused one ('_act'). */
+export function onnxActivation(act: Activation, suffix: '' | '_act' = '_act', alpha = FUSED_LEAKY_RELU_ALPHA): OnnxNode {
+  switch (act) {
+    case 'relu':
+      return { op: 'Relu', suffix, inputs: ['x'] };
+    case 'leaky-relu':
+      return { op: 'LeakyRelu', suffix, inputs: ['x'], attrs: [{ name: 'alpha', f: alpha }] };
+    case 'sigmoid':
+      return { op: 'Sigmoid', suffix, inputs: ['x'] };
+    case 'tanh':
+      return { op: 'Tanh', suffix, inputs: ['x'] };
+    default:
+      return act satisfies never;
+  }
+}
+
+export const onnxFlatten = (suffix: '' | '_flatten'): OnnxNode => ({ op: 'Flatten', suffix, inputs: ['x'], attrs: [{ name: 'axis', i: 1 }] });

@@ -8,8 +8,8 @@ import { weightInit } from '../init';
 import { LIMITS, ShapeError } from '../shape-error';
 import { kernelHW, type Conv2dLayer } from '../spec';
 import { checkHalfKernel, checkWindowFit, resolveSamePadding, type WindowGeometry } from '../window-fit';
-import { ACTIVATION, BIAS, BYTES_PER_F32, fusedActivation, needsMap, seeWindow, windowSizeText } from './common';
-import type { LayerDef, Shape } from './types';
+import { ACTIVATION, BIAS, BYTES_PER_F32, fusedActivation, needsMap, onnxActivation, seeWindow, windowSizeText } from './common';
+import type { LayerDef, OnnxNode, Shape } from './types';
 
 export const conv2d: LayerDef<'conv2d'> = {
   kind: 'conv2d',
@@ -107,6 +107,23 @@ export const conv2d: LayerDef<'conv2d'> = {
     if ((layer.groups ?? 1) !== 1) args.push(`groups=${layer.groups}`);
     if (!layer.bias) args.push('bias=False');
     return [{ suffix: '', ctor: `nn.Conv2d(${args.join(', ')})`, shape: a.outShape }, ...fusedActivation(layer.activation, a.outShape)];
+  },
+  onnx(layer, a) {
+    const [FH, FW] = kernelHW(layer.F);
+    const { PH, PW } = a.geometry!;
+    const conv: OnnxNode = {
+      op: 'Conv',
+      suffix: '',
+      inputs: ['x', 'weight', ...(layer.bias ? (['bias'] as const) : [])],
+      attrs: [
+        { name: 'kernel_shape', ints: [FH, FW] },
+        { name: 'strides', ints: [layer.S, layer.S] },
+        { name: 'pads', ints: [PH, PW, PH, PW] },
+        { name: 'dilations', ints: [layer.dilation, layer.dilation] },
+        { name: 'group', i: layer.groups ?? 1 },
+      ],
+    };
+    return [conv, ...(layer.activation ? [onnxActivation(layer.activation)] : [])];
   },
 };
 

@@ -4,7 +4,7 @@ import { fmt, productText, shapeText } from '../format';
 import { weightInit } from '../init';
 import { LIMITS } from '../shape-error';
 import { CLASSES } from '../spec';
-import { ACTIVATION, BIAS, BYTES_PER_F32, fusedActivation, seeAll, size } from './common';
+import { ACTIVATION, BIAS, BYTES_PER_F32, fusedActivation, onnxActivation, onnxFlatten, seeAll, size } from './common';
 import type { LayerDef, Step } from './types';
 
 export const dense: LayerDef<'dense'> = {
@@ -48,4 +48,9 @@ export const dense: LayerDef<'dense'> = {
     const linear = { suffix: '' as const, ctor: `nn.Linear(${features}, ${layer.units}${layer.bias ? '' : ', bias=False'})`, shape: a.outShape };
     return [...flat, linear, ...fusedActivation(layer.activation, a.outShape)];
   },
+  onnx: (layer, a) => [
+    ...(a.inShape.length === 3 ? [onnxFlatten('_flatten')] : []),
+    { op: 'Gemm', suffix: '', inputs: ['x', 'weight', ...(layer.bias ? (['bias'] as const) : [])], attrs: [{ name: 'transB', i: 1 }] },
+    ...(layer.activation ? [onnxActivation(layer.activation)] : []),
+  ],
 };

@@ -13,4 +13,6 @@ export const dropout: LayerDef<'dropout'> = {
   shape: (_l, at) => sameShape(at),
   tensors: () => [],
   pytorch: (l, a) => [{ suffix: '', ctor: `nn.Dropout(p=${pyFloat(l.rate)})`, shape: a.outShape }],
+  // Evaluation mode: dropout passes its input through unchanged.
+  onnx: () => [],
 };

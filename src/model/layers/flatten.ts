@@ -1,6 +1,6 @@
 // Why: C×H×W → C·H·W features in NCHW order; a no-op on an already flat vector.
 import { fmt, productText } from '../format';
-import { BYTES_PER_F32, size } from './common';
+import { BYTES_PER_F32, onnxFlatten, size } from './common';
 import type { LayerDef } from './types';
 
 export const flatten: LayerDef<'flatten'> = {
@@ -24,4 +24,5 @@ export const flatten: LayerDef<'flatten'> = {
   },
   tensors: () => [],
   pytorch: (_l, a) => [{ suffix: '', ctor: 'nn.Flatten()', shape: a.outShape }],
+  onnx: () => [onnxFlatten('')],
 };

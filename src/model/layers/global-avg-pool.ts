@@ -1,6 +1,6 @@
 // Why: the mean over H×W per channel: C×H×W → a flat vector of C features, no weights.
 import { fmt, productText, shapeText } from '../format';
-import { BYTES_PER_F32, needsMap, seeAll } from './common';
+import { BYTES_PER_F32, needsMap, onnxFlatten, seeAll } from './common';
 import type { LayerDef } from './types';
 
 export const globalAvgPool: LayerDef<'global-avg-pool'> = {
@@ -31,4 +31,5 @@ export const globalAvgPool: LayerDef<'global-avg-pool'> = {
     { suffix: '', ctor: 'nn.AdaptiveAvgPool2d(1)', shape: [a.inShape[0], 1, 1] },
     { suffix: '_flatten', ctor: 'nn.Flatten()', shape: a.outShape },
   ],
+  onnx: () => [{ op: 'GlobalAveragePool', suffix: '', inputs: ['x'] }, onnxFlatten('_flatten')],
 };

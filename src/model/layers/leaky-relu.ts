@@ -1,5 +1,5 @@
 // Why: max(αx, x), element-wise, with its own negative slope α.
-import { pyFloat, sameShape } from './common';
+import { onnxActivation, pyFloat, sameShape } from './common';
 import type { LayerDef } from './types';
 
 export const leakyRelu: LayerDef<'leaky-relu'> = {
@@ -11,4 +11,5 @@ export const leakyRelu: LayerDef<'leaky-relu'> = {
   shape: (_l, at) => sameShape(at),
   tensors: () => [],
   pytorch: (l, a) => [{ suffix: '', ctor: `nn.LeakyReLU(negative_slope=${pyFloat(l.alpha)})`, shape: a.outShape }],
+  onnx: (l) => [onnxActivation('leaky-relu', '', l.alpha)],
 };

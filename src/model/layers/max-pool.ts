@@ -1,5 +1,5 @@
 // Why: max over F×F windows, stride S: no weights, and the gradient goes to each window's winner.
-import { checkPoolFields, POOL_FIELDS, poolDefaults, poolShape } from './pool-window';
+import { checkPoolFields, POOL_FIELDS, poolAttrs, poolDefaults, poolShape } from './pool-window';
 import type { LayerDef } from './types';
 
 export const maxPool: LayerDef<'max-pool'> = {
@@ -12,4 +12,5 @@ export const maxPool: LayerDef<'max-pool'> = {
   shape: poolShape,
   tensors: () => [],
   pytorch: (l, a) => [{ suffix: '', ctor: `nn.MaxPool2d(kernel_size=${l.F}, stride=${l.S}, padding=${l.P})`, shape: a.outShape }],
+  onnx: (l) => [{ op: 'MaxPool', suffix: '', inputs: ['x'], attrs: poolAttrs(l) }],
 };

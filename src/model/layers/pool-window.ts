@@ -5,7 +5,7 @@ import { LIMITS } from '../shape-error';
 import { checkHalfKernel, checkWindowFit, type WindowGeometry } from '../window-fit';
 import type { AvgPoolLayer, MaxPoolLayer } from '../spec';
 import { BYTES_PER_F32, needsMap, seeWindow, windowSizeText } from './common';
-import type { FailFn, FieldDef, Shape, Step, StepAt } from './types';
+import type { FailFn, FieldDef, OnnxAttr, Shape, Step, StepAt } from './types';
 import type { ShapeError } from '../shape-error';
 
 type PoolLayer = MaxPoolLayer | AvgPoolLayer;
@@ -48,3 +48,9 @@ export function poolShape(layer: PoolLayer, at: StepAt): Step | ShapeError {
     geometry: { ...g, OH, OW },
   };
 }
+
+export const poolAttrs = (l: PoolLayer): OnnxAttr[] => [
+  { name: 'kernel_shape', ints: [l.F, l.F] },
+  { name: 'strides', ints: [l.S, l.S] },
+  { name: 'pads', ints: [l.P, l.P, l.P, l.P] },
+];

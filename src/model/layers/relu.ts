@@ -1,5 +1,5 @@
 // Why: the ReLU activation, element-wise: same shape out, no weights.
-import { sameShape } from './common';
+import { onnxActivation, sameShape } from './common';
 import type { LayerDef } from './types';
 
 export const relu: LayerDef<'relu'> = {
@@ -11,4 +11,5 @@ export const relu: LayerDef<'relu'> = {
   shape: (_l, at) => sameShape(at),
   tensors: () => [],
   pytorch: (_l, a) => [{ suffix: '', ctor: 'nn.ReLU()', shape: a.outShape }],
+  onnx: () => [onnxActivation('relu', '')],
 };

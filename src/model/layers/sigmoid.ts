@@ -1,5 +1,5 @@
 // Why: the Sigmoid activation, element-wise: same shape out, no weights.
-import { sameShape } from './common';
+import { onnxActivation, sameShape } from './common';
 import type { LayerDef } from './types';
 
 export const sigmoid: LayerDef<'sigmoid'> = {
@@ -11,4 +11,5 @@ export const sigmoid: LayerDef<'sigmoid'> = {
   shape: (_l, at) => sameShape(at),
   tensors: () => [],
   pytorch: (_l, a) => [{ suffix: '', ctor: 'nn.Sigmoid()', shape: a.outShape }],
+  onnx: () => [onnxActivation('sigmoid', '')],
 };

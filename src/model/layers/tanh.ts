@@ -1,5 +1,5 @@
 // Why: the Tanh activation, element-wise: same shape out, no weights.
-import { sameShape } from './common';
+import { onnxActivation, sameShape } from './common';
 import type { LayerDef } from './types';
 
 export const tanh: LayerDef<'tanh'> = {
@@ -11,4 +11,5 @@ export const tanh: LayerDef<'tanh'> = {
   shape: (_l, at) => sameShape(at),
   tensors: () => [],
   pytorch: (_l, a) => [{ suffix: '', ctor: 'nn.Tanh()', shape: a.outShape }],
+  onnx: () => [onnxActivation('tanh', '')],
 };

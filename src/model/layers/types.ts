@@ -77,6 +77,18 @@ export interface PyModule {
   shape: number[];
 }
 
+/** An ONNX attribute: float, int or ints. */
+export type OnnxAttr = { name: string; f: number } | { name: string; i: number } | { name: string; ints: number[] };
+
+/** One ONNX node of a layer (opset 13), named like its PyTorch module (`suffix` as there). It reads
+ *  the previous node's output ('x') and this layer's tensors by role (initializers). */
+export interface OnnxNode {
+  op: string;
+  suffix: PyModule['suffix'];
+  inputs: ('x' | TensorRole)[];
+  attrs?: OnnxAttr[];
+}
+
 /** What an analysed layer's PyTorch form needs to know. */
 export interface Analysed {
   inShape: Shape;
@@ -132,6 +144,8 @@ export interface LayerDef<K extends LayerKind> {
   /** Its tensors, in the order the engine declares and draws them. */
   tensors: (layer: LayerOf<K>, inShape: Shape, scheme: InitScheme) => LayerTensor[];
   pytorch: (layer: LayerOf<K>, a: Analysed) => PyModule[];
+  /** In evaluation mode ([] = the identity). */
+  onnx: (layer: LayerOf<K>, a: Analysed) => OnnxNode[];
 }
 
 export type LayerTable = { [K in LayerKind]: LayerDef<K> };
