@@ -99,7 +99,7 @@ test("a stride that doesn't fit is explained on the layer and turns Train off un
   // Bad text never reaches the design: a message next to the box, the last good value stays in force.
   for (const bad of ['', '-2', '2.5', '99999', 'abc']) {
     await conv.getByLabel('Filters K').fill(bad);
-    await expect(conv.getByRole('alert')).toContainText('K (filters) must be a whole number from 1 to 4,096');
+    await expect(conv.getByRole('alert')).toContainText('K (number of filters) must be a whole number from 1 to 4,096');
     await expectLayer(conv, '26×26×16', '160');
     await expect(train(page)).toBeEnabled();
   }

@@ -6,7 +6,7 @@ import { fmt, LAYERS, LIMITS, type InputSpec, type LayerSpec } from '../model';
 import type { LayerField } from './events';
 
 export interface NumberRule {
-  /** How the message names the field: "K (filters)". */
+  /** How the message names the field: "K (number of filters)", the name the validator uses too. */
   name: string;
   whole: boolean;
   min: number;
