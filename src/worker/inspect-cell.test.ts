@@ -32,9 +32,9 @@ function expectSum(actual: number, expected: number, scale: number, what: string
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected} (scale ${scale})`).toBeLessThanOrEqual(1e-4 * Math.max(scale, Math.abs(expected)) + 1e-6);
 }
 
-async function setup() {
+async function setup(design: NetworkSpec = spec) {
   const gpu = await testGpu();
-  const net = Network.create(gpu, spec, 3);
+  const net = Network.create(gpu, design, 3);
   const plan = await net.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
   const r = new Prng(11);
   // Random weights and biases (biases start at 0) and running statistics (they start at 0 and 1).
@@ -99,6 +99,31 @@ describe('explainCell', () => {
     expect(Array.from(dil.channels[2]!.padding).every((p) => p === 0)).toBe(true);
     expect(dil.receptiveField).toEqual({ y0: 0, y1: 8, x0: 0, x1: 8 });
     expect(corner.receptiveField).toEqual({ y0: 0, y1: 1, x0: 0, x1: 1 });
+    t.dispose();
+  });
+
+  it("grouped conv: a cell shows only its filter group's channels, and adds up to the map and the reference", async () => {
+    const grouped: NetworkSpec = {
+      version: 1,
+      input: { C: 4, H: 6, W: 6 },
+      layers: [
+        { ...newLayer('conv2d', 'g'), K: 6, F: 3, S: 1, P: 1, groups: 2, activation: undefined },
+        { ...newLayer('dense', 'd'), units: 10 },
+      ],
+    };
+    const t = await setup(grouped);
+    const { x, y, node } = t.io('g');
+    if (node.op !== 'conv2d') throw new Error('conv expected');
+    const input = await t.read(x);
+    const ref = conv2dRef(input, t.slot('g', 'weight'), { N: 1, C: 4, H: 6, W: 6, K: 6, FH: 3, FW: 3, S: 1, PH: 1, PW: 1, dilation: 1, groups: 2 }, t.slot('g', 'bias'));
+    const pre = await t.read(y);
+    for (const [k, oy, ox] of [[0, 0, 0], [2, 3, 4], [3, 1, 1], [5, 5, 5]] as const) {
+      const cell = (await t.explain('g', k, oy, ox)) as ConvCell;
+      const i = flatIndex([6, 6, 6], { c: k, y: oy, x: ox });
+      expect(cell.channels).toHaveLength(2);
+      expectSum(cell.total, ref[i]!, scaleOf(cell), `g[${k},${oy},${ox}] shown sum vs reference`);
+      expectSum(cell.total, pre[i]!, scaleOf(cell), `g[${k},${oy},${ox}] shown sum vs the engine's output`);
+    }
     t.dispose();
   });
 
