@@ -2,6 +2,8 @@
 // files behind it can be reorganised without touching them.
 export * from './spec';
 export * from './shapes';
+export * from './residual';
+export * from './layer-tree';
 export {
   LIMITS,
   LAYER_ID_PATTERN,

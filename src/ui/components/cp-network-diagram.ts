@@ -6,7 +6,7 @@
 // first map for the image being looked at. "Export SVG" saves the drawing for a report.
 import { css, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { LayerKind, NetworkAnalysis, NetworkSpec, Shape } from '../../model';
+import { projectionId, type LayerKind, type NetworkAnalysis, type NetworkSpec, type Shape } from '../../model';
 import type { LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf } from '../colormap';
 import { download } from '../download';
@@ -31,9 +31,11 @@ interface Stage {
 }
 
 /** Groups the layers into stages. */
-export function stagesOf(spec: NetworkSpec, analysis: NetworkAnalysis): Stage[] {
+export function stagesOf(_spec: NetworkSpec, analysis: NetworkAnalysis): Stage[] {
   const stages: Stage[] = [{ kind: 'input', riders: [], shape: analysis.input }];
-  spec.layers.forEach((l, i) => {
+  const projections = new Set(analysis.blocks.map((b) => projectionId(b.id)));
+  analysis.leaves.forEach((l, i) => {
+    if (projections.has(l.id)) return;
     const a = analysis.layers[i];
     const prev = stages[stages.length - 1]!;
     if (RIDERS.has(l.kind) && prev.kind !== 'input') {
