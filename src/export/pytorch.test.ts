@@ -175,6 +175,21 @@ describe('toPyTorch', () => {
     expect(py).toContain('x = self.avg(x)  # [N, 4, 10, 10]');
   });
 
+  it('a residual block keeps its input, adds the (projected) shortcut after its body, then ReLU', () => {
+    const p = getPreset('small-resnet');
+    const py = toPyTorch({ spec: p.spec, train: p.train });
+    const forward = py.slice(py.indexOf('    def forward'), py.indexOf('        return x'));
+    expect(forward).toContain('        res1_in = x  # res1: its input, kept for the shortcut\n        x = self.res1_a(x)');
+    expect(forward).toContain('        x = x + res1_in  # res1: body + shortcut, [N, 16, 28, 28]\n        x = torch.relu(x)\n        res2_in = x');
+    expect(forward).toContain('        x = x + self.res2_shortcut(res2_in)  # res2: body + shortcut, [N, 32, 14, 14]\n        x = torch.relu(x)\n        x = self.gap(x)');
+    const exp = expectedTensors(p.spec);
+    if ('error' in exp) throw new Error(exp.error);
+    expect(exp.filter((e) => e.layerId === 'res2.shortcut').map((e) => [e.key, e.shape])).toEqual([
+      ['res2_shortcut.weight', [32, 16, 1, 1]],
+      ['res2_shortcut.bias', [32]],
+    ]);
+  });
+
   it('refuses a design that cannot be built, and odd file names', () => {
     const p = getPreset('mlp');
     const broken = doc(p.spec.layers.slice(0, 2));
