@@ -37,3 +37,18 @@ test('small ResNet: blocks, the sum check, a broken shortcut explained, keyboard
   await page.getByRole('button', { name: '+ Residual block' }).click();
   await expect(block(page, 'residual-1')).toContainText('a residual block needs at least one layer in its body');
 });
+
+test('drag a layer from the palette into a block, then drag it out to the end of the network', async ({ page }) => {
+  // Tall enough that no drag needs the page to scroll (a scroll mid-drag confuses the synthetic mouse).
+  await page.setViewportSize({ width: 1280, height: 2600 });
+  await page.goto('/');
+  await page.getByLabel('Preset').first().selectOption('small-resnet');
+  const res1 = block(page, 'res1');
+  await page.getByRole('button', { name: 'Add dropout' }).dragTo(res1.getByText('Drop here to add at the end of the block'));
+  const inside = res1.getByRole('group', { name: /^Layer 3 of block res1: dropout dropout-1$/ });
+  await expect(inside).toBeVisible();
+  await inside.locator('.grip').dragTo(page.getByText('Drop a layer here to add it at the end'));
+  await expect(page.getByRole('group', { name: /^Layer 6: dropout dropout-1$/ })).toBeVisible();
+  await expect(res1.getByRole('group', { name: /dropout-1/ })).toHaveCount(0);
+});
+
