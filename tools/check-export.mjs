@@ -11,7 +11,7 @@ import { startBrowser } from './serve.mjs';
 
 const args = process.argv.slice(2);
 const require = args.includes('--require');
-const presets = (args.find((a) => a.startsWith('--presets='))?.slice(10) ?? 'mlp,reference-cnn').split(',');
+const presets = (args.find((a) => a.startsWith('--presets='))?.slice(10) ?? 'mlp,reference-cnn,small-resnet').split(',');
 
 const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
 if (!python) {

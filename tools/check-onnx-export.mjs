@@ -15,7 +15,7 @@ import { startBrowser } from './serve.mjs';
 const started = performance.now();
 const args = process.argv.slice(2);
 const require = args.includes('--require');
-const presets = (args.find((a) => a.startsWith('--presets='))?.slice(10) ?? 'bn-dropout,lenet-5,all-conv').split(',');
+const presets = (args.find((a) => a.startsWith('--presets='))?.slice(10) ?? 'bn-dropout,lenet-5,all-conv,small-resnet').split(',');
 const MIN_AGREEMENT = 0.999;
 const MEAN = 0.1307;
 const STD = 0.3081;

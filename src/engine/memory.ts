@@ -1,6 +1,7 @@
 // Why: a design too big for the GPU must be refused before anything is allocated, with the layer and
 // the numbers, not crash the device halfway through planning.
 import type { GpuLimits } from '../gpu';
+import { assignNodeGrads } from './grad-buffers';
 import type { Node } from './nodes';
 import { innerSize, PlanError } from './nodes';
 
@@ -34,9 +35,9 @@ export function estimatePlanMemory(nodes: readonly Node[], N: number, inputSize:
     maxActivation = Math.max(maxActivation, biggest);
     if (biggest > largest.bytes) largest = { layerId: node.layerId, bytes: biggest };
   }
-  // Two gradient buffers and a scratch as large as the largest activation; parameters, gradients,
-  // optimizer moments and their checkpoint copies.
-  if (train) total += 3 * maxActivation;
+  // Gradient buffers (two along a chain, more across residual blocks) and a scratch, each as large as
+  // the largest activation; parameters, gradients, optimizer moments and their checkpoint copies.
+  if (train) total += (assignNodeGrads(nodes).count + 1) * maxActivation;
   total += paramFloats * 4 * 7;
   return { largest, total };
 }

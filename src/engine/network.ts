@@ -35,8 +35,9 @@ export class Network {
     }
     const layout = new ParamLayout();
     const declared = new Map<string, Declared>();
-    // Every layer's tensors as the layer table declares them, in order (the order the weights are drawn).
-    spec.layers.forEach((layer, i) => {
+    // Every layer's tensors as the layer table declares them, in forward order (the order the weights
+    // are drawn; a block's projection shortcut after its body).
+    analysis.leaves.forEach((layer, i) => {
       const d: Declared = { slots: {}, stateSlots: {} };
       for (const t of layerTensors(layer, analysis.layers[i]!.inShape!, init)) {
         if (t.trainable) d.slots[t.role] = layout.param(layer.id, t.role, t.shape, t.init);

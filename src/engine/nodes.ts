@@ -2,9 +2,16 @@
 // the model's shape analysis (the same numbers the UI shows). A layer's `activation` field becomes its
 // own node; a ReLU right after a conv or dense layer can be fused into that layer's epilogue.
 import type { ActivationKind } from '../kernels/activation';
-import { FUSED_LEAKY_RELU_ALPHA, type LayerAnalysis, type NetworkAnalysis, type NetworkSpec } from '../model';
+import { FUSED_LEAKY_RELU_ALPHA, isBlock, type LayerAnalysis, type LayerItem, type LayerSpec, type NetworkAnalysis, type NetworkSpec, type ResidualBlock } from '../model';
+
+/** The key of the network's input tensor among nodes' `inputs`. */
+export const INPUT_KEY = 'input';
 
 interface NodeBase {
+  /** Names this node's output tensor (unique in the network). */
+  key: string;
+  /** The tensors this node reads: INPUT_KEY or another node's key (two for a residual sum). */
+  inputs: string[];
   /** The layer whose parameters this node uses (an activation field's node carries its layer's id). */
   layerId: string;
   /** The layers whose output this node's output is (a fused conv + ReLU answers for both). */
@@ -79,7 +86,12 @@ export interface FlattenNode extends NodeBase {
   op: 'flatten';
 }
 
-export type Node = ConvNode | DenseNode | PoolNode | GlobalPoolNode | ActivationNode | BatchNormNode | DropoutNode | FlattenNode;
+/** A residual block's sum: y = inputs[0] (the body) + inputs[1] (the shortcut). */
+export interface AddNode extends NodeBase {
+  op: 'add';
+}
+
+export type Node = ConvNode | DenseNode | PoolNode | GlobalPoolNode | ActivationNode | BatchNormNode | DropoutNode | FlattenNode | AddNode;
 
 export class PlanError extends Error {
   override name = 'PlanError';
@@ -92,11 +104,16 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
   if (!analysis.ok) throw new PlanError(`the network does not fit: ${analysis.error?.message ?? 'invalid'}`);
   const nodes: Node[] = [];
   let dropouts = 0;
-  spec.layers.forEach((layer, i) => {
+  let leaf = 0;
+  // One layer's nodes (an activation field adds one), chained from tensor `x`; returns the last key.
+  const leafNodes = (x: string): string => {
+    const i = leaf++;
+    const layer: LayerSpec = analysis.leaves[i]!;
     const a: LayerAnalysis = analysis.layers[i]!;
     const inShape = a.inShape!;
     const outShape = a.outShape!;
-    const base = { layerId: layer.id, outputOf: [layer.id], outShape, outSize: size(outShape) };
+    const first = nodes.length;
+    const base = { key: '', inputs: [] as string[], layerId: layer.id, outputOf: [layer.id], outShape, outSize: size(outShape) };
     switch (layer.kind) {
       case 'conv2d': {
         const g = a.geometry!;
@@ -137,8 +154,44 @@ export function buildNodes(spec: NetworkSpec, analysis: NetworkAnalysis, { fuse 
       default:
         throw new PlanError(`unknown layer kind ${(layer satisfies never as { kind: string }).kind}`);
     }
-  });
+    return chain(nodes, first, x);
+  };
+  // A block: its body from x, its shortcut (x, or the projection's conv node), their sum, the ReLU.
+  const blockNodes = (block: ResidualBlock, x: string): string => {
+    const body = walk(block.body, x);
+    const shortcut = block.shortcut === 'projection' ? leafNodes(x) : x;
+    const outShape = analysis.blocks.find((b) => b.id === block.id)!.outShape!;
+    const base = { layerId: block.id, outShape, outSize: size(outShape) };
+    const first = nodes.length;
+    nodes.push({ ...base, key: '', inputs: [], outputOf: block.relu ? [] : [block.id], op: 'add' });
+    if (block.relu) nodes.push({ ...base, key: '', inputs: [], outputOf: [block.id], op: 'activation', kind: 'relu', alpha: 0 });
+    nodes[first]!.inputs = [body, shortcut];
+    nodes[first]!.key = `n${first}`;
+    return chain(nodes, first + 1, nodes[first]!.key);
+  };
+  const walk = (items: readonly LayerItem[], x: string): string => items.reduce((cur, item) => (isBlock(item) ? blockNodes(item, cur) : leafNodes(cur)), x);
+  walk(spec.layers, INPUT_KEY);
   return fuse ? maskReluInPool(fusePool(fuseRelu(nodes))) : nodes;
+}
+
+/** Names nodes[first..] `n<index>` and chains each to the one before (the first to `x`); returns the
+ *  last key. */
+function chain(nodes: Node[], first: number, x: string): string {
+  let cur = x;
+  for (let k = first; k < nodes.length; k++) {
+    const n = nodes[k]!;
+    n.key = `n${k}`;
+    if (n.inputs.length === 0) n.inputs = [cur];
+    cur = n.key;
+  }
+  return cur;
+}
+
+/** How many nodes read each tensor (a block's input is read by its body and by its shortcut). */
+export function consumerCounts(nodes: readonly Node[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const n of nodes) for (const k of n.inputs) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return counts;
 }
 
 /** Per-sample elements of the largest tensor a node's backward needs besides its input and output. */
@@ -152,10 +205,11 @@ export function innerSize(node: Node): number {
  */
 function fusePool(nodes: Node[]): Node[] {
   const out: Node[] = [];
+  const readers = consumerCounts(nodes);
   for (const n of nodes) {
-    const prev = out[out.length - 1];
+    const prev = soleFeeder(out[out.length - 1], n, readers);
     if (n.op === 'max-pool' && prev?.op === 'conv2d' && prev.groups === 1 && !prev.pool && n.F === 2 && n.S === 2 && n.P === 0 && prev.OH % 2 === 0 && prev.OW % 2 === 0 && n.OH === prev.OH / 2 && n.OW === prev.OW / 2) {
-      out[out.length - 1] = { ...prev, pool: true, outShape: n.outShape, outSize: n.outSize, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
+      out[out.length - 1] = { ...prev, key: n.key, pool: true, outShape: n.outShape, outSize: n.outSize, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
       continue;
     }
     out.push(n);
@@ -168,24 +222,33 @@ function fusePool(nodes: Node[]): Node[] {
  * gradient, which saves the ReLU derivative's own pass over the (large) pre-pool tensor.
  */
 function maskReluInPool(nodes: Node[]): Node[] {
+  const readers = consumerCounts(nodes);
   return nodes.map((n, i) => {
-    const next = nodes[i + 1];
-    const prev = nodes[i - 1];
+    const after = nodes[i + 1];
+    const next = after && soleFeeder(n, after, readers) ? after : undefined;
+    const prev = soleFeeder(nodes[i - 1], n, readers);
     if ((n.op === 'conv2d' || n.op === 'dense') && n.relu && next?.op === 'max-pool') return { ...n, reluGradByNext: true };
     if (n.op === 'max-pool' && prev && (prev.op === 'conv2d' || prev.op === 'dense') && prev.relu) return { ...n, maskRelu: true };
     return n;
   });
 }
 
+/** `prev` when `n` reads prev's output and nothing else does (then the two may fuse): in a residual
+ *  block the node listed before another need not feed it, and a block's input is read twice. */
+function soleFeeder(prev: Node | undefined, n: Node, readers: Map<string, number>): Node | undefined {
+  return prev && n.inputs.length === 1 && n.inputs[0] === prev.key && readers.get(prev.key) === 1 ? prev : undefined;
+}
+
 /** conv/dense followed by a plain ReLU node: one node with a ReLU epilogue. */
 function fuseRelu(nodes: Node[]): Node[] {
   const out: Node[] = [];
+  const readers = consumerCounts(nodes);
   for (const n of nodes) {
-    const prev = out[out.length - 1];
+    const prev = soleFeeder(out[out.length - 1], n, readers);
     if (n.op === 'activation' && n.kind === 'relu' && prev && (prev.op === 'conv2d' || prev.op === 'dense') && !prev.relu) {
       // The fused node now produces the ReLU's output: it answers for that layer too (an activation
       // field's node has the same id as its layer; outputOf then already names it).
-      out[out.length - 1] = { ...prev, relu: true, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
+      out[out.length - 1] = { ...prev, key: n.key, relu: true, outputOf: [...new Set([...prev.outputOf, ...n.outputOf])] };
       continue;
     }
     out.push(n);

@@ -6,7 +6,9 @@ import { batchGather, batchGatherParams } from '../kernels/batch-gather';
 import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import { CLASSES } from '../model';
 import { checkPlanFits, estimatePlanMemory } from './memory';
-import { innerSize, type Node } from './nodes';
+import { assignNodeGrads } from './grad-buffers';
+import { INPUT_KEY, innerSize, type Node } from './nodes';
+import { add } from '../kernels/add';
 import { buildOp } from './ops';
 import type { BuiltOp, OpBuffers, OpContext } from './ops/op';
 import type { ParamStore } from './param-store';
@@ -53,6 +55,8 @@ export class Plan {
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
   #ops: BuiltOp[] = [];
+  /** The gradient sums appended to ops' backward (disposed by the plan). */
+  #sums: BoundKernel[] = [];
   /** The layer each op serves (its node's layerId), for per-layer listings and timings. */
   #opLayers: string[] = [];
   #owned: Tensor[] = [];
@@ -92,51 +96,48 @@ export class Plan {
     const stats = gpu.storage(o.statsSlots * STATS_SLOT_BYTES, 'stats');
     ownedBuffers.push(stats);
 
-    // Forward tensors: flatten is a view; dropout in evaluation is the identity (a view too).
+    // Forward tensors, by node key: flatten is a view; dropout in evaluation is the identity (a view
+    // too). A node reads inputs[0] (and a residual sum inputs[1]).
+    const tensors = new Map<string, Tensor>([[INPUT_KEY, input]]);
     const xs: Tensor[] = [];
     const ys: Tensor[] = [];
-    let x = input;
     for (const node of nodes) {
       const shape = [N, ...node.outShape];
+      const x = tensors.get(node.inputs[0]!)!;
       const passThrough = node.op === 'flatten' || (node.op === 'dropout' && !o.train);
       const y = passThrough ? view(x, shape, node.layerId) : alloc(shape, `${node.layerId}:y`);
       xs.push(x);
       ys.push(y);
-      x = y;
+      tensors.set(node.key, y);
     }
-    const logits = x;
+    const logits = ys[ys.length - 1] ?? input;
     if (logits.size !== N * CLASSES) throw new Error(`the last layer gives ${logits.size / N} values per image, the loss needs ${CLASSES}`);
 
-    // Backward: two ping-pong gradient buffers (only dy and dx of one op are alive at a time) and a
-    // scratch for fused epilogues.
+    // Backward: gradient buffers assigned by liveness (two ping-pong along a chain; a tensor read twice
+    // sums its two gradients, see grad-buffers.ts) and a scratch for fused epilogues.
     const maxSize = Math.max(...ys.map((t) => t.size), input.size, ...nodes.map((n) => N * innerSize(n)));
-    const grads = o.train ? [alloc([maxSize], 'grad-a'), alloc([maxSize], 'grad-b')] : [];
+    const assigned = o.train ? assignNodeGrads(nodes) : undefined;
+    const grads = assigned ? Array.from({ length: assigned.count }, (_, k) => alloc([maxSize], `grad-${k}`)) : [];
     const scratch = o.train ? alloc([maxSize], 'grad-scratch') : undefined;
 
     let gather: BoundKernel | undefined;
     if (o.input.kind === 'gather') {
       gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0 });
     }
-    let cur = 0;
     const probs = o.probs ? alloc([N, CLASSES], 'probs') : undefined;
-    const loss = await softmaxCrossEntropy(gpu, { logits: logits.buffer, labels, stats, dlogits: o.train ? grads[cur]!.buffer : undefined, probs: probs?.buffer, N, classes: CLASSES, slot: 0 });
+    const loss = await softmaxCrossEntropy(gpu, { logits: logits.buffer, labels, stats, dlogits: assigned ? grads[assigned.logits]!.buffer : undefined, probs: probs?.buffer, N, classes: CLASSES, slot: 0 });
 
-    // Gradient buffers per node, assigned from the last node backwards.
-    const bufs: OpBuffers[] = nodes.map((_, i) => ({ x: xs[i]!, y: ys[i]! }));
-    if (o.train) {
-      for (let i = nodes.length - 1; i >= 0; i--) {
-        const node = nodes[i]!;
-        const dy = view(grads[cur]!, ys[i]!.shape, `${node.layerId}:dy`);
-        if (node.op === 'flatten') {
-          bufs[i] = { ...bufs[i]!, dy, dx: view(grads[cur]!, xs[i]!.shape, `${node.layerId}:dx`) };
-          continue;
-        }
-        const needDx = i > 0;
-        const dx = needDx ? view(grads[1 - cur]!, xs[i]!.shape, `${node.layerId}:dx`) : null;
-        bufs[i] = { ...bufs[i]!, dy, dx, scratch };
-        if (needDx) cur = 1 - cur;
-      }
-    }
+    const bufs: OpBuffers[] = nodes.map((node, i) => {
+      const b: OpBuffers = { x: xs[i]!, y: ys[i]! };
+      if (node.inputs[1] !== undefined) b.x2 = tensors.get(node.inputs[1])!;
+      if (!assigned) return b;
+      const gradView = (k: number | null | undefined, t: Tensor, what: string) => (k === null || k === undefined ? null : view(grads[k]!, t.shape, `${node.layerId}:${what}`));
+      b.dy = gradView(assigned.dy[i], ys[i]!, 'dy')!;
+      b.dx = gradView(assigned.dx[i]![0], xs[i]!, 'dx');
+      if (b.x2) b.dx2 = gradView(assigned.dx[i]![1], b.x2, 'dx2');
+      b.scratch = scratch;
+      return b;
+    });
 
     const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss });
     plan.#owned = owned;
@@ -144,7 +145,14 @@ export class Plan {
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       const ctx: OpContext = { gpu, N, train: o.train, store, ...o.declared[i]! };
-      plan.#ops.push(await buildOp({ ...ctx, seed: o.seed }, node, bufs[i]!));
+      const op = await buildOp({ ...ctx, seed: o.seed }, node, bufs[i]!);
+      // Gradient sums of tensors read twice, right after their last reader's backward.
+      for (const sum of assigned?.sums[i] ?? []) {
+        const kernel = await add(gpu, { a: grads[sum.a]!.buffer, b: grads[sum.b]!.buffer, c: grads[sum.c]!.buffer, n: tensors.get(sum.key)!.size });
+        op.backward.push(kernel);
+        plan.#sums.push(kernel);
+      }
+      plan.#ops.push(op);
       plan.#opLayers.push(node.layerId);
       for (const id of node.outputOf) plan.outputs.set(id, ys[i]!);
       plan.nodeTensors.push({ node, x: xs[i]!, y: ys[i]!, dy: bufs[i]!.dy, backward: plan.#ops[i]!.backward });
@@ -184,6 +192,8 @@ export class Plan {
 
   dispose(): void {
     for (const op of this.#ops) op.dispose();
+    for (const k of this.#sums) k.dispose();
+    this.#sums = [];
     this.gather?.dispose();
     this.loss?.dispose();
     for (const t of this.#owned) disposeTensor(this.#gpu, t);

@@ -51,7 +51,8 @@ export function expectedTensors(spec: NetworkSpec): ExpectedTensor[] | { error: 
   if (!analysis.ok) return { error: analysis.error?.message ?? 'the design cannot be built' };
   const names = moduleNames(spec).layer;
   const out: ExpectedTensor[] = [];
-  spec.layers.forEach((layer, i) => {
+  // Leaves include each projection shortcut (a 1×1 conv2d named `<block id>.shortcut`).
+  analysis.leaves.forEach((layer, i) => {
     const a = analysis.layers[i]!;
     const name = names.get(layer.id)!;
     for (const { role, shape } of layerTensors(layer, a.inShape!)) {

@@ -16,7 +16,7 @@ export function initialisation(spec: NetworkSpec, scheme: InitScheme = 'pytorch'
   if (!analysis.ok) throw new Error(analysis.error?.message ?? 'the design cannot be built');
   const names = moduleNames(spec).layer;
   const out: InitRule[] = [];
-  spec.layers.forEach((layer: LayerSpec, i) => {
+  analysis.leaves.forEach((layer: LayerSpec, i) => {
     const name = names.get(layer.id)!;
     const inShape = analysis.layers[i]!.inShape!;
     for (const t of layerTensors(layer, inShape, scheme)) {

@@ -101,6 +101,23 @@ describe('toOnnx', () => {
     expect([...sub(dw, 1)[0]!]).toEqual([32, 1, 3, 3]);
   });
 
+  it('a residual block is its body, its shortcut (1×1 Conv for a projection), an Add and a Relu', () => {
+    const p = getPreset('small-resnet');
+    const doc = { spec: p.spec, train: p.train };
+    const graph = read(sub(read(toOnnx(doc, weightsFor(doc))), 7)[0]!);
+    const nodes = sub(graph, 1).map((n) => read(n));
+    const op = (n: Field[]) => str(sub(n, 4)[0]!);
+    const io = (n: Field[]) => [sub(n, 1).map(str), sub(n, 2).map(str)];
+    expect(nodes.map(op)).toEqual(['Conv', 'Relu', 'Conv', 'Relu', 'Conv', 'Add', 'Relu', 'Conv', 'Relu', 'Conv', 'Conv', 'Add', 'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Identity', 'Softmax']);
+    const adds = nodes.filter((n) => op(n) === 'Add').map(io);
+    expect(adds).toEqual([
+      [['res1_b.out', 'stem_act.out'], ['res1.out']],
+      [['res2_b.out', 'res2_shortcut.out'], ['res2.out']],
+    ]);
+    const projection = nodes.find((n) => str(sub(n, 3)[0]!) === 'res2_shortcut')!;
+    expect(io(projection)[0]).toEqual(['res1_relu.out', 'res2_shortcut.weight', 'res2_shortcut.bias']);
+  });
+
   it('says which tensor is missing instead of writing a broken file', () => {
     const p = getPreset('reference-cnn');
     const doc = { spec: p.spec, train: p.train };

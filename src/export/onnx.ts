@@ -9,7 +9,7 @@
 //   names of model.py, so the three exports read alike.
 // - Padding is written resolved (the engine's numbers), as in model.py.
 // - dense is Gemm with transB = 1 (weights stay [out, in]), after a Flatten when its input is C×H×W.
-import { analyzeNetwork, defOf, type ConvplayDocument, type LayerAnalysis, type LayerSpec, type OnnxAttr } from '../model';
+import { analyzeNetwork, defOf, isBlock, type ConvplayDocument, type LayerAnalysis, type LayerItem, type LayerSpec, type OnnxAttr } from '../model';
 import type { ParamTensor } from './checkpoint';
 import { expectedTensors, tensorId } from './expected-tensors';
 import { ExportError } from './import-error';
@@ -86,11 +86,27 @@ export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], o
     graph.initializers.push(tensor(key, t.shape, t.data));
     return key;
   };
-  let x = 'input';
-  spec.layers.forEach((layer, i) => {
-    const name = names.layer.get(layer.id)!;
-    x = emitLayer(layer, analysis.layers[i]!, name, x, graph, init, (base) => names.extra.take(base));
-  });
+  const take = (base: string) => names.extra.take(base);
+  // Layers in forward order; a residual block is its body, its shortcut (the input itself or a 1×1
+  // Conv, the projection), an Add and a Relu.
+  let leaf = 0;
+  const emitLeaf = (x: string) => {
+    const layer = analysis.leaves[leaf]!;
+    return emitLayer(layer, analysis.layers[leaf++]!, names.layer.get(layer.id)!, x, graph, init, take);
+  };
+  const emitItems = (items: readonly LayerItem[], x: string): string =>
+    items.reduce((cur, item) => {
+      if (!isBlock(item)) return emitLeaf(cur);
+      const body = emitItems(item.body, cur);
+      const shortcut = item.shortcut === 'projection' ? emitLeaf(cur) : cur;
+      const name = names.layer.get(item.id)!;
+      graph.nodes.push(node('Add', name, [body, shortcut], [`${name}.out`]));
+      if (!item.relu) return `${name}.out`;
+      const relu = take(`${name}_relu`);
+      graph.nodes.push(node('Relu', relu, [`${name}.out`], [`${relu}.out`]));
+      return `${relu}.out`;
+    }, x);
+  const x = emitItems(spec.layers, 'input');
   graph.nodes.push(node('Identity', 'logits', [x], ['logits']));
   graph.nodes.push(node('Softmax', 'probabilities', ['logits'], ['probabilities'], [{ name: 'axis', i: 1 }]));
 

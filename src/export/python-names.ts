@@ -3,7 +3,7 @@
 // own attributes (`self.training = nn.Conv2d(...)` would break model.eval()), no dots (PyTorch uses
 // them as key separators). Layer ids ('conv2d-1', 'c1.a') are close to that; this makes them so,
 // deterministically, so a file exported today loads with the module generated tomorrow.
-import type { NetworkSpec } from '../model';
+import { forwardOrder, type NetworkSpec } from '../model';
 
 const PYTHON_KEYWORDS = new Set([
   'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif',
@@ -56,6 +56,6 @@ export interface ModuleNames {
 export function moduleNames(spec: NetworkSpec): ModuleNames {
   const alloc = new NameAllocator();
   const layer = new Map<string, string>();
-  for (const l of spec.layers) if (!layer.has(l.id)) layer.set(l.id, alloc.take(l.id));
+  for (const l of forwardOrder(spec.layers)) if (!layer.has(l.id)) layer.set(l.id, alloc.take(l.id));
   return { layer, extra: alloc };
 }

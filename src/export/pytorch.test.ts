@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getPreset, PRESET_IDS, type ConvplayDocument, type LayerSpec } from '../model';
+import { getPreset, PRESET_IDS, type ConvplayDocument, type LayerItem } from '../model';
 import { expectedTensors } from './expected-tensors';
 import { ExportError } from './import-error';
 import { moduleNames, pythonIdentifier } from './python-names';
 import { pyFloat, toPyTorch } from './pytorch';
 
-function doc(layers: LayerSpec[]): ConvplayDocument {
+function doc(layers: LayerItem[]): ConvplayDocument {
   const p = getPreset('reference-cnn');
   return { spec: { ...p.spec, layers }, train: p.train };
 }
@@ -17,7 +17,8 @@ function modules(py: string): [string, string][] {
 
 /** The attributes forward applies, in order. */
 function forwardOrder(py: string): string[] {
-  return [...py.matchAll(/^ {8}x = self\.(\w+)\(x\)/gm)].map((m) => m[1]!);
+  // A residual block's projection applies to the block's kept input: `x = x + self.p(res_in)`.
+  return [...py.matchAll(/^ {8}x = (?:x \+ )?self\.(\w+)\(\w+\)/gm)].map((m) => m[1]!);
 }
 
 const EXPECTED_MODULES: Record<(typeof PRESET_IDS)[number], string[]> = {
@@ -98,6 +99,20 @@ const EXPECTED_MODULES: Record<(typeof PRESET_IDS)[number], string[]> = {
     'drop2 = nn.Dropout(p=0.5)',
     'fc2 = nn.Linear(128, 10)',
   ],
+  'small-resnet': [
+    'stem = nn.Conv2d(1, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
+    'stem_act = nn.ReLU()',
+    'res1_a = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
+    'res1_a_act = nn.ReLU()',
+    'res1_b = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
+    'res2_a = nn.Conv2d(16, 32, kernel_size=(4, 4), stride=2, padding=(1, 1))',
+    'res2_a_act = nn.ReLU()',
+    'res2_b = nn.Conv2d(32, 32, kernel_size=(3, 3), stride=1, padding=(1, 1))',
+    'res2_shortcut = nn.Conv2d(16, 32, kernel_size=1, stride=2)',
+    'gap = nn.AdaptiveAvgPool2d(1)',
+    'gap_flatten = nn.Flatten()',
+    'fc = nn.Linear(32, 10)',
+  ],
   mlp: ['flatten = nn.Flatten()', 'fc1 = nn.Linear(784, 128)', 'fc1_act = nn.ReLU()', 'fc2 = nn.Linear(128, 10)'],
 };
 
@@ -170,6 +185,21 @@ describe('toPyTorch', () => {
       'fc_1_2 = nn.Linear(12, 10, bias=False)',
     ]);
     expect(py).toContain('x = self.avg(x)  # [N, 4, 10, 10]');
+  });
+
+  it('a residual block keeps its input, adds the (projected) shortcut after its body, then ReLU', () => {
+    const p = getPreset('small-resnet');
+    const py = toPyTorch({ spec: p.spec, train: p.train });
+    const forward = py.slice(py.indexOf('    def forward'), py.indexOf('        return x'));
+    expect(forward).toContain('        res1_in = x  # res1: its input, kept for the shortcut\n        x = self.res1_a(x)');
+    expect(forward).toContain('        x = x + res1_in  # res1: body + shortcut, [N, 16, 28, 28]\n        x = torch.relu(x)\n        res2_in = x');
+    expect(forward).toContain('        x = x + self.res2_shortcut(res2_in)  # res2: body + shortcut, [N, 32, 14, 14]\n        x = torch.relu(x)\n        x = self.gap(x)');
+    const exp = expectedTensors(p.spec);
+    if ('error' in exp) throw new Error(exp.error);
+    expect(exp.filter((e) => e.layerId === 'res2.shortcut').map((e) => [e.key, e.shape])).toEqual([
+      ['res2_shortcut.weight', [32, 16, 1, 1]],
+      ['res2_shortcut.bias', [32]],
+    ]);
   });
 
   it('refuses a design that cannot be built, and odd file names', () => {

@@ -18,10 +18,12 @@ import {
   DOCUMENT_VERSION,
   defOf,
   fmt,
+  isBlock,
   pyFloat,
   type ConvplayDocument,
   type InitScheme,
   type LayerAnalysis,
+  type LayerItem,
   type LayerSpec,
 } from '../model';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
@@ -54,7 +56,30 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
   const source = options.source?.replace(/[\r\n]+/g, ' ');
   const names = moduleNames(spec);
   const body: Emitted = { init: [], forward: [] };
-  spec.layers.forEach((layer, i) => emitLayer(layer, analysis.layers[i]!, names.layer.get(layer.id)!, names.extra, body));
+  // Layers in forward order; a residual block keeps its input, runs its body, adds the shortcut.
+  let leaf = 0;
+  const emitItems = (items: readonly LayerItem[]): void => {
+    for (const item of items) {
+      if (!isBlock(item)) {
+        emitLayer(item, analysis.layers[leaf++]!, names.layer.get(item.id)!, names.extra, body);
+        continue;
+      }
+      const skip = names.extra.take(`${names.layer.get(item.id)!}_in`);
+      body.forward.push(`${skip} = x  # ${item.id}: its input, kept for the shortcut`);
+      emitItems(item.body);
+      let shortcut = skip;
+      if (item.shortcut === 'projection') {
+        const proj = analysis.layers[leaf++]!;
+        const attr = names.layer.get(proj.id)!;
+        body.init.push(`self.${attr} = nn.Conv2d(${proj.inShape![0]}, ${proj.outShape![0]}, kernel_size=1, stride=${item.S}${item.bias ? '' : ', bias=False'})`);
+        shortcut = `self.${attr}(${skip})`;
+      }
+      const out = analysis.blocks.find((b) => b.id === item.id)!.outShape!;
+      body.forward.push(`x = x + ${shortcut}  # ${item.id}: body + shortcut, ${shapeComment(out)}`);
+      if (item.relu) body.forward.push('x = torch.relu(x)');
+    }
+  };
+  emitItems(spec.layers);
 
   const { C, H, W } = spec.input;
   const specJson = JSON.stringify({ format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, spec, train: doc.train });
@@ -63,7 +88,7 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
     '# Generated code; the design it was generated from is SPEC_JSON below.',
     '#',
     `# Input ${C}×${H}×${W}, ${fmt(analysis.totals.params)} trainable parameters, ${fmt(analysis.totals.macs)} multiply-adds per image.`,
-    ...summaryTable(spec.layers, analysis.layers).map((l) => `#   ${l}`.trimEnd()),
+    ...summaryTable(analysis.leaves, analysis.layers).map((l) => `#   ${l}`.trimEnd()),
     '#',
     `# Inputs: float32 [N, ${C}, ${H}, ${W}], pixels normalised as (x/255 - ${INPUT_MEAN})/${INPUT_STD}.`,
     '# Outputs: [N, 10] class scores (logits); softmax turns them into probabilities.',

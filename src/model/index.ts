@@ -5,6 +5,8 @@ export * from './new-layer';
 export { pyFloat } from './layers/common';
 export { LAYERS, hasActivation, layerTensors, defOf, type LayerDef, type FieldDef, type NumberFieldDef, type LayerInfo, type LayerTensor, type TensorRole, type ParamRole, type StateRole, type PyModule, type OnnxAttr, type OnnxNode } from './layers';
 export * from './shapes';
+export * from './residual';
+export * from './layer-tree';
 export {
   LIMITS,
   LAYER_ID_PATTERN,

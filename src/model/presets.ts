@@ -1,7 +1,8 @@
 // Why: a blank canvas teaches little. Each preset is a small, known-good network that shows one idea
 // from the lecture (pooling, classic LeNet, stride instead of pooling, 1×1 convolutions, depthwise-
-// separable convolutions, batch-norm and dropout, a plain MLP to compare with), ready to train on 1×28×28 MNIST.
-import { defaultTrainConfig, type LayerSpec, type NetworkSpec, type TrainConfig } from './spec';
+// separable convolutions, batch-norm and dropout, residual blocks, a plain MLP to compare with), ready
+// to train on 1×28×28 MNIST.
+import { defaultTrainConfig, type LayerItem, type LayerSpec, type NetworkSpec, type TrainConfig } from './spec';
 
 export interface Preset {
   id: string;
@@ -14,7 +15,7 @@ export interface Preset {
 
 const MNIST = { C: 1, H: 28, W: 28 };
 
-function net(layers: LayerSpec[]): NetworkSpec {
+function net(layers: LayerItem[]): NetworkSpec {
   return { version: 1, input: { ...MNIST }, layers };
 }
 
@@ -129,6 +130,25 @@ const PRESET_LIST: Preset[] = [
     train: adam(1e-3, { kind: 'cosine', warmupSteps: 100, minLr: 0 }),
   },
   {
+    id: 'small-resnet',
+    title: 'Small ResNet',
+    description: 'Residual blocks add their input back to their output: an identity shortcut, then a 1×1 projection with stride 2 where the body halves the map and doubles the channels.',
+    spec: net([
+      conv('stem', 16, 3, { P: 1, activation: 'relu' }),
+      {
+        id: 'res1', kind: 'residual', shortcut: 'identity', S: 1, bias: false, relu: true,
+        body: [conv('res1-a', 16, 3, { P: 1, activation: 'relu' }), conv('res1-b', 16, 3, { P: 1 })],
+      },
+      {
+        id: 'res2', kind: 'residual', shortcut: 'projection', S: 2, bias: true, relu: true,
+        body: [conv('res2-a', 32, 4, { S: 2, P: 1, activation: 'relu' }), conv('res2-b', 32, 3, { P: 1 })],
+      },
+      { id: 'gap', kind: 'global-avg-pool' },
+      { id: 'fc', kind: 'dense', units: 10, bias: true },
+    ]),
+    train: adam(1e-3),
+  },
+  {
     id: 'mlp',
     title: 'Plain MLP',
     description: 'No convolutions at all: flatten the 28×28 image and use dense layers; twice the parameters of the reference CNN, less accuracy.',
@@ -141,7 +161,7 @@ const PRESET_LIST: Preset[] = [
   },
 ];
 
-export const PRESET_IDS = ['reference-cnn', 'lenet-5', 'all-conv', 'one-by-one', 'depthwise-separable', 'bn-dropout', 'mlp'] as const;
+export const PRESET_IDS = ['reference-cnn', 'lenet-5', 'all-conv', 'one-by-one', 'depthwise-separable', 'bn-dropout', 'small-resnet', 'mlp'] as const;
 export type PresetId = (typeof PRESET_IDS)[number];
 
 /** All presets, in menu order. Returned objects are fresh copies: safe to edit. */

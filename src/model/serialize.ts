@@ -9,7 +9,9 @@ import {
   OPTIMIZER_KINDS,
   SCHEDULE_KINDS,
   INIT_SCHEMES,
+  RESIDUAL_SHORTCUTS,
   type Activation,
+  type LayerItem,
   type LayerKind,
   type LayerSpec,
   type NetworkSpec,
@@ -19,6 +21,7 @@ import {
 } from './spec';
 import { LAYERS, type FieldDef } from './layers';
 import { LAYER_ID_PATTERN, LIMITS } from './shape-error';
+import { MAX_BLOCK_DEPTH } from './residual';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -214,7 +217,23 @@ function specOf(v: unknown, path: string): NetworkSpec {
   const lp = join(path, 'layers');
   if (!Array.isArray(list)) throw new ParseError(lp, `expected a list, got ${show(list)}`);
   if (list.length > LIMITS.maxLayers) throw new ParseError(lp, `too many layers (${list.length}, at most ${LIMITS.maxLayers})`);
-  return { version: 1, input, layers: list.map((l, k) => layerOf(l, join(lp, k))) };
+  return { version: 1, input, layers: list.map((l, k) => itemOf(l, join(lp, k), 0)) };
+}
+
+/** A layer, or a residual block whose body is parsed the same way (nested up to MAX_BLOCK_DEPTH). */
+function itemOf(v: unknown, path: string, depth: number): LayerItem {
+  if (typeof v !== 'object' || v === null || (v as Obj)['kind'] !== 'residual') return layerOf(v, path);
+  const o = obj(v, path, ['id', 'kind', 'body', 'shortcut', 'S', 'bias', 'relu']);
+  const id = o['id'];
+  if (typeof id !== 'string' || id.length === 0 || id.length > LIMITS.maxIdLength || !LAYER_ID_PATTERN.test(id))
+    throw new ParseError(join(path, 'id'), `expected 1–${LIMITS.maxIdLength} letters, digits or _ . : -, got ${show(id)}`);
+  const bp = join(path, 'body');
+  const body = o['body'];
+  if (!Array.isArray(body)) throw new ParseError(bp, `expected a list, got ${show(body)}`);
+  if (body.length > LIMITS.maxLayers) throw new ParseError(bp, `too many layers (${body.length}, at most ${LIMITS.maxLayers})`);
+  if (depth >= MAX_BLOCK_DEPTH) throw new ParseError(bp, `blocks nest at most ${MAX_BLOCK_DEPTH} deep`);
+  const shortcut = oneOf(o, 'shortcut', path, RESIDUAL_SHORTCUTS);
+  return { id, kind: 'residual', body: body.map((l, k) => itemOf(l, join(bp, k), depth + 1)), shortcut, S: num(o, 'S', path), bias: bool(o, 'bias', path), relu: bool(o, 'relu', path) };
 }
 
 function layerOf(v: unknown, path: string): LayerSpec {

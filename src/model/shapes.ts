@@ -11,9 +11,11 @@
 //   window element), batch-norm (one per value). max-pool, activations, dropout, flatten count 0.
 // - Receptive field (per input pixel): r ← r + (F_eff − 1)·j, j ← j·S. A dense layer or global-avg-pool
 //   sees the whole map: r ← r + (H − 1)·j. Padding does not change it.
-import { CLASSES, type LayerKind, type LayerSpec, type NetworkSpec } from './spec';
+import { CLASSES, type LayerItem, type LayerKind, type LayerSpec, type NetworkSpec, type ResidualBlock } from './spec';
+import { checkBlockFields, checkSum, countItems, isBlock, projectionLayer, projectionNumbers } from './residual';
 import { fmt, shapeText } from './format';
 import { checkInput, checkLayerFields, LIMITS, ShapeError } from './validate';
+import { BYTES_PER_F32 } from './layers/common';
 import { defOf, type LayerArithmetic, type RfState, type Shape, type Step } from './layers';
 
 export type { LayerArithmetic, LayerGeometry, Shape } from './layers';
@@ -60,6 +62,27 @@ export interface LayerAnalysis {
   error?: ShapeError;
 }
 
+/** A residual block: what goes in, what each branch gives, what the sum gives. */
+export interface BlockAnalysis {
+  id: string;
+  /** 0 for a block in the network's list, 1 inside another block's body, … */
+  depth: number;
+  /** Its layers are layers[first .. end) (body, then the projection shortcut if any). */
+  first: number;
+  end: number;
+  inShape: Shape | null;
+  bodyOut: Shape | null;
+  shortcutOut: Shape | null;
+  /** The sum's shape (null when the branches don't match or something before is broken). */
+  outShape: Shape | null;
+  /** Trainable parameters inside the block (body and projection). */
+  params: number;
+  /** Bytes per sample of the sum (and of the ReLU after it). */
+  activationBytes: number;
+  /** The block's first problem of its own (fields, or a sum whose shapes differ). */
+  error?: ShapeError;
+}
+
 export interface NetworkTotals {
   params: number;
   stateCount: number;
@@ -73,7 +96,12 @@ export interface NetworkAnalysis {
   input: Shape;
   /** The last layer's output (the class scores when ok). */
   output: Shape | null;
+  /** Every layer in forward order, depth first; a projection shortcut follows its block's body. */
   layers: LayerAnalysis[];
+  /** The layer each entry of `layers` analyses (projection shortcuts as synthetic 1×1 conv2d layers). */
+  leaves: LayerSpec[];
+  /** Residual blocks, in the order they start. */
+  blocks: BlockAnalysis[];
   totals: NetworkTotals;
   /** Every problem found, input first, then in layer order. */
   errors: ShapeError[];
@@ -92,7 +120,7 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   const { C, H, W } = spec.input;
   const input: Shape = [C, H, W];
   const errors: ShapeError[] = checkInput(spec.input);
-  const n = spec.layers.length;
+  const n = countItems(spec.layers);
   const netError = (reason: string, suggestion?: string, field = 'layers') =>
     new ShapeError({ layerId: '', layerIndex: n, field, reason, ...(suggestion ? { suggestion } : {}) });
 
@@ -103,16 +131,25 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   const rf: RfState = { r: [1, 1], j: 1, map: [H, W] };
   const seen = new Set<string>();
   const layers: LayerAnalysis[] = [];
+  const leaves: LayerSpec[] = [];
+  const blocks: BlockAnalysis[] = [];
+  const duplicate = (id: string, index: number): ShapeError | undefined => {
+    const dup = seen.has(id);
+    seen.add(id);
+    if (!dup) return undefined;
+    const e = new ShapeError({ layerId: id, layerIndex: index, field: 'id', reason: `two layers share the id "${id}"`, suggestion: 'give every layer its own id' });
+    errors.push(e);
+    return e;
+  };
 
-  spec.layers.forEach((layer, index) => {
-    const fieldErrors = checkLayerFields(layer, index);
-    const dup = seen.has(layer.id);
-    seen.add(layer.id);
+  const visitLeaf = (layer: LayerSpec, x: Shape | null, numbers?: (x: Shape) => Step | ShapeError): Shape | null => {
+    const index = layers.length;
+    const fieldErrors = numbers ? [] : checkLayerFields(layer, index);
     const entry: LayerAnalysis = {
       id: layer.id,
       kind: layer.kind,
       index,
-      inShape: cur,
+      inShape: x,
       outShape: null,
       params: 0,
       stateCount: 0,
@@ -124,18 +161,18 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
       denseEquivalentWeights: 0,
     };
     let error: ShapeError | undefined = fieldErrors[0];
-    if (!error && cur) {
-      const r = defOf(layer).shape(layer, { index, cur, rf });
+    if (!error && x) {
+      const r = numbers ? numbers(x) : defOf(layer).shape(layer, { index, cur: x, rf });
       if (r instanceof ShapeError) error = r;
       else {
         Object.assign(entry, r);
         // Parameter counts derive from the tensors the layer declares (what the engine allocates).
-        for (const t of defOf(layer).tensors(layer, cur, 'pytorch')) {
+        for (const t of defOf(layer).tensors(layer, x, 'pytorch')) {
           const n = size(t.shape);
           if (t.trainable) entry.params += n;
           else entry.stateCount += n;
         }
-        const inN = size(cur);
+        const inN = size(x);
         const outN = size(r.outShape);
         entry.denseEquivalentWeights = inN * outN;
         entry.denseEquivalentParams = inN * outN + outN;
@@ -151,34 +188,68 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
       if (!fieldErrors.includes(error)) errors.push(error);
       entry.error = error;
       entry.outShape = null;
-      cur = null;
-    } else {
-      cur = entry.outShape;
     }
-    if (dup) {
-      const e = new ShapeError({
-        layerId: layer.id,
-        layerIndex: index,
-        field: 'id',
-        reason: `two layers share the id "${layer.id}"`,
-        suggestion: 'give every layer its own id',
-      });
-      errors.push(e);
-      entry.error ??= e;
-    }
+    const dup = duplicate(layer.id, index);
+    if (dup) entry.error ??= dup;
     layers.push(entry);
-  });
+    leaves.push(layer);
+    return entry.error && entry.error !== dup ? null : entry.outShape;
+  };
 
-  if (cur && n > 0 && !(cur.length === 1 && cur[0] === CLASSES)) {
-    const last = spec.layers[n - 1]!;
+  const visitBlock = (block: ResidualBlock, x: Shape | null, depth: number): Shape | null => {
+    const index = layers.length;
+    const fieldErrors = checkBlockFields(block, index);
+    errors.push(...fieldErrors);
+    const dupError = duplicate(block.id, index);
+    const bodyOut = Array.isArray(block.body) ? walk(block.body, x, depth + 1) : null;
+    let shortcutOut: Shape | null = x;
+    if (block.shortcut === 'projection') {
+      const K = bodyOut && bodyOut.length === 3 ? bodyOut[0] : (x?.[0] ?? 1);
+      const numbers = (sx: Shape): Step | ShapeError => {
+        const bad = needsMap(block, index, sx);
+        if (bad) return bad;
+        const p = projectionNumbers(block, sx as [number, number, number], K);
+        // Its parameters are counted from its tensors, as every layer's.
+        return { outShape: p.outShape, macs: p.macs, arithmetic: p.arithmetic, geometry: p.geometry, activationBytes: size(p.outShape) * BYTES_PER_F32 };
+      };
+      shortcutOut = fieldErrors.length ? null : visitLeaf(projectionLayer(block, K), x, numbers);
+    }
+    const analysis: BlockAnalysis = { id: block.id, depth, first: index, end: layers.length, inShape: x, bodyOut, shortcutOut, outShape: null, params: 0, activationBytes: 0 };
+    for (let i = index; i < layers.length; i++) analysis.params += layers[i]!.params;
+    let error: ShapeError | undefined = fieldErrors[0] ?? dupError;
+    if (!error && x && bodyOut && shortcutOut) {
+      const sumError = checkSum(block, index, x, bodyOut, shortcutOut);
+      if (sumError) {
+        errors.push(sumError);
+        error = sumError;
+      } else {
+        analysis.outShape = bodyOut;
+        analysis.activationBytes = size(bodyOut) * BYTES_PER_F32 * (block.relu ? 2 : 1);
+      }
+    }
+    if (error) analysis.error = error;
+    blocks.push(analysis);
+    return analysis.outShape;
+  };
+
+  const walk = (items: readonly LayerItem[], x: Shape | null, depth: number): Shape | null => {
+    let y = x;
+    for (const item of items) y = isBlock(item) ? visitBlock(item, y, depth) : visitLeaf(item, y);
+    return y;
+  };
+  cur = walk(spec.layers, cur, 0);
+  blocks.sort((a, b) => a.first - b.first || a.depth - b.depth);
+
+  const last = spec.layers[spec.layers.length - 1];
+  if (cur && last && layers.length > 0 && !(cur.length === 1 && cur[0] === CLASSES)) {
     const e = new ShapeError({
       layerId: last.id,
-      layerIndex: n - 1,
+      layerIndex: layers.length - 1,
       reason: `missing loss/output: the last layer must give ${CLASSES} class scores`,
       suggestion: outputSuggestion(last, cur),
     });
     errors.push(e);
-    layers[n - 1]!.error ??= e;
+    layers[layers.length - 1]!.error ??= e;
   }
 
   const totals: NetworkTotals = { params: 0, stateCount: 0, macs: 0, activationBytes: 0 };
@@ -188,16 +259,28 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
     totals.macs += l.macs;
     totals.activationBytes += l.activationBytes;
   }
-  const result: NetworkAnalysis = { ok: errors.length === 0, input, output: cur, layers, totals, errors };
+  for (const b of blocks) totals.activationBytes += b.activationBytes;
+  const result: NetworkAnalysis = { ok: errors.length === 0, input, output: cur, layers, leaves, blocks, totals, errors };
   if (errors[0]) result.error = errors[0];
   return result;
 }
 
-function outputSuggestion(last: LayerSpec, out: Shape): string {
+function outputSuggestion(last: LayerItem, out: Shape): string {
   const gives = `it gives ${shapeText(out)}`;
   if (last.kind === 'dense') return `${gives}; set units to ${CLASSES} (the softmax cross-entropy loss follows it)`;
   if (out.length === 3) return `${gives}; end with a dense layer of ${CLASSES} units (or a ${CLASSES}-filter conv and global-avg-pool)`;
   return `${gives}; add a dense layer of ${CLASSES} units at the end`;
+}
+
+/** A block's projection shortcut needs a C×H×W map (a body that flattens cannot be summed). */
+function needsMap(block: ResidualBlock, index: number, cur: Shape): ShapeError | null {
+  if (cur.length === 3) return null;
+  return new ShapeError({
+    layerId: block.id,
+    layerIndex: index,
+    reason: `${block.kind} needs a C×H×W feature map, but its input is a flat vector of ${fmt(cur[0])} features`,
+    suggestion: 'move it before the flatten/dense layers',
+  });
 }
 
 /** Every problem with a spec (empty when it can be built and trained). */

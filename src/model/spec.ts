@@ -108,6 +108,29 @@ export type LayerSpec =
   | DenseLayer;
 
 export type LayerKind = LayerSpec['kind'];
+
+/**
+ * A residual block: y = body(x) + shortcut(x), then a ReLU when `relu`. The shortcut is x itself
+ * ('identity', when the body keeps the shape) or a 1×1 convolution with stride S ('projection', when
+ * it changes channels or size). Blocks nest: a body may hold blocks. Its logic is in residual.ts.
+ */
+export interface ResidualBlock extends LayerBase {
+  kind: 'residual';
+  body: LayerItem[];
+  shortcut: ResidualShortcut;
+  /** The projection's stride (ignored by an identity shortcut). */
+  S: number;
+  /** Whether the projection has a bias (ignored by an identity shortcut). */
+  bias: boolean;
+  /** ReLU after the sum (as in ResNet). */
+  relu: boolean;
+}
+export type ResidualShortcut = 'identity' | 'projection';
+export const RESIDUAL_SHORTCUTS: readonly ResidualShortcut[] = ['identity', 'projection'];
+
+/** What a network's layer list (or a block's body) holds: a layer, or a residual block. */
+export type LayerItem = LayerSpec | ResidualBlock;
+
 export type LayerOf<K extends LayerKind> = Extract<LayerSpec, { kind: K }>;
 
 export const LAYER_KINDS: readonly LayerKind[] = [
@@ -128,7 +151,7 @@ export const LAYER_KINDS: readonly LayerKind[] = [
 export interface NetworkSpec {
   version: 1;
   input: InputSpec;
-  layers: LayerSpec[];
+  layers: LayerItem[];
 }
 
 export type Dataset = 'mnist' | 'fashion-mnist';

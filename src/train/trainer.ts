@@ -10,7 +10,7 @@ import type { Plan } from '../engine/plan';
 import type { Snapshot } from '../engine/param-store';
 import { confusionMatrix } from '../kernels/confusion-matrix';
 import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
-import { CLASSES, type TrainConfig } from '../model';
+import { CLASSES, forwardOrder, type TrainConfig } from '../model';
 import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
 import { DivergenceGuard, type StepProbe } from './divergence-guard';
@@ -334,7 +334,7 @@ export class Trainer {
       signals: async () => {
         const grads = await this.#gpu.readF32(store.grads, store.layout.total);
         const out: LayerSignal[] = [];
-        for (const layer of this.network.spec.layers) {
+        for (const layer of forwardOrder(this.network.spec.layers)) {
           const t = plan.outputs.get(layer.id);
           const slots = this.network.slotsOf(layer.id);
           const s: LayerSignal = { layerId: layer.id, kind: layer.kind };

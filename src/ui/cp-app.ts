@@ -3,7 +3,7 @@
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fmt, listPresets } from '../model';
+import { fmt, listPresets, placeOf } from '../model';
 import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DesignController } from './controllers/design-controller';
@@ -82,11 +82,16 @@ export class CpApp extends LitElement {
   }
 
   #onAdd = (e: DesignEvent<'cp-layer-add'>) => {
-    const id = this.design.store.addLayer(e.detail.kind, e.detail.index);
-    const at = this.design.store.spec.layers.findIndex((l) => l.id === id);
-    this.#announce(`Added ${id} at position ${at + 1} of ${this.design.store.spec.layers.length}`);
+    const id = this.design.store.addLayer(e.detail.kind, e.detail.index, e.detail.parent ?? null);
+    const at = placeOf(this.design.store.spec.layers, id);
+    if (at) this.#announce(`Added ${id} at position ${at.index + 1} of ${at.count}${at.parentId ? ` in block ${at.parentId}` : ''}`);
   };
-  #onMove = (e: DesignEvent<'cp-layer-move'>) => void this.design.store.moveLayer(e.detail.id, e.detail.to);
+  #onMove = (e: DesignEvent<'cp-layer-move'>) => void this.design.store.moveLayer(e.detail.id, e.detail.to, e.detail.parent);
+  #onNest = (e: DesignEvent<'cp-layer-nest'>) => {
+    const to = this.design.store.nestLayer(e.detail.id, e.detail.direction);
+    if (to !== undefined) this.#announce(to === null ? `Moved ${e.detail.id} out of its block` : `Moved ${e.detail.id} into block ${to}`);
+    else this.#announce(e.detail.direction === 'in' ? `No block just above ${e.detail.id} to move it into` : `${e.detail.id} is not in a block`);
+  };
   #onRemove = (e: DesignEvent<'cp-layer-remove'>) => void this.design.store.removeLayer(e.detail.id);
   #onChange = (e: DesignEvent<'cp-layer-change'>) => void this.design.store.updateLayer(e.detail.id, e.detail.patch, e.detail.field);
   #onSelect = (e: DesignEvent<'cp-layer-select'>) => this.design.store.select(e.detail.id);
@@ -169,7 +174,7 @@ export class CpApp extends LitElement {
       ${notices({ design: this.design, engine: this.engine, files, training: this.training, requestUpdate: () => this.requestUpdate() })}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
       <div class="workspace"
-        @cp-layer-add=${this.#onAdd} @cp-layer-move=${this.#onMove} @cp-layer-remove=${this.#onRemove}
+        @cp-layer-add=${this.#onAdd} @cp-layer-move=${this.#onMove} @cp-layer-nest=${this.#onNest} @cp-layer-remove=${this.#onRemove}
         @cp-layer-change=${this.#onChange} @cp-layer-select=${this.#onSelect} @cp-input-change=${this.#onInput}
         @cp-preset=${this.#onPreset} @cp-clear=${this.#onClear} @cp-undo=${() => this.#undo()} @cp-redo=${() => this.#redo()}
         @cp-announce=${this.#onAnnounce}>

@@ -1,7 +1,7 @@
 // Why: the designer's children never change the design themselves; they send these typed events up to
 // <cp-app>, which applies them (with undo) and hands the new state back down as properties. One map
 // of event names to details keeps both sides honest under TypeScript strict.
-import type { Activation, InputSpec, LayerKind, TrainConfig } from '../model';
+import type { Activation, InputSpec, LayerKind, ResidualShortcut, TrainConfig } from '../model';
 
 /** A change to some of one layer's fields. `activation: null` removes a fused activation. */
 export interface LayerPatch {
@@ -18,15 +18,22 @@ export interface LayerPatch {
   epsilon?: number;
   rate?: number;
   units?: number;
+  /** Residual blocks: identity or 1×1 projection shortcut, ReLU after the sum. */
+  shortcut?: ResidualShortcut;
+  relu?: boolean;
 }
 export type LayerField = keyof LayerPatch;
 
 export interface DesignEventDetails {
-  /** Add a new layer of `kind` at `index` (the end when absent). */
-  'cp-layer-add': { kind: LayerKind; index?: number };
-  /** Move layer `id` so that it ends up at position `to` (0-based, in the list without it). */
-  'cp-layer-move': { id: string; to: number };
+  /** Add a new layer of `kind` (or a residual block) at `index` (the end when absent) of the list
+   *  `parent` names (a block's body; the network's list when absent or null). */
+  'cp-layer-add': { kind: LayerKind | 'residual'; index?: number; parent?: string | null };
+  /** Move layer `id` so that it ends up at position `to` (0-based, in the list without it) of the
+   *  list `parent` names (its own list when absent; null: the network's). */
+  'cp-layer-move': { id: string; to: number; parent?: string | null };
   'cp-layer-remove': { id: string };
+  /** Keyboard: move item `id` into the block above it ('in') or out of its block ('out'). */
+  'cp-layer-nest': { id: string; direction: 'in' | 'out' };
   /** `field` names the edited field, so that typing "32" is one undo step, not two. */
   'cp-layer-change': { id: string; field: LayerField; patch: LayerPatch };
   'cp-layer-select': { id: string };

@@ -192,9 +192,9 @@ describe('explainCell', () => {
 
   it('receptive fields grow through strides and pools and cover the image after a dense layer', () => {
     const nodes = [
-      { op: 'conv2d', H: 28, W: 28, FH: 5, FW: 5, S: 1, PH: 0, PW: 0, dilation: 1 },
-      { op: 'max-pool', H: 24, W: 24, F: 2, S: 2, P: 0 },
-      { op: 'dense' },
+      { key: 'n0', inputs: ['input'], op: 'conv2d', H: 28, W: 28, FH: 5, FW: 5, S: 1, PH: 0, PW: 0, dilation: 1 },
+      { key: 'n1', inputs: ['n0'], op: 'max-pool', H: 24, W: 24, F: 2, S: 2, P: 0 },
+      { key: 'n2', inputs: ['n1'], op: 'dense' },
     ] as unknown as Parameters<typeof receptiveBox>[0];
     expect(receptiveBox(nodes, 0, { c: 0, y: 3, x: 7 }, { H: 28, W: 28 })).toEqual({ y0: 3, y1: 7, x0: 7, x1: 11 });
     expect(receptiveBox(nodes, 1, { c: 0, y: 1, x: 2 }, { H: 28, W: 28 })).toEqual({ y0: 2, y1: 7, x0: 4, x1: 9 });

@@ -27,8 +27,10 @@ function checkPosition(layerId: string, shape: readonly number[], p: CellPositio
 export function receptiveBox(nodes: readonly Node[], index: number, p: CellPosition, image: { H: number; W: number }): PixelBox {
   let box: PixelBox = { y0: p.y, y1: p.y, x0: p.x, x1: p.x };
   const whole = { y0: 0, y1: image.H - 1, x0: 0, x1: image.W - 1 };
-  for (let i = index; i >= 0; i--) {
-    const n = nodes[i]!;
+  // Back along each node's first input: through a residual block that is the body, whose window
+  // covers the shortcut's (a 1×1 projection reads one pixel of it).
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  for (let n = nodes[index]; n; n = byKey.get(n.inputs[0]!)) {
     switch (n.op) {
       case 'conv2d': {
         const d = n.dilation;
@@ -47,6 +49,7 @@ export function receptiveBox(nodes: readonly Node[], index: number, p: CellPosit
       case 'activation':
       case 'batch-norm':
       case 'dropout':
+      case 'add':
         break;
       default:
         throw new Error(`unknown node ${(n satisfies never as Node).op}`);
@@ -174,6 +177,8 @@ async function explainNode(gpu: Gpu, network: Network, plan: Plan, layerId: stri
       const from = inShape.length === 3 ? unflatten(inShape, oi) : { c: oi, y: 0, x: 0 };
       return { ...base, kind: node.op, from, value };
     }
+    case 'add':
+      throw new Error(`${layerId} is a residual block's sum: pick a layer inside the block to see how a value is computed`);
     default:
       throw new Error(`unknown node ${(node satisfies never as Node).op}`);
   }

@@ -6,6 +6,7 @@
 import type { Gpu } from '../gpu';
 import type { Network } from '../engine/network';
 import type { Plan } from '../engine/plan';
+import { forwardOrder } from '../model';
 import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import type { GradientReport, LayerGradient, TensorStats } from './cell-protocol';
 
@@ -56,7 +57,7 @@ export async function layerGradients(gpu: Gpu, network: Network, plan: Plan, inp
 
     const [st] = decodeStats(await stats, 1);
     const layers: LayerGradient[] = [];
-    for (const layer of network.spec.layers) {
+    for (const layer of forwardOrder(network.spec.layers)) {
       const i = lastOf.get(layer.id);
       if (i === undefined) continue;
       const e = entries[i]!;

@@ -10,7 +10,7 @@ import { Gpu } from '../gpu';
 import type { Snapshot } from '../engine/param-store';
 import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
-import { type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
+import { forwardOrder, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import { explainCell } from './inspect-cell';
 import { layerGradients } from './inspect-gradients';
@@ -301,7 +301,7 @@ export class Session {
     this.#runInspect(input);
     const probabilities = await this.#gpu.readF32(plan.probs!.buffer, plan.probs!.size);
     const layers: LayerActivations[] = [];
-    for (const layer of b.spec.layers) {
+    for (const layer of forwardOrder(b.spec.layers)) {
       const t = plan.outputs.get(layer.id);
       if (!t) continue;
       layers.push({ layerId: layer.id, shape: [...t.shape.slice(1)], data: await this.#gpu.readF32(t.buffer, t.size) });

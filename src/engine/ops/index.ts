@@ -3,6 +3,7 @@
 // its entry here (its build function in its own file beside this one).
 import type { Node } from '../nodes';
 import { buildActivation } from './activation';
+import { buildAdd } from './add';
 import { buildBatchNorm } from './batch-norm';
 import { buildConv } from './conv2d';
 import { buildDense } from './dense';
@@ -29,6 +30,8 @@ export const OPS: { [O in OpKind]: BuildOp<O> } = {
   dropout: (ctx, node, b) => (ctx.train ? buildDropout(ctx, node, b) : nothing()),
   // A view: nothing to run either way.
   flatten: nothing,
+  // The sum closing a residual block.
+  add: buildAdd,
 };
 
 /** Builds a node's forward and backward dispatches. */

@@ -24,6 +24,9 @@ export interface OpBuffers {
   dy?: Tensor;
   dx?: Tensor | null;
   scratch?: Tensor;
+  /** A residual sum's second input (the shortcut) and where its gradient goes. */
+  x2?: Tensor;
+  dx2?: Tensor | null;
 }
 
 export interface BuiltOp {

@@ -62,6 +62,8 @@ export class CpLayerCard extends LitElement {
   @property({ type: Number }) index = 0;
   @property({ type: Number }) count = 1;
   @property({ type: Boolean }) selected = false;
+  /** The block holding this layer (null: the network's list). */
+  @property({ attribute: false }) parentId: string | null = null;
 
   @state() private drafts: ReadonlyMap<LayerField, Draft> = new Map();
   #refocus = false;
@@ -106,7 +108,7 @@ export class CpLayerCard extends LitElement {
     const err = a?.error;
     const broken = !!err && !a?.outShape;
     const info = LAYER_INFO[l.kind];
-    const name = `Layer ${this.index + 1}: ${l.kind} ${l.id}`;
+    const name = `Layer ${this.index + 1}${this.parentId ? ` of block ${this.parentId}` : ''}: ${l.kind} ${l.id}`;
     return html`<article
       class=${[this.selected ? 'selected' : '', broken ? 'bad' : ''].join(' ')}
       role="group" tabindex="0" aria-label=${name} aria-describedby="problem"
@@ -230,6 +232,10 @@ export class CpLayerCard extends LitElement {
     if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
       e.preventDefault();
       this.#move(e.key === 'ArrowUp' ? -1 : 1, true);
+    } else if (e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight') && this.layer) {
+      // Into the residual block just above (→), out of the block holding it (←).
+      e.preventDefault();
+      emit(this, 'cp-layer-nest', { id: this.layer.id, direction: e.key === 'ArrowRight' ? 'in' : 'out' });
     } else if ((e.key === 'Delete' || e.key === 'Backspace') && !typing) {
       e.preventDefault();
       this.#remove();

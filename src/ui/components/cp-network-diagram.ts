@@ -6,7 +6,8 @@
 // first map for the image being looked at. "Export SVG" saves the drawing for a report.
 import { css, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { LayerKind, NetworkAnalysis, NetworkSpec, Shape } from '../../model';
+import { ARC_ROOM, residualArcs } from './residual-arcs';
+import { projectionId, type LayerKind, type NetworkAnalysis, type NetworkSpec, type Shape } from '../../model';
 import type { LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf } from '../colormap';
 import { download } from '../download';
@@ -31,9 +32,11 @@ interface Stage {
 }
 
 /** Groups the layers into stages. */
-export function stagesOf(spec: NetworkSpec, analysis: NetworkAnalysis): Stage[] {
+export function stagesOf(_spec: NetworkSpec, analysis: NetworkAnalysis): Stage[] {
   const stages: Stage[] = [{ kind: 'input', riders: [], shape: analysis.input }];
-  spec.layers.forEach((l, i) => {
+  const projections = new Set(analysis.blocks.map((b) => projectionId(b.id)));
+  analysis.leaves.forEach((l, i) => {
+    if (projections.has(l.id)) return;
     const a = analysis.layers[i];
     const prev = stages[stages.length - 1]!;
     if (RIDERS.has(l.kind) && prev.kind !== 'input') {
@@ -92,6 +95,12 @@ export class CpNetworkDiagram extends LitElement {
       .flow { stroke: #9aa3b5; stroke-width: 1; marker-end: url(#arrow); }
       .error .front, .error .top, .error .side { fill: #fff5f5; stroke: #c92a2a; }
       .note { font-size: 0.75rem; margin: 2px 0 0; }
+      .skip path { fill: none; stroke: #2b8a3e; stroke-width: 1.4; }
+      .skip circle { fill: #fff; stroke: #2b8a3e; stroke-width: 1.2; }
+      .skip .plus { stroke-width: 1.2; }
+      .skip text { font-size: 9.5px; fill: #2b8a3e; }
+      .skip.bad path, .skip.bad circle { stroke: #c92a2a; }
+      .skip.bad text { fill: #c92a2a; }
     `,
   ];
 
@@ -171,9 +180,10 @@ export class CpNetworkDiagram extends LitElement {
           <button @click=${this.#exportSvg} aria-label="Export the drawing as SVG">Export SVG</button>
         </span>
       </div>
-      <svg viewBox=${`-4 0 ${Math.max(200, this.width - 20)} ${height}`} height=${height} role="group" aria-label="Network drawing: click a stage to select its layer">
+      <svg viewBox=${`-4 ${-ARC_ROOM} ${Math.max(200, this.width - 20)} ${height + ARC_ROOM}`} height=${height + ARC_ROOM} role="group" aria-label="Network drawing: click a stage to select its layer">
         <defs><marker id="arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="#9aa3b5"></path></marker></defs>
         ${flows}
+        ${residualArcs(this.spec, this.analysis, placed.map((p) => ({ ...p, ids: [p.stage.id ?? '', ...p.stage.riders.map((r) => r.id)] })), ROW_H)}
         ${placed.map((p, i) => this.#stage(p, i > 0 ? placed[i - 1] : undefined))}
       </svg>
       ${this.activations.length === 0 ? html`<p class="note muted">After Train or Step, each box shows its first map for the image being looked at.</p>` : nothing}

@@ -12,6 +12,7 @@ import { controls, panel } from '../styles/shared';
 import type { CpLayerCard } from './cp-layer-card';
 import { shapeLabel } from './cp-layer-card';
 import './cp-layer-card';
+import { itemCard, type CpResidualCard, type ItemContext } from './cp-residual-card';
 import { NotationController } from '../shape-notation';
 
 @customElement('cp-network-editor')
@@ -45,6 +46,7 @@ export class CpNetworkEditor extends LitElement {
       .msg { color: var(--cp-error, #c92a2a); font-size: 0.75rem; flex-basis: 100%; }
       .loss { margin-top: 4px; }
       .bad { color: var(--cp-error, #c92a2a); }
+      .add-block { margin-top: 6px; }
     `,
   ];
 
@@ -71,7 +73,7 @@ export class CpNetworkEditor extends LitElement {
       emit(this, 'cp-drafts', { source: 'input', entries });
     }
     if (this.#focusAfter === null) return;
-    const cards = [...this.renderRoot.querySelectorAll<CpLayerCard>('cp-layer-card')];
+    const cards = [...this.renderRoot.querySelectorAll<CpLayerCard | CpResidualCard>('ol > li.layer > :is(cp-layer-card, cp-residual-card)')];
     const i = this.#focusAfter;
     this.#focusAfter = null;
     const card = cards[Math.min(i, cards.length - 1)];
@@ -87,6 +89,11 @@ export class CpNetworkEditor extends LitElement {
     const empty = layers.length === 0;
     const out = a?.output;
     const outputOk = !!out && out.length === 1 && out[0] === CLASSES;
+    const ctx: ItemContext = {
+      layers: new Map((a?.layers ?? []).map((l) => [l.id, l])),
+      blocks: new Map((a?.blocks ?? []).map((b) => [b.id, b])),
+      selectedId: this.selectedId,
+    };
     return html`<section class="panel" aria-labelledby="net-title">
       <h2 id="net-title">Network</h2>
       ${this.#inputRow(spec.input)}
@@ -96,10 +103,7 @@ export class CpNetworkEditor extends LitElement {
         ${repeat(
           layers,
           (l) => l.id,
-          (l, i) => html`<li class="layer ${this.dropIndex === i ? 'drop-before' : ''}" data-index=${i}>
-            <cp-layer-card .layer=${l} .analysis=${a?.layers[i]} .index=${i} .count=${layers.length}
-              ?selected=${l.id === this.selectedId}></cp-layer-card>
-          </li>`,
+          (l, i) => html`<li class="layer ${this.dropIndex === i ? 'drop-before' : ''}" data-index=${i}>${itemCard(l, i, layers.length, ctx, null)}</li>`,
         )}
         <li class="end ${this.dropIndex === layers.length ? 'drop-before' : ''}" data-index=${layers.length}>
           <div class="endzone" tabindex="-1">
@@ -107,6 +111,8 @@ export class CpNetworkEditor extends LitElement {
           </div>
         </li>
       </ol>
+      <button class="add-block" title="A residual block: body(x) + x (ResNet). Drag layers into it, or Alt+→ on the layer below it."
+        @click=${() => emit(this, 'cp-layer-add', { kind: 'residual' })}>+ Residual block</button>
       <div class="io loss">
         <strong>softmax + cross-entropy loss</strong>
         <span class=${outputOk || empty ? 'muted' : 'bad'}>
@@ -202,7 +208,11 @@ export class CpNetworkEditor extends LitElement {
       return;
     }
     const from = spec.layers.findIndex((l) => l.id === p.id);
-    if (from < 0) return;
+    // Out of a block into the network's list.
+    if (from < 0) {
+      emit(this, 'cp-layer-move', { id: p.id, to: index, parent: null });
+      return;
+    }
     // `index` counts the layer itself while it is still in the list.
     const to = index > from ? index - 1 : index;
     if (to !== from) emit(this, 'cp-layer-move', { id: p.id, to });

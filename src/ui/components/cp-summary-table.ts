@@ -2,7 +2,7 @@
 // parameters and multiply-adds, with the totals and the activation memory a forward pass keeps.
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { fmt, type NetworkAnalysis, type NetworkSpec } from '../../model';
+import { findItem, fmt, isBlock, type LayerItem, type NetworkAnalysis, type NetworkSpec } from '../../model';
 import { panel } from '../styles/shared';
 import { shapeLabel } from './cp-layer-card';
 import { bytesLabel } from './cp-layer-inspector';
@@ -59,15 +59,22 @@ export class CpSummaryTable extends LitElement {
         </thead>
         <tbody>
           <tr><th scope="row">input</th><td>${shapeLabel(a.input)}</td><td>0</td><td>0</td></tr>
-          ${spec.layers.map((l, i) => {
-            const r = a.layers[i];
-            const ok = !!r?.outShape;
+          ${a.layers.map((r, i) => {
+            const l = a.leaves[i]!;
+            const ok = !!r.outShape;
+            // A residual block's sum follows its last layer (inner blocks first).
+            const sums = a.blocks.filter((b) => b.end === i + 1).sort((x, y) => y.depth - x.depth);
             return html`<tr class="${l.id === this.selectedId ? 'selected' : ''} ${ok ? '' : 'bad'}">
-              <th scope="row">${l.id} <span class="kind">(${l.kind})</span></th>
+              <th scope="row">${l.id} <span class="kind">(${l.kind}${l.id.endsWith('.shortcut') && l.kind === 'conv2d' && l.F === 1 ? ', 1×1 projection' : ''})</span></th>
               <td title=${ok ? `C×H×W, as in the code and PyTorch: ${r.outShape?.join('×') ?? ''}` : ''}>${ok ? shapeLabel(r.outShape) : "doesn't fit"}</td>
               <td>${ok ? fmt(r.params) : '—'}</td>
               <td>${ok ? fmt(r.macs) : '—'}</td>
-            </tr>`;
+            </tr>${sums.map(
+              (b) => html`<tr class="${b.id === this.selectedId ? 'selected' : ''} ${b.outShape ? '' : 'bad'}">
+                <th scope="row">${b.id} <span class="kind">(residual sum${findRelu(spec.layers, b.id) ? ' + ReLU' : ''})</span></th>
+                <td>${b.outShape ? shapeLabel(b.outShape) : "doesn't fit"}</td><td>0</td><td>0</td>
+              </tr>`,
+            )}`;
           })}
         </tbody>
         <tfoot>
@@ -78,6 +85,11 @@ export class CpSummaryTable extends LitElement {
       </table>
     </section>`;
   }
+}
+
+function findRelu(items: readonly LayerItem[], id: string): boolean {
+  const b = findItem(items, id);
+  return !!b && isBlock(b) && b.relu;
 }
 
 declare global {

@@ -109,3 +109,35 @@ describe('DesignStore', () => {
     expect(applyPatch(dense, { units: 5, activation: null })).toEqual({ id: 'd', kind: 'dense', units: 5, bias: true });
   });
 });
+
+describe('residual blocks in the design store', () => {
+  it('adds a block, moves layers into and out of it by keyboard and by drop, and undoes', () => {
+    const { store } = emptyStore();
+    const conv = store.addLayer('conv2d');
+    const block = store.addLayer('residual');
+    const inner = store.addLayer('conv2d');
+    // Alt+→ on the layer below the block: into the block above it.
+    expect(store.nestLayer(inner, 'in')).toBe(block);
+    expect(store.spec.layers.map((l) => l.id)).toEqual([conv, block]);
+    const b = store.spec.layers[1]!;
+    expect(b.kind === 'residual' && b.body.map((l) => l.id)).toEqual([inner]);
+    expect(store.nestLayer(conv, 'in')).toBeUndefined();
+    // A new layer dropped into the block's body, then patched.
+    const relu = store.addLayer('relu', 0, block);
+    expect(store.updateLayer(block, { shortcut: 'projection', S: 2 })).toBe(true);
+    const patched = store.spec.layers[1]!;
+    expect(patched.kind === 'residual' && [patched.shortcut, patched.S, patched.body.map((l) => l.id)]).toEqual(['projection', 2, [relu, inner]]);
+    // Alt+← takes it out, just after the block.
+    expect(store.nestLayer(relu, 'out')).toBeNull();
+    expect(store.spec.layers.map((l) => l.id)).toEqual([conv, block, relu]);
+    expect(store.moveLayer(inner, 0, null)).toBe(true);
+    expect(store.spec.layers.map((l) => l.id)).toEqual([inner, conv, block, relu]);
+    store.select(block);
+    expect(store.selectedItem?.id).toBe(block);
+    expect(store.selectedLayer).toBeUndefined();
+    expect(store.removeLayer(block)).toBe(true);
+    expect(store.undo()).toBe(true);
+    expect(store.spec.layers.map((l) => l.id)).toEqual([inner, conv, block, relu]);
+    expect(parses(store)).toBe(true);
+  });
+});

@@ -2,16 +2,27 @@
 // undo, redo. Documents are immutable snapshots (a new object per edit), so undo is a list of them
 // and Lit sees a new property value on every change. No DOM here, so the logic is unit-tested alone.
 import {
+  allItems,
   analyzeNetwork,
+  editItem,
+  editList,
+  findItem,
   getPreset,
   hasActivation,
   LAYERS,
+  isBlock,
+  listOf,
+  moveItem,
+  newBlock,
+  placeOf,
+  removeItem,
   newLayer,
   PRESET_IDS,
   uniqueLayerId,
   validateTrainConfig,
   type ConvplayDocument,
   type InputSpec,
+  type LayerItem,
   type LayerKind,
   type LayerSpec,
   type NetworkAnalysis,
@@ -48,19 +59,20 @@ export function trainReadiness(doc: ConvplayDocument, analysis: NetworkAnalysis)
 
 /** Applies a patch to a layer, touching only fields that kind has (a stray key would make the
  *  document unreadable by parseDocument). */
-export function applyPatch(layer: LayerSpec, patch: LayerPatch): LayerSpec {
+export function applyPatch<T extends LayerItem>(layer: T, patch: LayerPatch): T {
   const next: Record<string, unknown> = { ...layer };
-  const activationAllowed = hasActivation(layer.kind);
+  const fields = isBlock(layer) ? [] : LAYERS[layer.kind].fields;
+  const activationAllowed = !isBlock(layer) && hasActivation(layer.kind);
   for (const [k, v] of Object.entries(patch) as [LayerField, unknown][]) {
     if (k === 'activation') {
       if (!activationAllowed) continue;
       if (v === null || v === undefined) delete next['activation'];
       else next['activation'] = v;
-    } else if ((Object.hasOwn(layer, k) || LAYERS[layer.kind].fields.some((f) => f.key === k)) && v !== undefined) {
+    } else if ((Object.hasOwn(layer, k) || fields.some((f) => f.key === k)) && v !== undefined) {
       next[k] = v;
     }
   }
-  return next as unknown as LayerSpec;
+  return next as unknown as T;
 }
 
 export type ChangeKind = 'edit' | 'select' | 'history' | 'load';
@@ -111,65 +123,83 @@ export class DesignStore {
   get selectedId(): string | null {
     return this.#selectedId;
   }
+  /** The selected layer (undefined when a block or nothing is selected). */
   get selectedLayer(): LayerSpec | undefined {
-    return this.spec.layers.find((l) => l.id === this.#selectedId);
+    const item = this.selectedItem;
+    return item && !isBlock(item) ? item : undefined;
+  }
+  get selectedItem(): LayerItem | undefined {
+    return this.#selectedId === null ? undefined : findItem(this.spec.layers, this.#selectedId);
   }
 
   select(id: string | null): void {
-    if (id !== null && !this.spec.layers.some((l) => l.id === id)) return;
+    if (id !== null && !findItem(this.spec.layers, id)) return;
     if (id === this.#selectedId) return;
     this.#selectedId = id;
     this.#onChange('select');
   }
 
-  #commit(layers: LayerSpec[], key?: string, input = this.spec.input): void {
+  #commit(layers: LayerItem[], key?: string, input = this.spec.input): void {
     this.#history.push({ spec: { ...this.spec, input, layers }, train: this.train }, key);
     this.#fixSelection();
     this.#onChange('edit');
   }
 
   #fixSelection(): void {
-    if (this.#selectedId !== null && !this.spec.layers.some((l) => l.id === this.#selectedId)) this.#selectedId = null;
+    if (this.#selectedId !== null && !findItem(this.spec.layers, this.#selectedId)) this.#selectedId = null;
   }
 
-  /** Adds a layer of `kind` at `index` (default: the end), selects it and returns its id. */
-  addLayer(kind: LayerKind, index = this.spec.layers.length): string {
-    const layers = [...this.spec.layers];
-    const id = uniqueLayerId(kind, layers.map((l) => l.id));
-    const at = Math.max(0, Math.min(layers.length, Math.trunc(index)));
-    layers.splice(at, 0, newLayer(kind, id));
+  /** Adds a layer of `kind` (or an empty residual block) at `index` (default: the end) of the list
+   *  `parent` names (a block's body; null: the network's), selects it and returns its id. */
+  addLayer(kind: LayerKind | 'residual', index?: number, parent: string | null = null): string {
+    const list = listOf(this.spec.layers, parent);
+    if (!list) return '';
+    const id = uniqueLayerId(kind as LayerKind, allItems(this.spec.layers).map((l) => l.id));
+    const item = kind === 'residual' ? newBlock(id) : newLayer(kind, id);
+    const at = Math.max(0, Math.min(list.length, Math.trunc(index ?? list.length)));
     this.#selectedId = id;
-    this.#commit(layers);
+    this.#commit(editList(this.spec.layers, parent, (l) => (l.splice(at, 0, item), l)));
     return id;
   }
 
-  /** Moves layer `id` to position `to` (clamped). Returns false when nothing moved. */
-  moveLayer(id: string, to: number): boolean {
-    const layers = [...this.spec.layers];
-    const from = layers.findIndex((l) => l.id === id);
-    if (from < 0) return false;
-    const [layer] = layers.splice(from, 1);
-    const at = Math.max(0, Math.min(layers.length, Math.trunc(to)));
-    if (at === from) return false;
-    layers.splice(at, 0, layer!);
+  /** Moves item `id` to position `to` of the list `parent` names (its own list when undefined; null:
+   *  the network's), clamped. Returns false when nothing moved (or it cannot: a block into itself). */
+  moveLayer(id: string, to: number, parent?: string | null): boolean {
+    const place = placeOf(this.spec.layers, id);
+    if (!place) return false;
+    const layers = moveItem(this.spec.layers, id, parent === undefined ? place.parentId : parent, to);
+    if (!layers) return false;
     this.#commit(layers);
     return true;
   }
 
+  /**
+   * The keyboard's way into and out of blocks: 'in' moves item `id` to the end of the block just
+   * above it; 'out' moves it out of its block, just after that block. Returns where it went (the
+   * block's id, or null for the network's list), or undefined when it cannot move that way.
+   */
+  nestLayer(id: string, direction: 'in' | 'out'): string | null | undefined {
+    const place = placeOf(this.spec.layers, id);
+    if (!place) return undefined;
+    if (direction === 'in') {
+      const above = listOf(this.spec.layers, place.parentId)![place.index - 1];
+      if (!above || !isBlock(above)) return undefined;
+      return this.moveLayer(id, above.body.length, above.id) ? above.id : undefined;
+    }
+    if (place.parentId === null) return undefined;
+    const block = placeOf(this.spec.layers, place.parentId)!;
+    return this.moveLayer(id, block.index + 1, block.parentId) ? block.parentId : undefined;
+  }
+
   removeLayer(id: string): boolean {
-    const layers = this.spec.layers.filter((l) => l.id !== id);
-    if (layers.length === this.spec.layers.length) return false;
-    this.#commit(layers);
+    if (!findItem(this.spec.layers, id)) return false;
+    this.#commit(removeItem(this.spec.layers, id));
     return true;
   }
 
   updateLayer(id: string, patch: LayerPatch, field?: LayerField): boolean {
-    const i = this.spec.layers.findIndex((l) => l.id === id);
-    if (i < 0) return false;
-    const next = applyPatch(this.spec.layers[i]!, patch);
-    const layers = [...this.spec.layers];
-    layers[i] = next;
-    this.#commit(layers, field ? `${id}.${field}` : undefined);
+    if (!findItem(this.spec.layers, id)) return false;
+    this.#commit(editItem(this.spec.layers, id, (item) => applyPatch(item, patch)), field ? `${id}.${field}` : undefined);
     return true;
   }
 

@@ -2,7 +2,7 @@
 // Requests never pile up: one in flight at a time, and a request asked for meanwhile runs once when it
 // returns (so drawing fast, or training live, sends the latest image at most every so often).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { NetworkSpec } from '../../model';
+import { leafLayers, type NetworkSpec } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
 import type { DatasetName, ImageSource, LayerActivations } from '../../worker/protocol';
 import type { LayerWeights } from '../components/cp-filter-view';
@@ -14,7 +14,7 @@ export function filterLayers(spec: NetworkSpec): { layerId: string; image?: { H:
   const out: { layerId: string; image?: { H: number; W: number } }[] = [];
   // `first`: no layer that changes the picture came before (flatten and dropout keep the pixels).
   let first = true;
-  for (const l of spec.layers) {
+  for (const l of leafLayers(spec.layers)) {
     if (l.kind === 'flatten') continue;
     if (l.kind === 'conv2d') {
       if (out.length < 4) out.push({ layerId: l.id });

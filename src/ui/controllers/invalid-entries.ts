@@ -2,7 +2,7 @@
 // in one voice, next to Train and in the inspector, so it never also says "ready to train" as if all
 // were well. The boxes report themselves (cp-drafts); this keeps what they reported, by part of the page.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { NetworkSpec } from '../../model';
+import { allItems, type NetworkSpec } from '../../model';
 import type { DesignEvent, InvalidEntry } from '../events';
 
 export class InvalidEntries implements ReactiveController {
@@ -39,7 +39,7 @@ export class InvalidEntries implements ReactiveController {
 
   /** Entries that do not parse, in the boxes still on the page (a removed layer's card takes its own). */
   list(spec: NetworkSpec): InvalidEntry[] {
-    const ids = new Set(spec.layers.map((l) => l.id));
+    const ids = new Set(allItems(spec.layers).map((l) => l.id));
     return [...this.#bySource].filter(([source]) => !source.startsWith('layer:') || ids.has(source.slice(6))).flatMap(([, e]) => e);
   }
 }
