@@ -1,7 +1,7 @@
 // Why: a user's network on the GPU: its shape analysis (from model/, the same numbers the UI shows),
 // its parameters in one flat store, and plans built from it for training, evaluation and inspection.
 import type { Gpu } from '../gpu';
-import { analyzeNetwork, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
+import { analyzeNetwork, classesOf, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
 import { buildNodes, PlanError, type Node } from './nodes';
 import { declareBatchNorm } from './ops/batch-norm';
 import { declareConv } from './ops/conv2d';
@@ -74,6 +74,7 @@ export class Network {
       train: o.train,
       input: o.input,
       inputShape: [C, H, W],
+      classes: classesOf(this.spec),
       statsSlots: o.statsSlots ?? 1,
       seed: o.seed ?? 0,
       probs: o.probs,

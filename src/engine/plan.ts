@@ -4,7 +4,6 @@
 import type { BoundKernel, Encodable, Gpu } from '../gpu';
 import { batchGather, batchGatherParams } from '../kernels/batch-gather';
 import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
-import { CLASSES } from '../model';
 import { checkPlanFits, estimatePlanMemory } from './memory';
 import { innerSize, type Node } from './nodes';
 import { buildActivation } from './ops/activation';
@@ -19,7 +18,7 @@ import { allocTensor, disposeTensor, type Tensor } from './tensor';
 
 /** Where a plan's input batch comes from. */
 export type PlanInput =
-  | { kind: 'gather'; images: GPUBuffer; labels: GPUBuffer; indices: GPUBuffer; imageBytes: number }
+  | { kind: 'gather'; images: GPUBuffer; labels: GPUBuffer; indices: GPUBuffer; imageBytes: number; mean?: readonly number[]; std?: readonly number[] }
   | { kind: 'direct' };
 
 export interface PlanOptions {
@@ -28,6 +27,8 @@ export interface PlanOptions {
   input: PlanInput;
   /** Input shape per sample. */
   inputShape: readonly [number, number, number];
+  /** Class scores the loss is over (the dataset's classes). */
+  classes: number;
   /** Stats ring slots (one per step between readbacks). */
   statsSlots: number;
   seed: number;
@@ -57,6 +58,10 @@ export class Plan {
   readonly nodeTensors: { node: Node; x: Tensor; y: Tensor; dy?: Tensor; backward: Encodable[] }[] = [];
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
+  /** Class scores per image (the loss's classes). */
+  readonly classes: number;
+  /** The gather's per-channel normalisation (absent: MNIST's). */
+  #norm: { mean?: readonly number[]; std?: readonly number[] } = {};
   #ops: BuiltOp[] = [];
   /** The layer each op serves (its node's layerId), for per-layer listings and timings. */
   #opLayers: string[] = [];
@@ -64,7 +69,7 @@ export class Plan {
   #ownedBuffers: GPUBuffer[] = [];
   #gpu: Gpu;
 
-  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; probs?: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel }) {
+  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; probs?: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel; classes: number }) {
     this.#gpu = gpu;
     this.N = fields.N;
     this.train = fields.train;
@@ -76,6 +81,7 @@ export class Plan {
     this.statsSlots = fields.statsSlots;
     this.gather = fields.gather;
     this.loss = fields.loss;
+    this.classes = fields.classes;
   }
 
   static async build(gpu: Gpu, nodes: Node[], store: ParamStore, o: PlanOptions): Promise<Plan> {
@@ -110,6 +116,7 @@ export class Plan {
       x = y;
     }
     const logits = x;
+    const CLASSES = o.classes;
     if (logits.size !== N * CLASSES) throw new Error(`the last layer gives ${logits.size / N} values per image, the loss needs ${CLASSES}`);
 
     // Backward: two ping-pong gradient buffers (only dy and dx of one op are alive at a time) and a
@@ -120,7 +127,7 @@ export class Plan {
 
     let gather: BoundKernel | undefined;
     if (o.input.kind === 'gather') {
-      gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0 });
+      gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0, mean: o.input.mean, std: o.input.std });
     }
     let cur = 0;
     const probs = o.probs ? alloc([N, CLASSES], 'probs') : undefined;
@@ -143,7 +150,8 @@ export class Plan {
       }
     }
 
-    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss });
+    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss, classes: CLASSES });
+    if (o.input.kind === 'gather') plan.#norm = { mean: o.input.mean, std: o.input.std };
     plan.#owned = owned;
     plan.#ownedBuffers = ownedBuffers;
     for (let i = 0; i < nodes.length; i++) {
@@ -182,8 +190,8 @@ export class Plan {
   /** Rewrites the per-step uniforms: which batch to gather, which stats slot (overwritten, or added
    *  to when accumulating an evaluation), dropout's mask. */
   prepareStep(step: number, batchOffset: number, slot: number, imageBytes: number, accumulate = false): void {
-    this.gather?.setParams(batchGatherParams({ N: this.N, imageBytes, offset: batchOffset }));
-    this.loss?.setParams(softmaxCrossEntropyParams({ N: this.N, classes: CLASSES, slot, accumulate }));
+    this.gather?.setParams(batchGatherParams({ N: this.N, imageBytes, offset: batchOffset, ...this.#norm }));
+    this.loss?.setParams(softmaxCrossEntropyParams({ N: this.N, classes: this.classes, slot, accumulate }));
     for (const op of this.#ops) op.beforeStep?.(step);
   }
 

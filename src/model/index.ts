@@ -17,3 +17,5 @@ export * from './presets';
 export * from './init';
 export * from './serialize';
 export { fmt, windowEquation, windowOut, dilated } from './format';
+export * from './datasets';
+export * from './dataset-split';

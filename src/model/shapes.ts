@@ -11,7 +11,7 @@
 //   window element), batch-norm (one per value). max-pool, activations, dropout, flatten count 0.
 // - Receptive field (per input pixel): r ← r + (F_eff − 1)·j, j ← j·S. A dense layer or global-avg-pool
 //   sees the whole map: r ← r + (H − 1)·j. Padding does not change it.
-import { CLASSES, kernelHW, type LayerKind, type LayerSpec, type NetworkSpec } from './spec';
+import { classesOf, kernelHW, type LayerKind, type LayerSpec, type NetworkSpec } from './spec';
 import { dilated, fmt, productText, shapeText, windowEquation, windowOut } from './format';
 import {
   checkInput,
@@ -123,12 +123,14 @@ type Step = Omit<LayerAnalysis, 'id' | 'kind' | 'index' | 'inShape' | 'receptive
 /** Maps a spec to shapes, counts and errors. Never throws on bad numbers: they become errors. */
 export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   const { C, H, W } = spec.input;
+  const CLASSES = classesOf(spec);
   const input: Shape = [C, H, W];
   const errors: ShapeError[] = checkInput(spec.input);
   const n = spec.layers.length;
   const netError = (reason: string, suggestion?: string, field = 'layers') =>
     new ShapeError({ layerId: '', layerIndex: n, field, reason, ...(suggestion ? { suggestion } : {}) });
 
+  if (!(Number.isInteger(CLASSES) && CLASSES >= 2 && CLASSES <= 100)) errors.push(netError(`${CLASSES} classes: a network classifies into 2 to 100 classes`, undefined, 'classes'));
   if (n === 0) errors.push(netError('empty network: there are no layers', `add at least a dense layer with ${CLASSES} units`));
   if (n > LIMITS.maxLayers) errors.push(netError(`too many layers: ${fmt(n)} (at most ${LIMITS.maxLayers})`));
 
@@ -202,7 +204,7 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
       layerId: last.id,
       layerIndex: n - 1,
       reason: `missing loss/output: the last layer must give ${CLASSES} class scores`,
-      suggestion: outputSuggestion(last, cur),
+      suggestion: outputSuggestion(last, cur, CLASSES),
     });
     errors.push(e);
     layers[n - 1]!.error ??= e;
@@ -220,7 +222,7 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   return result;
 }
 
-function outputSuggestion(last: LayerSpec, out: Shape): string {
+function outputSuggestion(last: LayerSpec, out: Shape, CLASSES: number): string {
   const gives = `it gives ${shapeText(out)}`;
   if (last.kind === 'dense') return `${gives}; set units to ${CLASSES} (the softmax cross-entropy loss follows it)`;
   if (out.length === 3) return `${gives}; end with a dense layer of ${CLASSES} units (or a ${CLASSES}-filter conv and global-avg-pool)`;

@@ -185,7 +185,7 @@ export class FileController implements ReactiveController {
     this.#fileStart('Predicting the 10,000 test images…');
     try {
       const r = await this.#host.training.predictTestSet();
-      const bytes = predictionsToSafetensors({ probabilities: r.probabilities, count: r.count, dataset: r.dataset, split: 'test', step: r.step });
+      const bytes = predictionsToSafetensors({ probabilities: r.probabilities, count: r.count, classes: r.classes, dataset: r.dataset, split: 'test', step: r.step });
       download(bytes, 'predictions.safetensors');
       this.done = `Downloaded predictions.safetensors (${fmt(r.count)} test images, step ${fmt(r.step)}). Compare with PyTorch: python3 tools/check-pytorch-export.py --model model.py --weights ${this.#designName()}.safetensors --predictions predictions.safetensors`;
     } catch (err) {
