@@ -61,27 +61,30 @@ async function expand(files: readonly { path: string; file: Blob }[]): Promise<{
   return out;
 }
 
-/** The folder every path starts with, when they share one above their class folders. */
-function commonRoot(paths: readonly string[]): string | undefined {
-  const first = paths[0]?.split('/');
-  if (!first || first.length < 3) return undefined;
-  return paths.every((p) => p.split('/').length >= 3 && p.startsWith(`${first[0]}/`)) ? first[0] : undefined;
+/** The folder every path starts with, when they share one and some lie in folders below it. */
+function commonRoot(paths: readonly string[][]): string | undefined {
+  const first = paths[0]?.[0];
+  if (first === undefined || !paths.some((p) => p.length >= 3)) return undefined;
+  return paths.every((p) => p.length >= 2 && p[0] === first) ? first : undefined;
 }
 
 export async function importDataset(files: readonly { path: string; file: Blob }[], o: ImportOptions, hooks: ImportHooks = {}): Promise<{ dataset: OwnDataset; skipped: SkippedFile[] }> {
   const skipped: SkippedFile[] = [];
   const candidates: Candidate[] = [];
   hooks.progress?.({ stage: 'reading', done: 0, total: files.length });
-  for (const f of await expand(files)) {
-    const parts = f.path.split('/').filter((p) => p !== '');
+  const all = (await expand(files))
+    .map((f) => ({ ...f, parts: f.path.split('/').filter((p) => p !== '') }))
+    // System files (macOS resource forks, .DS_Store): not the user's, not worth a line.
+    .filter((f) => !f.parts.includes('__MACOSX') && !(f.parts[f.parts.length - 1] ?? '').startsWith('.'));
+  const root = commonRoot(all.map((f) => f.parts));
+  for (const f of all) {
+    const parts = f.parts;
     const name = parts[parts.length - 1] ?? f.path;
-    if (parts.includes('__MACOSX') || name.startsWith('.')) continue; // system files, not the user's
-    if (parts.length < 2) skipped.push({ path: f.path, reason: 'is not inside a class folder' });
+    if (parts.length < (root ? 3 : 2)) skipped.push({ path: f.path, reason: 'is not inside a class folder' });
     else if (!IMAGE.test(name)) skipped.push({ path: f.path, reason: 'is not a PNG, JPEG or WebP image' });
     else candidates.push({ path: f.path, className: parts[parts.length - 2]!, blob: f.blob });
   }
   if (candidates.length > MAX_IMAGES) throw new DatasetImportError('refused', `${candidates.length} images is more than the ${MAX_IMAGES} one dataset may hold`);
-  const root = commonRoot(candidates.map((c) => c.path));
   const classNames = [...new Set(candidates.map((c) => c.className))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   refuseClasses(classNames, candidates);
 

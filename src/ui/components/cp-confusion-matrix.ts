@@ -6,6 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { emit } from '../events';
 import { emitExplain } from '../explain/explain-events';
 import { controls, panel } from '../styles/shared';
+import { paintPlanes } from '../pixels';
 
 export interface MisclassifiedImages {
   actual: number;
@@ -14,7 +15,9 @@ export interface MisclassifiedImages {
   indices: number[];
   rows: number;
   cols: number;
-  /** indices.length·rows·cols bytes (may be fewer while loading). */
+  /** Colour planes per image (absent: 1). */
+  channels?: number;
+  /** indices.length·channels·rows·cols bytes (may be fewer while loading). */
   images?: Uint8Array;
 }
 
@@ -97,16 +100,14 @@ export class CpConfusionMatrix extends LitElement {
   protected override updated(_changed: PropertyValues<this>): void {
     const s = this.selected;
     if (!s?.images) return;
+    const C = s.channels ?? 1;
     const px = s.rows * s.cols;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-k]')) {
       const k = Number(canvas.dataset['k']);
       const ctx = canvas.getContext('2d');
-      if (!ctx || (k + 1) * px > s.images.length) continue;
+      if (!ctx || (k + 1) * C * px > s.images.length) continue;
       const img = ctx.createImageData(s.cols, s.rows);
-      for (let p = 0; p < px; p++) {
-        const v = s.images[k * px + p]!;
-        img.data.set([v, v, v, 255], p * 4);
-      }
+      paintPlanes(img.data, s.images, k, C, px);
       ctx.putImageData(img, 0, 0);
     }
   }

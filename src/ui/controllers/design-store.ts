@@ -209,11 +209,12 @@ export class DesignStore {
     this.#onChange('load');
   }
 
-  loadPreset(id: string): boolean {
+  /** Loads a preset; `adapt` may fit it to the dataset in use (one undoable step either way). */
+  loadPreset(id: string, adapt: (doc: ConvplayDocument) => ConvplayDocument = (d) => d): boolean {
     if (!(PRESET_IDS as readonly string[]).includes(id)) return false;
     const p = getPreset(id as PresetId);
     this.#selectedId = null;
-    this.load({ spec: p.spec, train: p.train });
+    this.load(adapt({ spec: p.spec, train: p.train }));
     return true;
   }
 
