@@ -43,7 +43,7 @@ interface Candidate {
   blob: () => Promise<Blob>;
 }
 
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const mib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 
 /** Files and zip entries as one list of (path, contents). A damaged archive fails the whole import. */
 async function expand(files: readonly { path: string; file: Blob }[]): Promise<{ path: string; blob: () => Promise<Blob> }[]> {
