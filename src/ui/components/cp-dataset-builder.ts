@@ -13,7 +13,7 @@ import { controls, panel } from '../styles/shared';
 import type { DigitSamples } from './cp-digit-grid';
 import './cp-digit-grid';
 
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 1)} MiB`;
+const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 1)} MiB`);
 
 @customElement('cp-dataset-builder')
 export class CpDatasetBuilder extends LitElement {
@@ -138,7 +138,9 @@ export class CpDatasetBuilder extends LitElement {
       ${this.preview ? html`<cp-digit-grid .samples=${this.preview} aria-label="Preview of your images"></cp-digit-grid>` : nothing}
       <p class="muted" style="font-size:0.78rem">${this.#storageText()}</p>
       <div class="row">
-        <button class="primary" ?disabled=${busy || this.inUse} @click=${() => emitDataset(this, 'cp-dataset-action', { action: 'use' })}>${this.inUse ? 'Training uses these images' : 'Train on these images'}</button>
+        ${this.inUse
+          ? html`<span class="done">✓ Training uses these images</span>`
+          : html`<button class="primary" ?disabled=${busy} @click=${() => emitDataset(this, 'cp-dataset-action', { action: 'use' })}>Train on these images</button>`}
         <button ?disabled=${busy} @click=${() => emitDataset(this, 'cp-dataset-action', { action: 'export' })}>Export .zip</button>
         <button ?disabled=${busy} @click=${() => emitDataset(this, 'cp-dataset-action', { action: 'delete' })}>Delete</button>
       </div>`;
