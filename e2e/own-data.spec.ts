@@ -102,3 +102,32 @@ test('a broken archive is refused by name and the dataset in use stays', async (
   await page.reload();
   await expect(builder(page).getByRole('heading', { name: /^few · 3×32×32 · 3 classes/ })).toBeVisible();
 });
+
+test('collect examples class by class on a drawing pad and build a dataset from them', async ({ page }) => {
+  await page.goto('/');
+  // Closed, the builder's pad is out of the way: the page has one drawing pad (Look inside's).
+  await expect(page.getByRole('img', { name: /^Drawing pad/ })).toHaveCount(1);
+  await builder(page).getByText('…or draw examples, class by class').click();
+  const pad = builder(page).getByRole('img', { name: /^Drawing pad/ });
+  const stroke = async (points: [number, number][]) => {
+    await pad.scrollIntoViewIfNeeded();
+    const box = (await pad.boundingBox())!;
+    const at = ([x, y]: [number, number]) => [box.x + x * box.width, box.y + y * box.height] as const;
+    await page.mouse.move(...at(points[0]!));
+    await page.mouse.down();
+    for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+    await page.mouse.up();
+  };
+  const className = builder(page).getByRole('textbox', { name: 'Class of the next drawing' });
+  for (const [name, points] of [['line', [[0.5, 0.15], [0.5, 0.85]]], ['bar', [[0.15, 0.5], [0.85, 0.5]]]] as const) {
+    await className.fill(name);
+    for (let i = 0; i < 3; i++) {
+      await stroke(points.map(([x, y]) => [x + i * 0.05, y] as [number, number]));
+      await builder(page).getByRole('button', { name: `Add drawing to "${name}"` }).click();
+    }
+  }
+  await expect(builder(page).getByRole('list', { name: 'Drawings collected' })).toHaveText(/line: 3 drawings\s*bar: 3 drawings/);
+  await builder(page).getByRole('button', { name: 'Build dataset from 6 drawings' }).click();
+  await expect(datasetStatus(page)).toHaveText(/Built "drawings": 2 classes, 4 training and 2 test images of 3×32×32\./, { timeout: 60_000 });
+  await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue('own');
+});

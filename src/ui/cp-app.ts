@@ -109,6 +109,10 @@ export class CpApp extends LitElement {
       case 'use':
         if (d.descriptor) this.#useData(d.descriptor);
         return;
+      case 'build-drawings':
+        return void d.buildFromDrawings();
+      case 'clear-drawings':
+        return d.clearDrawings();
       default:
         return e.detail.action satisfies never;
     }
@@ -261,6 +265,7 @@ export class CpApp extends LitElement {
     const d = this.userData;
     return html`<cp-dataset-builder .descriptor=${d.descriptor} .options=${d.options} .progress=${d.progress} .skipped=${d.skipped}
       .storage=${d.storage} .preview=${d.preview} busy=${d.busy} error=${d.error} done=${d.done} ?inUse=${this.design.store.train.dataset === 'own'}
+      .drawingCounts=${d.drawingCounts} @cp-dataset-drawing=${(e: DatasetEvent<'cp-dataset-drawing'>) => d.addDrawing(e.detail.className, e.detail.pixels)}
       @cp-dataset-files=${this.#onDatasetFiles} @cp-dataset-option=${this.#onDatasetOption} @cp-dataset-action=${this.#onDatasetAction}></cp-dataset-builder>`;
   }
 

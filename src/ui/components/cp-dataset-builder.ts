@@ -12,6 +12,7 @@ import { filesFromDrop, filesFromInput } from '../dropped-files';
 import { controls, panel } from '../styles/shared';
 import type { DigitSamples } from './cp-digit-grid';
 import './cp-digit-grid';
+import './cp-dataset-drawings';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 1)} MiB`);
 
@@ -52,6 +53,8 @@ export class CpDatasetBuilder extends LitElement {
   @property() busy: DatasetBusy = '';
   @property() error = '';
   @property() done = '';
+  /** Drawings collected per class (the "draw your own" part). */
+  @property({ attribute: false }) drawingCounts: readonly (readonly [string, number])[] = [];
   /** Training is set to this dataset already. */
   @property({ type: Boolean }) inUse = false;
   @state() private over = false;
@@ -100,6 +103,8 @@ export class CpDatasetBuilder extends LitElement {
           @change=${(e: Event) => this.#option({ seed: Math.max(0, Math.trunc(Number((e.target as HTMLInputElement).value) || 0)) })} /></label>
       </div>
       <p class="muted" style="font-size:0.78rem;margin:0">Each image's centred square is kept and resized; the split is stratified (every class keeps its share) and repeatable with the seed.</p>
+      <details ?open=${this.drawingCounts.length > 0}><summary>…or draw examples, class by class</summary>
+        <cp-dataset-drawings .counts=${this.drawingCounts} ?busy=${busy}></cp-dataset-drawings></details>
       ${this.#progress()}
       ${this.error ? html`<p class="error" role="alert" aria-label="Dataset problem">${this.error}</p>` : nothing}
       ${this.done ? html`<p class="done" role="status" aria-label="Dataset status">${this.done}</p>` : nothing}

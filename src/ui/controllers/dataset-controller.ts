@@ -25,6 +25,8 @@ export class DatasetController implements ReactiveController {
   done = '';
   skipped: SkippedFile[] = [];
   options: ImportOptions = { size: 32, channels: 3, testFraction: 0.2, seed: 1 };
+  /** Drawings collected class by class (28×28 bytes each), until built into a dataset. */
+  drawings = new Map<string, Uint8Array[]>();
 
   readonly #host: ReactiveControllerHost;
   readonly #changed: (d: DatasetDescriptor | null, replaced: boolean) => void;
@@ -110,6 +112,38 @@ export class DatasetController implements ReactiveController {
       this.progress = undefined;
       this.#host.requestUpdate();
     }
+  }
+
+  addDrawing(className: string, pixels: Uint8Array): void {
+    const list = this.drawings.get(className) ?? [];
+    this.drawings.set(className, [...list, pixels.slice()]);
+    this.#host.requestUpdate();
+  }
+
+  clearDrawings(): void {
+    this.drawings = new Map();
+    this.#host.requestUpdate();
+  }
+
+  get drawingCounts(): [string, number][] {
+    return [...this.drawings].map(([n, l]) => [n, l.length]);
+  }
+
+  /** The drawings as PNG files in class folders, through the same import as dropped files. */
+  async buildFromDrawings(): Promise<void> {
+    const files: ImportFile[] = [];
+    for (const [name, list] of this.drawings) {
+      for (const [i, px] of list.entries()) {
+        const canvas = new OffscreenCanvas(28, 28);
+        const ctx = canvas.getContext('2d')!;
+        const img = ctx.createImageData(28, 28);
+        px.forEach((v, p) => img.data.set([v, v, v, 255], 4 * p));
+        ctx.putImageData(img, 0, 0);
+        files.push({ path: `drawings/${name.replace(/\//g, '_')}/${i + 1}.png`, file: await canvas.convertToBlob({ type: 'image/png' }) });
+      }
+    }
+    await this.importFiles(files);
+    if (!this.error) this.clearDrawings();
   }
 
   cancel(): void {
