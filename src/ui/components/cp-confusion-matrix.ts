@@ -55,7 +55,7 @@ export class CpConfusionMatrix extends LitElement {
   override render() {
     const m = this.confusion;
     if (!m) return html`<section class="panel" aria-label="Confusion matrix"><h2>Confusion matrix</h2>
-      <p class="muted">Appears after the first epoch's evaluation on the 10,000 test images.</p></section>`;
+      <p class="muted">Appears after the first epoch's evaluation on the test images.</p></section>`;
     const n = Math.round(Math.sqrt(m.length));
     let max = 1;
     for (let t = 0; t < n; t++) for (let p = 0; p < n; p++) if (t !== p) max = Math.max(max, m[t * n + p]!);
@@ -70,7 +70,9 @@ export class CpConfusionMatrix extends LitElement {
             ${Array.from({ length: n }, (_, p) => {
               const v = m[t * n + p]!;
               const diag = t === p;
-              const a = diag ? 0.15 + 0.5 * Math.min(1, v / 1200) : v === 0 ? 0 : 0.12 + 0.78 * Math.sqrt(v / max);
+              // The diagonal's shade is the class's recall (any test-set size); mistakes scale to the largest.
+              const rowTotal = diag ? m.subarray(t * n, t * n + n).reduce((x, y) => x + y, 0) : 0;
+              const a = diag ? 0.15 + 0.5 * Math.min(1, v / Math.max(1, rowTotal)) : v === 0 ? 0 : 0.12 + 0.78 * Math.sqrt(v / max);
               const bg = diag ? `rgba(43, 138, 62, ${a})` : `rgba(201, 42, 42, ${a})`;
               const pressed = this.selected?.actual === t && this.selected?.predicted === p;
               return html`<td><button style=${`background:${bg};color:${a > 0.55 ? '#fff' : '#1b1b1f'}`} aria-pressed=${pressed ? 'true' : 'false'}

@@ -94,7 +94,7 @@ export class CpFilterView extends LitElement {
         for (const v of w.data) if (Number.isFinite(v)) absMax = Math.max(absMax, Math.abs(v));
         return html`<div class="layer">
           <h3>${w.layerId} <span>${m.caption}</span></h3>
-          <div class="key">${colorScale('diverging', -absMax, absMax, `${w.layerId} weight colour scale`)}</div>
+          ${m.rgb ? nothing : html`<div class="key">${colorScale('diverging', -absMax, absMax, `${w.layerId} weight colour scale`)}</div>`}
           <canvas data-index=${i} width=${gw} height=${gh} style=${`width:${gw * scale}px`} role="img" aria-label=${`${w.layerId} filters: ${m.caption}`}></canvas>
         </div>`;
       })}

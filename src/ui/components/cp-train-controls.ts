@@ -139,7 +139,7 @@ export class CpTrainControls extends LitElement {
             <option value="fashion-mnist" ?selected=${c.dataset === 'fashion-mnist'} ?disabled=${this.datasets['fashion-mnist'] === false}>
               Fashion-MNIST${this.datasets['fashion-mnist'] === false ? ' (files missing)' : ''}</option>
             <option value="own" ?selected=${c.dataset === 'own'} ?disabled=${!this.datasets.own}>
-              ${this.datasets.own ? `Your images: ${this.ownName}` : 'Your images (build a dataset below)'}</option>
+              ${this.datasets.own ? `${this.ownName} (yours)` : 'Your images (build one below)'}</option>
           </select>
         </label>
         <label class="field">Training images
