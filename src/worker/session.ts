@@ -2,7 +2,6 @@
 // Each command of the protocol is one method here; the training loop runs between commands and yields
 // to them at every step, so pause, inspect and set-config are answered while training runs.
 import { uploadSplit, releaseSplit, type GpuSplit } from '../data/gpu-dataset';
-import { resizePlane } from '../data/image-decode';
 import type { DatasetCache, LoadedDataset } from './dataset-cache';
 import { Network } from '../engine/network';
 import type { Plan } from '../engine/plan';
@@ -14,6 +13,7 @@ import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import { explainCell } from './inspect-cell';
 import { layerGradients } from './inspect-gradients';
 import { batchNormModes } from './inspect-batch-norm';
+import { drawnToData, normalisePixels } from './dataset-input';
 import type { BatchNormModes, BuildStage, CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 export type BuildProgress = Omit<Extract<WorkerEvent, { type: 'build-progress' }>, 'type'>;
@@ -284,7 +284,7 @@ export class Session {
   async #pixels(image: ImageSource): Promise<Uint8Array> {
     switch (image.kind) {
       case 'pixels':
-        return this.#drawnToData(image.pixels);
+        return drawnToData(image.pixels, this.#need().descriptor.input);
       case 'dataset': {
         const split = await this.#datasets.split(image.dataset, image.split);
         if (!(image.index >= 0 && image.index < split.count)) throw new RangeError(`image ${image.index} is not in the ${image.split} set (0–${split.count - 1})`);
@@ -296,30 +296,13 @@ export class Session {
     }
   }
 
-  /** A 28×28 drawing (white on black) as an image of the data's shape: resized, grey in every channel. */
-  #drawnToData(pixels: Uint8Array): Uint8Array {
-    const { C, H, W } = this.#need().descriptor.input;
-    if (pixels.length === C * H * W) return pixels;
-    const side = Math.round(Math.sqrt(pixels.length));
-    if (side * side !== pixels.length) return pixels;
-    const plane = side === H && side === W ? pixels : resizePlane(pixels, side, side, H, W);
-    const out = new Uint8Array(C * H * W);
-    for (let c = 0; c < C; c++) out.set(plane, c * H * W);
-    return out;
-  }
-
   /** The network's input for an image (normalised as in training, per channel). */
   async #inputFor(image: ImageSource): Promise<Float32Array> {
     const b = this.#need();
     const plan = b.inspectPlan;
     const pixels = await this.#pixels(image);
     if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
-    const { mean, std } = b.descriptor;
-    const plane = pixels.length / mean.length;
-    return Float32Array.from(pixels, (p, i) => {
-      const c = Math.floor(i / plane);
-      return (p / 255 - mean[c]!) / std[c]!;
-    });
+    return normalisePixels(pixels, b.descriptor.mean, b.descriptor.std);
   }
 
   /** Runs one input forward through the inspection plan (N = 1, evaluation mode, unfused); synchronous,
