@@ -47,6 +47,8 @@ test('import a folder of colour shapes, train above chance, look inside, reload,
   await expect(matrix).toContainText(/after epoch 6, test accuracy/, { timeout: 300_000 });
   const accuracy = Number(/test accuracy ([\d.]+)%/.exec((await matrix.textContent()) ?? '')![1]);
   expect(accuracy).toBeGreaterThan(60); // chance is 33%
+  // An untrained 3-class net starts near ln 3, and the chart's chance line says so.
+  await expect(page.getByRole('img', { name: /^Training loss chart:/ })).toHaveAttribute('data-chance-loss', '1.099');
   await expect(matrix.getByRole('columnheader', { name: 'triangle' })).toBeVisible();
 
   // Look inside a colour test image: the input is shown in colour, the first filters too.

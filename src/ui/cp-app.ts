@@ -3,7 +3,7 @@
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { BUILTIN_DATASETS, dataMismatch, fitSpecToData, fmt, listPresets, type ConvplayDocument, type DatasetDescriptor } from '../model';
+import { BUILTIN_DATASETS, classesOf, dataMismatch, fitSpecToData, fmt, listPresets, type ConvplayDocument, type DatasetDescriptor } from '../model';
 import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DatasetController } from './controllers/dataset-controller';
@@ -250,7 +250,7 @@ export class CpApp extends LitElement {
             .trainCount=${datasetFor(store.train.dataset, store.ownData)?.trainCount ?? 60000}
             diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
             problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
-          <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
+          <cp-loss-chart classes=${classesOf(store.spec)} .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
           <cp-file-panel .blocked=${files.blocked()} ?includeOptimizer=${files.includeOptimizer} busy=${files.busy}
             error=${files.error} done=${files.done} .keptStep=${this.training.kept?.step ?? null}
             @cp-file-action=${files.onAction} @cp-file-load=${files.onLoad} @cp-file-option=${files.onOption}></cp-file-panel>
