@@ -1,10 +1,12 @@
 // batch-gather: copies one training batch out of the GPU-resident u8 dataset, in the (shuffled) epoch
 // order, normalising on the way:
 //   s = indices[offset + n]                                       (n in 0..N−1: the sample's dataset row)
-//   x[n, j]  = f32(image byte j of sample s) · scale + shift      (j in 0..imageBytes−1)
+//   x[n, j]  = f32(image byte j of sample s) · scale_c + shift_c  (j in 0..imageBytes−1, c = j / plane)
 //   y[n]     = label byte s                                        (widened u8 → u32)
-// with scale = 1/(255·std), shift = −mean/std, so x = (byte/255 − mean)/std (MNIST: mean 0.1307,
-// std 0.3081; computed on the CPU in float64, see src/kernels/batch-gather.ts).
+// with scale_c = 1/(255·std_c), shift_c = −mean_c/std_c, so x = (byte/255 − mean_c)/std_c per channel
+// c (up to 3: grey or RGB; MNIST: mean 0.1307, std 0.3081; computed on the CPU in float64, see
+// src/kernels/batch-gather.ts). A channel plane (H·W bytes) is a whole number of words, so the four
+// pixels of one word share a channel.
 // Layouts: images a u32 array holding the dataset's bytes packed little-endian, 4 pixels per word, one
 // image after another (imageBytes = C·H·W bytes per image, a multiple of 4, so every image starts on a
 // word); labels one byte per sample, packed the same way; indices u32; x f32 [N, C, H, W] (NCHW) bound
@@ -17,8 +19,13 @@ struct Params {
   N: u32,
   imageWords: u32,
   offset: u32,
-  scale: f32,
-  shift: f32,
+  planeWords: u32,
+  scale0: f32,
+  shift0: f32,
+  scale1: f32,
+  shift1: f32,
+  scale2: f32,
+  shift2: f32,
 }
 
 override WG: u32 = 64;
@@ -43,7 +50,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, 
   for (var w = lid; w < words; w += WG) {
     let packed = images[src + w];
     let bytes = vec4<u32>(packed & 0xffu, (packed >> 8u) & 0xffu, (packed >> 16u) & 0xffu, packed >> 24u);
-    x[dst + w] = vec4<f32>(bytes) * params.scale + params.shift;
+    let c = w / params.planeWords;
+    var scale = params.scale0;
+    var shift = params.shift0;
+    if (c == 1u) {
+      scale = params.scale1;
+      shift = params.shift1;
+    } else if (c >= 2u) {
+      scale = params.scale2;
+      shift = params.shift2;
+    }
+    x[dst + w] = vec4<f32>(bytes) * scale + shift;
   }
   if (lid == 0u) {
     y[n] = (labels[s >> 2u] >> ((s & 3u) * 8u)) & 0xffu;

@@ -11,6 +11,9 @@ export interface GpuSplit {
   labels: GPUBuffer;
   /** The CPU copy (for pictures in the UI and for single-image prediction). */
   host: LabelledImages;
+  /** Per-channel normalisation the batch gather applies (absent: MNIST's). */
+  mean?: readonly number[];
+  std?: readonly number[];
 }
 
 function packBytes(bytes: Uint8Array): Uint32Array {
@@ -19,10 +22,11 @@ function packBytes(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(padded.buffer);
 }
 
-export function uploadSplit(gpu: Gpu, split: LabelledImages, label: string): GpuSplit {
-  const imageBytes = split.rows * split.cols;
+export function uploadSplit(gpu: Gpu, split: LabelledImages, label: string, norm?: { mean: readonly number[]; std: readonly number[] }): GpuSplit {
+  const imageBytes = (split.channels ?? 1) * split.rows * split.cols;
   if (imageBytes % 4 !== 0) throw new Error(`${label}: ${split.rows}×${split.cols} images are not a whole number of 4-byte words`);
   return {
+    ...norm,
     count: split.count,
     imageBytes,
     images: gpu.upload(packBytes(split.images), `${label}:images`),

@@ -52,7 +52,9 @@ export interface LabelledImages {
   count: number;
   rows: number;
   cols: number;
-  /** count·rows·cols bytes, row-major, 0 = background. */
+  /** Colour planes per image (absent: 1, grey). */
+  channels?: number;
+  /** count·channels·rows·cols bytes, CHW per image, row-major, 0 = background. */
   images: Uint8Array;
   labels: Uint8Array;
   classes: number;

@@ -1,7 +1,7 @@
 // Why: a user's network on the GPU: its shape analysis (from model/, the same numbers the UI shows),
 // its parameters in one flat store, and plans built from it for training, evaluation and inspection.
 import type { Gpu } from '../gpu';
-import { analyzeNetwork, layerTensors, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
+import { analyzeNetwork, classesOf, layerTensors, type InitScheme, type NetworkAnalysis, type NetworkSpec } from '../model';
 import { buildNodes, PlanError, type Node } from './nodes';
 import type { OpContext } from './ops/op';
 import { ParamLayout, ParamStore, type ParamSlot } from './param-store';
@@ -66,6 +66,7 @@ export class Network {
       train: o.train,
       input: o.input,
       inputShape: [C, H, W],
+      classes: classesOf(this.spec),
       statsSlots: o.statsSlots ?? 1,
       seed: o.seed ?? 0,
       probs: o.probs,

@@ -4,7 +4,6 @@
 import type { BoundKernel, Encodable, Gpu } from '../gpu';
 import { batchGather, batchGatherParams } from '../kernels/batch-gather';
 import { softmaxCrossEntropy, softmaxCrossEntropyParams, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
-import { CLASSES } from '../model';
 import { checkPlanFits, estimatePlanMemory } from './memory';
 import { assignNodeGrads } from './grad-buffers';
 import { INPUT_KEY, innerSize, type Node } from './nodes';
@@ -16,7 +15,7 @@ import { allocTensor, disposeTensor, type Tensor } from './tensor';
 
 /** Where a plan's input batch comes from. */
 export type PlanInput =
-  | { kind: 'gather'; images: GPUBuffer; labels: GPUBuffer; indices: GPUBuffer; imageBytes: number }
+  | { kind: 'gather'; images: GPUBuffer; labels: GPUBuffer; indices: GPUBuffer; imageBytes: number; mean?: readonly number[]; std?: readonly number[] }
   | { kind: 'direct' };
 
 export interface PlanOptions {
@@ -25,6 +24,8 @@ export interface PlanOptions {
   input: PlanInput;
   /** Input shape per sample. */
   inputShape: readonly [number, number, number];
+  /** Class scores the loss is over (the dataset's classes). */
+  classes: number;
   /** Stats ring slots (one per step between readbacks). */
   statsSlots: number;
   seed: number;
@@ -54,6 +55,10 @@ export class Plan {
   readonly nodeTensors: { node: Node; x: Tensor; y: Tensor; dy?: Tensor; backward: Encodable[] }[] = [];
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
+  /** Class scores per image (the loss's classes). */
+  readonly classes: number;
+  /** The gather's per-channel normalisation (absent: MNIST's). */
+  #norm: { mean?: readonly number[]; std?: readonly number[] } = {};
   #ops: BuiltOp[] = [];
   /** The gradient sums appended to ops' backward (disposed by the plan). */
   #sums: BoundKernel[] = [];
@@ -63,7 +68,7 @@ export class Plan {
   #ownedBuffers: GPUBuffer[] = [];
   #gpu: Gpu;
 
-  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; probs?: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel }) {
+  private constructor(gpu: Gpu, fields: { N: number; train: boolean; input: Tensor; labels: GPUBuffer; logits: Tensor; probs?: Tensor; stats: GPUBuffer; statsSlots: number; gather?: BoundKernel; loss?: BoundKernel; classes: number }) {
     this.#gpu = gpu;
     this.N = fields.N;
     this.train = fields.train;
@@ -75,6 +80,7 @@ export class Plan {
     this.statsSlots = fields.statsSlots;
     this.gather = fields.gather;
     this.loss = fields.loss;
+    this.classes = fields.classes;
   }
 
   static async build(gpu: Gpu, nodes: Node[], store: ParamStore, o: PlanOptions): Promise<Plan> {
@@ -111,6 +117,7 @@ export class Plan {
       tensors.set(node.key, y);
     }
     const logits = ys[ys.length - 1] ?? input;
+    const CLASSES = o.classes;
     if (logits.size !== N * CLASSES) throw new Error(`the last layer gives ${logits.size / N} values per image, the loss needs ${CLASSES}`);
 
     // Backward: gradient buffers assigned by liveness (two ping-pong along a chain; a tensor read twice
@@ -122,7 +129,7 @@ export class Plan {
 
     let gather: BoundKernel | undefined;
     if (o.input.kind === 'gather') {
-      gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0 });
+      gather = await batchGather(gpu, { images: o.input.images, labels: o.input.labels, indices: o.input.indices, x: input.buffer, y: labels, N, imageBytes: o.input.imageBytes, offset: 0, mean: o.input.mean, std: o.input.std });
     }
     const probs = o.probs ? alloc([N, CLASSES], 'probs') : undefined;
     const loss = await softmaxCrossEntropy(gpu, { logits: logits.buffer, labels, stats, dlogits: assigned ? grads[assigned.logits]!.buffer : undefined, probs: probs?.buffer, N, classes: CLASSES, slot: 0 });
@@ -139,7 +146,8 @@ export class Plan {
       return b;
     });
 
-    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss });
+    const plan = new Plan(gpu, { N, train: o.train, input, labels, logits, probs, stats, statsSlots: o.statsSlots, gather, loss, classes: CLASSES });
+    if (o.input.kind === 'gather') plan.#norm = { mean: o.input.mean, std: o.input.std };
     plan.#owned = owned;
     plan.#ownedBuffers = ownedBuffers;
     for (let i = 0; i < nodes.length; i++) {
@@ -185,8 +193,8 @@ export class Plan {
   /** Rewrites the per-step uniforms: which batch to gather, which stats slot (overwritten, or added
    *  to when accumulating an evaluation), dropout's mask. */
   prepareStep(step: number, batchOffset: number, slot: number, imageBytes: number, accumulate = false): void {
-    this.gather?.setParams(batchGatherParams({ N: this.N, imageBytes, offset: batchOffset }));
-    this.loss?.setParams(softmaxCrossEntropyParams({ N: this.N, classes: CLASSES, slot, accumulate }));
+    this.gather?.setParams(batchGatherParams({ N: this.N, imageBytes, offset: batchOffset, ...this.#norm }));
+    this.loss?.setParams(softmaxCrossEntropyParams({ N: this.N, classes: this.classes, slot, accumulate }));
     for (const op of this.#ops) op.beforeStep?.(step);
   }
 

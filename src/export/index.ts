@@ -14,7 +14,7 @@ export {
 } from './expected-tensors';
 export { toSafetensors, fromSafetensors, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type ParamTensor, type OptimizerMoments } from './checkpoint';
 export { gatherTensors, scatterTensors, type FlatSlot } from './flat-buffers';
-export { toPyTorch, pyFloat, INPUT_MEAN, INPUT_STD, type PyTorchOptions } from './pytorch';
+export { toPyTorch, pyFloat, INPUT_MEAN, INPUT_STD, normText, type ExportData, type PyTorchOptions } from './pytorch';
 export { predictionsToSafetensors, predictionsFromSafetensors, PREDICTIONS_FORMAT, type Predictions } from './predictions';
 export { moduleNames, pythonIdentifier } from './python-names';
 export { toTrainScript, pytorchReadme, type TrainScriptOptions } from './train-script';

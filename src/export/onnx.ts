@@ -9,12 +9,12 @@
 //   names of model.py, so the three exports read alike.
 // - Padding is written resolved (the engine's numbers), as in model.py.
 // - dense is Gemm with transB = 1 (weights stay [out, in]), after a Flatten when its input is C×H×W.
-import { analyzeNetwork, defOf, isBlock, type ConvplayDocument, type LayerAnalysis, type LayerItem, type LayerSpec, type OnnxAttr } from '../model';
+import { analyzeNetwork, classesOf, defOf, isBlock, type ConvplayDocument, type LayerAnalysis, type LayerItem, type LayerSpec, type OnnxAttr } from '../model';
 import type { ParamTensor } from './checkpoint';
 import { expectedTensors, tensorId } from './expected-tensors';
 import { ExportError } from './import-error';
 import { moduleNames } from './python-names';
-import { INPUT_MEAN, INPUT_STD } from './pytorch';
+import { INPUT_MEAN, INPUT_STD, normText, type ExportData } from './pytorch';
 import { ProtoWriter } from './protobuf';
 
 export const ONNX_OPSET = 13;
@@ -64,7 +64,7 @@ function valueInfo(name: string, dims: (number | string)[]): ProtoWriter {
  * statistic) as ONNX model bytes. Throws ExportError when the design cannot be built or a tensor is
  * missing or misshaped.
  */
-export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], options: { source?: string } = {}): Uint8Array {
+export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], options: { source?: string; data?: ExportData } = {}): Uint8Array {
   const { spec } = doc;
   const analysis = analyzeNetwork(spec);
   const expected = expectedTensors(spec);
@@ -115,10 +115,13 @@ export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], o
   for (const n of graph.nodes) g.message(1, n);
   g.string(2, 'convplay');
   for (const t of graph.initializers) g.message(5, t);
-  g.string(10, `Input: float [N, ${C}, ${H}, ${W}], pixels as (x/255 - ${INPUT_MEAN})/${INPUT_STD}. Outputs: logits and probabilities [N, 10].`);
+  const classes = classesOf(spec);
+  const mean = normText(options.data?.mean, INPUT_MEAN);
+  const std = normText(options.data?.std, INPUT_STD);
+  g.string(10, `Input: float [N, ${C}, ${H}, ${W}], pixels as (x/255 - ${mean})/${std}. Outputs: logits and probabilities [N, ${classes}].`);
   g.message(11, valueInfo('input', ['N', C, H, W]));
-  g.message(12, valueInfo('logits', ['N', 10]));
-  g.message(12, valueInfo('probabilities', ['N', 10]));
+  g.message(12, valueInfo('logits', ['N', classes]));
+  g.message(12, valueInfo('probabilities', ['N', classes]));
 
   const model = new ProtoWriter()
     .int(1, IR_VERSION)
@@ -128,9 +131,10 @@ export function toOnnx(doc: ConvplayDocument, tensors: readonly ParamTensor[], o
     .message(7, g);
   const meta: [string, string][] = [
     ['spec', JSON.stringify({ spec, train: doc.train })],
-    ['input_mean', String(INPUT_MEAN)],
-    ['input_std', String(INPUT_STD)],
+    ['input_mean', mean],
+    ['input_std', std],
   ];
+  if (options.data) meta.push(['class_names', JSON.stringify(options.data.classNames)]);
   if (options.source) meta.push(['source', options.source]);
   for (const [k, v] of meta) model.message(14, new ProtoWriter().string(1, k).string(2, v));
   return model.finish();

@@ -16,6 +16,7 @@ import {
   analyzeNetwork,
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,
+  classesOf,
   defOf,
   fmt,
   isBlock,
@@ -30,11 +31,33 @@ import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
 import { ExportError } from './import-error';
 import { moduleNames, type NameAllocator } from './python-names';
 
-/** Pixel normalisation the app trains with ((x/255 − mean)/std, every dataset). */
+/** Pixel normalisation the app trains MNIST and Fashion-MNIST with ((x/255 − mean)/std). */
 export const INPUT_MEAN = 0.1307;
 export const INPUT_STD = 0.3081;
 
+/** The dataset a design was trained on, as the exports need it: normalisation per channel and the
+ *  class names (index = output). Absent: MNIST's. */
+export interface ExportData {
+  mean: readonly number[];
+  std: readonly number[];
+  classNames: readonly string[];
+}
+
+/** "0.1307" for one value (or all alike), "(0.49, 0.48, 0.45)" per channel. */
+export function normText(v: readonly number[] | undefined, fallback: number): string {
+  if (!v || v.length === 0) return String(fallback);
+  return v.every((x) => x === v[0]) ? String(v[0]) : `(${v.map((x) => Number(x.toPrecision(6))).join(', ')})`;
+}
+
+/** A Python value that broadcasts over [N, C, H, W]: a float, or a [1, C, 1, 1] tensor. */
+function pyNorm(v: readonly number[] | undefined, fallback: number): string {
+  if (!v || v.length === 0 || v.every((x) => x === v[0])) return pyFloat(v?.[0] ?? fallback);
+  return `torch.tensor([${v.map(pyFloat).join(', ')}]).view(1, ${v.length}, 1, 1)`;
+}
+
 export interface PyTorchOptions {
+  /** The dataset it was trained on (normalisation, class names); absent: MNIST's. */
+  data?: ExportData;
   /** The weights file `python model.py` loads by default. */
   weightsFile?: string;
   /** A line saying where it came from (e.g. the page URL); convplay by default. */
@@ -90,8 +113,8 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
     `# Input ${C}×${H}×${W}, ${fmt(analysis.totals.params)} trainable parameters, ${fmt(analysis.totals.macs)} multiply-adds per image.`,
     ...summaryTable(analysis.leaves, analysis.layers).map((l) => `#   ${l}`.trimEnd()),
     '#',
-    `# Inputs: float32 [N, ${C}, ${H}, ${W}], pixels normalised as (x/255 - ${INPUT_MEAN})/${INPUT_STD}.`,
-    '# Outputs: [N, 10] class scores (logits); softmax turns them into probabilities.',
+    `# Inputs: float32 [N, ${C}, ${H}, ${W}], pixels normalised as (x/255 - ${normText(options.data?.mean, INPUT_MEAN)})/${normText(options.data?.std, INPUT_STD)}${(options.data?.mean.length ?? 1) > 1 ? ' per channel' : ''}.`,
+    `# Outputs: [N, ${classesOf(spec)}] class scores (logits); softmax turns them into probabilities.`,
     '#',
     '# Usage:',
     `#   python model.py [${weightsFile}]       loads the weights and prints the parameter count`,
@@ -106,8 +129,9 @@ export function toPyTorch(doc: ConvplayDocument, options: PyTorchOptions = {}): 
     'from torch import nn',
     '',
     `INPUT_SHAPE = (${C}, ${H}, ${W})`,
-    `INPUT_MEAN = ${pyFloat(INPUT_MEAN)}`,
-    `INPUT_STD = ${pyFloat(INPUT_STD)}`,
+    `INPUT_MEAN = ${pyNorm(options.data?.mean, INPUT_MEAN)}`,
+    `INPUT_STD = ${pyNorm(options.data?.std, INPUT_STD)}`,
+    ...(options.data ? [`CLASS_NAMES = [${options.data.classNames.map((n) => JSON.stringify(n)).join(', ')}]`] : []),
     `PARAMETERS = ${analysis.totals.params}`,
     `SPEC_JSON = ${JSON.stringify(specJson)}`,
     '',

@@ -31,14 +31,18 @@ export function zip(entries: readonly ZipEntry[]): Uint8Array {
   const centrals: Uint8Array[] = [];
   let offset = 0;
   for (const e of entries) {
-    if (!/^[A-Za-z0-9_.-][A-Za-z0-9_./-]{0,199}$/.test(e.name) || e.name.split('/').includes('..')) throw new Error(`zip: a plain file name is needed, got ${JSON.stringify(e.name)}`);
+    // Letters of any script, digits and spaces are fine (a user's class folders); no '..', no leading '/'.
+    if (!/^[\p{L}\p{N}_.-][\p{L}\p{N} _./()+,-]{0,199}$/u.test(e.name) || e.name.split('/').includes('..')) throw new Error(`zip: a plain file name is needed, got ${JSON.stringify(e.name)}`);
     const name = enc.encode(e.name);
+    // General-purpose flag bit 11: the name is UTF-8 (set only when it is not plain ASCII).
+    const utf8 = name.length !== e.name.length ? 0x0800 : 0;
     const data = typeof e.data === 'string' ? enc.encode(e.data) : e.data;
     const crc = crc32(data);
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
     lv.setUint16(4, 20, true); // version needed: 2.0
+    lv.setUint16(6, utf8, true);
     lv.setUint16(10, 0, true); // time 00:00
     lv.setUint16(12, 0x21, true); // date 1980-01-01
     lv.setUint32(14, crc, true);
@@ -51,6 +55,7 @@ export function zip(entries: readonly ZipEntry[]): Uint8Array {
     cv.setUint32(0, 0x02014b50, true);
     cv.setUint16(4, 20, true);
     cv.setUint16(6, 20, true);
+    cv.setUint16(8, utf8, true);
     cv.setUint16(14, 0x21, true);
     cv.setUint32(16, crc, true);
     cv.setUint32(20, data.length, true);

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   await client.request({ type: 'step', count: Number(q.get('steps') ?? 30) });
   const ckpt = await client.request({ type: 'export-checkpoint', includeOptimizer: false });
   const p = await client.request({ type: 'predict-test-set' });
-  const predictions = predictionsToSafetensors({ probabilities: p.probabilities, count: p.count, dataset: p.dataset, split: 'test', step: p.step });
+  const predictions = predictionsToSafetensors({ probabilities: p.probabilities, count: p.count, classes: p.classes, dataset: p.dataset, split: 'test', step: p.step });
   const doc = { spec: preset.spec, train: config };
   const onnx = toOnnx(doc, fromSafetensors(ckpt.bytes).tensors);
   window.__convplayExport = { modelPy: toPyTorch(doc), weights: base64(ckpt.bytes), predictions: base64(predictions), onnx: base64(onnx), step: ckpt.step };

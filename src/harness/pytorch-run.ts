@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const loaded = await client.request({ type: 'import-checkpoint', bytes });
     const p = await client.request({ type: 'predict-test-set' });
     console.log(`loaded weights at step ${loaded.step}; predicted ${p.count} test images`);
-    return base64(predictionsToSafetensors({ probabilities: p.probabilities, count: p.count, dataset: p.dataset, split: 'test', step: p.step }));
+    return base64(predictionsToSafetensors({ probabilities: p.probabilities, count: p.count, classes: p.classes, dataset: p.dataset, split: 'test', step: p.step }));
   };
   window.__convplayPyTorch = { modelPy: toPyTorch(doc), trainPy: toTrainScript(doc), init: base64(ckpt.bytes) };
   console.log('done');

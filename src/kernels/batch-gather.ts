@@ -4,7 +4,10 @@
 import source from '../../shaders/batch-gather.wgsl?raw';
 import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu, type PreparedPipeline } from '../gpu';
 
-const params = { N: 'u32', imageWords: 'u32', offset: 'u32', scale: 'f32', shift: 'f32' } as const;
+const params = {
+  N: 'u32', imageWords: 'u32', offset: 'u32', planeWords: 'u32',
+  scale0: 'f32', shift0: 'f32', scale1: 'f32', shift1: 'f32', scale2: 'f32', shift2: 'f32',
+} as const;
 
 export const batchGatherSpec = defineKernel({
   name: 'batch-gather',
@@ -41,22 +44,33 @@ export interface BatchGatherArgs {
   imageBytes: number;
   /** Position in `indices` of the batch's first sample: batchIndex·N (may change per step via setParams). */
   offset: number;
-  /** x = (byte/255 − mean)/std; defaults to MNIST's. */
-  mean?: number;
-  std?: number;
+  /** x = (byte/255 − mean[c])/std[c] per channel c (1 to 3 channels of imageBytes/C bytes each);
+   *  defaults to MNIST's (one channel). */
+  mean?: readonly number[];
+  std?: readonly number[];
 }
 
+type GatherParams = { N: number; imageWords: number; offset: number; planeWords: number; scale0: number; shift0: number; scale1: number; shift1: number; scale2: number; shift2: number };
+
 /** The Params values for a batch (call setParams(batchGatherParams({...args, offset})) per step). */
-export function batchGatherParams(a: Pick<BatchGatherArgs, 'N' | 'imageBytes' | 'offset' | 'mean' | 'std'>): {
-  N: number; imageWords: number; offset: number; scale: number; shift: number;
-} {
+export function batchGatherParams(a: Pick<BatchGatherArgs, 'N' | 'imageBytes' | 'offset' | 'mean' | 'std'>): GatherParams {
   if (!Number.isInteger(a.imageBytes) || a.imageBytes <= 0 || a.imageBytes % 4 !== 0) {
     throw new Error(`batch-gather: imageBytes must be a positive multiple of 4 (pixels are read 4 per u32), got ${a.imageBytes}`);
   }
-  const mean = a.mean ?? MNIST_MEAN;
-  const std = a.std ?? MNIST_STD;
-  if (!(std > 0)) throw new Error(`batch-gather: std must be > 0, got ${std}`);
-  return { N: a.N, imageWords: a.imageBytes / 4, offset: a.offset, scale: 1 / (255 * std), shift: -mean / std };
+  const mean = a.mean ?? [MNIST_MEAN];
+  const std = a.std ?? [MNIST_STD];
+  const C = mean.length;
+  if (C < 1 || C > 3 || std.length !== C) throw new Error(`batch-gather: 1 to 3 channels with one mean and one std each, got ${mean.length} means and ${std.length} stds`);
+  const bad = std.find((s) => !(s > 0));
+  if (bad !== undefined) throw new Error(`batch-gather: std must be > 0, got ${bad}`);
+  const plane = a.imageBytes / C;
+  if (!Number.isInteger(plane) || plane % 4 !== 0) throw new Error(`batch-gather: a channel plane of ${a.imageBytes}/${C} bytes is not a whole number of 4-byte words`);
+  const scale = (c: number) => 1 / (255 * std[Math.min(c, C - 1)]!);
+  const shift = (c: number) => -mean[Math.min(c, C - 1)]! / std[Math.min(c, C - 1)]!;
+  return {
+    N: a.N, imageWords: a.imageBytes / 4, offset: a.offset, planeWords: plane / 4,
+    scale0: scale(0), shift0: shift(0), scale1: scale(1), shift1: shift(1), scale2: scale(2), shift2: shift(2),
+  };
 }
 
 /** Gathers batch rows indices[offset .. offset + N) into x (normalised f32) and y (u32 labels). */

@@ -22,3 +22,5 @@ export * from './presets';
 export * from './init';
 export * from './serialize';
 export { fmt, windowEquation, windowOut, dilated } from './format';
+export * from './datasets';
+export * from './dataset-split';

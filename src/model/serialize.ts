@@ -208,7 +208,7 @@ function optional<T extends object>(o: Obj, path: string, out: T, fields: Partia
 }
 
 function specOf(v: unknown, path: string): NetworkSpec {
-  const o = obj(v, path, ['version', 'input', 'layers']);
+  const o = obj(v, path, ['version', 'input', 'layers'], ['classes']);
   if (o['version'] !== 1) throw new ParseError(join(path, 'version'), `expected 1, got ${show(o['version'])}`);
   const ip = join(path, 'input');
   const i = obj(o['input'], ip, ['C', 'H', 'W']);
@@ -217,7 +217,13 @@ function specOf(v: unknown, path: string): NetworkSpec {
   const lp = join(path, 'layers');
   if (!Array.isArray(list)) throw new ParseError(lp, `expected a list, got ${show(list)}`);
   if (list.length > LIMITS.maxLayers) throw new ParseError(lp, `too many layers (${list.length}, at most ${LIMITS.maxLayers})`);
-  return { version: 1, input, layers: list.map((l, k) => itemOf(l, join(lp, k), 0)) };
+  const spec: NetworkSpec = { version: 1, input, layers: list.map((l, k) => itemOf(l, join(lp, k), 0)) };
+  if (Object.hasOwn(o, 'classes')) {
+    const classes = num(o, 'classes', path);
+    if (!Number.isInteger(classes) || classes < 2 || classes > 100) throw new ParseError(join(path, 'classes'), `expected a whole number of classes from 2 to 100, got ${show(classes)}`);
+    spec.classes = classes;
+  }
+  return spec;
 }
 
 /** A layer, or a residual block whose body is parsed the same way (nested up to MAX_BLOCK_DEPTH). */

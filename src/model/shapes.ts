@@ -11,7 +11,7 @@
 //   window element), batch-norm (one per value). max-pool, activations, dropout, flatten count 0.
 // - Receptive field (per input pixel): r ← r + (F_eff − 1)·j, j ← j·S. A dense layer or global-avg-pool
 //   sees the whole map: r ← r + (H − 1)·j. Padding does not change it.
-import { CLASSES, type LayerItem, type LayerKind, type LayerSpec, type NetworkSpec, type ResidualBlock } from './spec';
+import { classesOf, type LayerItem, type LayerKind, type LayerSpec, type NetworkSpec, type ResidualBlock } from './spec';
 import { checkBlockFields, checkSum, countItems, isBlock, projectionLayer, projectionNumbers } from './residual';
 import { fmt, shapeText } from './format';
 import { checkInput, checkLayerFields, LIMITS, ShapeError } from './validate';
@@ -118,12 +118,14 @@ function size(shape: readonly number[]): number {
 /** Maps a spec to shapes, counts and errors. Never throws on bad numbers: they become errors. */
 export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   const { C, H, W } = spec.input;
+  const CLASSES = classesOf(spec);
   const input: Shape = [C, H, W];
   const errors: ShapeError[] = checkInput(spec.input);
   const n = countItems(spec.layers);
   const netError = (reason: string, suggestion?: string, field = 'layers') =>
     new ShapeError({ layerId: '', layerIndex: n, field, reason, ...(suggestion ? { suggestion } : {}) });
 
+  if (!(Number.isInteger(CLASSES) && CLASSES >= 2 && CLASSES <= 100)) errors.push(netError(`${CLASSES} classes: a network classifies into 2 to 100 classes`, undefined, 'classes'));
   if (n === 0) errors.push(netError('empty network: there are no layers', `add at least a dense layer with ${CLASSES} units`));
   if (n > LIMITS.maxLayers) errors.push(netError(`too many layers: ${fmt(n)} (at most ${LIMITS.maxLayers})`));
 
@@ -246,7 +248,7 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
       layerId: last.id,
       layerIndex: layers.length - 1,
       reason: `missing loss/output: the last layer must give ${CLASSES} class scores`,
-      suggestion: outputSuggestion(last, cur),
+      suggestion: outputSuggestion(last, cur, CLASSES),
     });
     errors.push(e);
     layers[layers.length - 1]!.error ??= e;
@@ -265,7 +267,7 @@ export function analyzeNetwork(spec: NetworkSpec): NetworkAnalysis {
   return result;
 }
 
-function outputSuggestion(last: LayerItem, out: Shape): string {
+function outputSuggestion(last: LayerItem, out: Shape, CLASSES: number): string {
   const gives = `it gives ${shapeText(out)}`;
   if (last.kind === 'dense') return `${gives}; set units to ${CLASSES} (the softmax cross-entropy loss follows it)`;
   if (out.length === 3) return `${gives}; end with a dense layer of ${CLASSES} units (or a ${CLASSES}-filter conv and global-avg-pool)`;

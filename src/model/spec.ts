@@ -2,7 +2,8 @@
 // worker plans GPU work from it, the URL hash carries it. Everything else in model/ derives from it,
 // so it stays small, serialisable and free of behaviour beyond "make a layer with sane defaults".
 
-/** The loss (softmax cross-entropy) always closes the network over this many class scores. */
+/** The loss (softmax cross-entropy) closes the network over this many class scores unless the spec
+ *  says otherwise (`NetworkSpec.classes`: the class count of the dataset it is trained on). */
 export const CLASSES = 10;
 
 /** Fused activation a conv2d or dense layer may apply to its own output. */
@@ -152,10 +153,19 @@ export interface NetworkSpec {
   version: 1;
   input: InputSpec;
   layers: LayerItem[];
+  /** Class scores the network ends with (the dataset's class count, 2–100); absent means 10, so
+   *  links and checkpoints made before user datasets load unchanged. */
+  classes?: number;
 }
 
-export type Dataset = 'mnist' | 'fashion-mnist';
-export const DATASETS: readonly Dataset[] = ['mnist', 'fashion-mnist'];
+/** The classes a spec's loss is over. */
+export function classesOf(spec: Pick<NetworkSpec, 'classes'>): number {
+  return spec.classes ?? CLASSES;
+}
+
+/** 'own': the user's dataset, built in the page from their images and kept in the browser. */
+export type Dataset = 'mnist' | 'fashion-mnist' | 'own';
+export const DATASETS: readonly Dataset[] = ['mnist', 'fashion-mnist', 'own'];
 export type OptimizerKind = 'sgd' | 'adam' | 'adamw';
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['sgd', 'adam', 'adamw'];
 export type ScheduleKind = 'constant' | 'step' | 'cosine';

@@ -10,7 +10,7 @@ import type { Plan } from '../engine/plan';
 import type { Snapshot } from '../engine/param-store';
 import { confusionMatrix } from '../kernels/confusion-matrix';
 import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
-import { CLASSES, forwardOrder, type TrainConfig } from '../model';
+import { classesOf, forwardOrder, type TrainConfig } from '../model';
 import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
 import { DivergenceGuard, type StepProbe } from './divergence-guard';
@@ -112,7 +112,7 @@ export class Trainer {
     this.#testProbs = f.testProbs;
     this.#hooks = f.hooks;
     this.#subset = f.subset;
-    this.#guard = new DivergenceGuard(gpu, network, CLASSES);
+    this.#guard = new DivergenceGuard(gpu, network, classesOf(network.spec));
   }
 
   /**
@@ -126,10 +126,11 @@ export class Trainer {
     const evalIndices = gpu.upload(Uint32Array.from({ length: data.test.count }, (_, i) => i), 'test-order');
     const evalN = largestDivisorAtMost(data.test.count, 250);
     const [trainPlan, evalPlan] = [
-      await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes }, statsSlots: STATS_SLOTS, seed: config.seed }),
-      await network.plan({ N: evalN, train: false, probs: true, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes } }),
+      await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes, mean: data.train.mean, std: data.train.std }, statsSlots: STATS_SLOTS, seed: config.seed }),
+      await network.plan({ N: evalN, train: false, probs: true, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes, mean: data.test.mean, std: data.test.std } }),
     ];
     const optimizer = await Optimizer.create(gpu, network.store, config.optimizer);
+    const CLASSES = classesOf(network.spec);
     const confusion = gpu.storage(CLASSES * CLASSES * 4, 'confusion');
     const confusionKernel = await confusionMatrix(gpu, { logits: evalPlan.logits.buffer, labels: evalPlan.labels, matrix: confusion, N: evalN, classes: CLASSES });
     const testProbs = gpu.storage(data.test.count * CLASSES * 4, 'test-probabilities');
@@ -308,6 +309,7 @@ export class Trainer {
     this.#gpu.clear(plan.stats, STATS_SLOT_BYTES);
     this.#gpu.clear(this.#confusion);
     const parts = [...plan.forwardParts(), plan.loss!, this.#confusionKernel];
+    const CLASSES = plan.classes;
     const rowBytes = CLASSES * 4;
     for (let b = 0; b < batches; b++) {
       plan.prepareStep(0, b * plan.N, 0, this.#test.imageBytes, true);

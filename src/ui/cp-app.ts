@@ -3,10 +3,13 @@
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { fmt, listPresets, placeOf } from '../model';
+import { BUILTIN_DATASETS, classesOf, dataMismatch, fitSpecToData, fmt, listPresets, placeOf, type ConvplayDocument, type DatasetDescriptor } from '../model';
 import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
+import { DatasetController } from './controllers/dataset-controller';
+import { datasetFor } from './controllers/design-store';
 import { DesignController } from './controllers/design-controller';
+import type { DatasetEvent } from './dataset-events';
 import { EngineController } from './controllers/engine-controller';
 import { FileController } from './controllers/file-controller';
 import { InspectController } from './controllers/inspect-controller';
@@ -36,7 +39,8 @@ export class CpApp extends LitElement {
     this.training.builtSpec && this.training.builtDataset ? { spec: this.training.builtSpec, dataset: this.training.builtDataset } : undefined,
   );
   readonly lookInside = new LookInside(this, this.training, this.inspect);
-  readonly engine = new EngineController(this, this.training, this.inspect, [this.lookInside]);
+  readonly userData = new DatasetController(this, (d, replaced) => this.#ownChanged(d, replaced));
+  readonly engine = new EngineController(this, this.training, this.inspect, [this.lookInside, this.userData]);
   readonly files = new FileController(this);
   readonly misclassified = new MisclassifiedController(this, this.engine, this.training);
   readonly invalidEntries = new InvalidEntries(this);
@@ -61,6 +65,58 @@ export class CpApp extends LitElement {
     this.misclassified.clear();
     this.#announce(`Loaded weights at step ${step}`);
   }
+
+  /** The user's dataset is known, or was just built or deleted: readiness, the design and the pictures follow. */
+  #ownChanged(d: DatasetDescriptor | null, replaced: boolean): void {
+    const store = this.design.store;
+    store.ownData = d;
+    if (replaced) {
+      this.training.dataReplaced('own');
+      this.lookInside.testSet.forget('own');
+      this.misclassified.clear();
+      if (d) this.#useData(d);
+      else if (store.train.dataset === 'own') this.#useData(BUILTIN_DATASETS.mnist);
+    } else if (d && store.train.dataset === 'own') void this.engine.loadSamples('own');
+    this.requestUpdate();
+  }
+
+  /** Trains on `d` from now on, the design fitted to it (one undoable step). */
+  #useData(d: DatasetDescriptor): void {
+    this.design.store.useDataset(d, (spec) => fitSpecToData(spec, d));
+    void this.engine.loadSamples(d.id, true);
+    this.#announce(`Training on ${d.name}: the design now takes ${d.input.C}×${d.input.H}×${d.input.W} and ends in ${d.classNames.length} class scores`);
+  }
+
+  /** A preset keeps the dataset in use (its input and output fitted to it). */
+  #adaptPreset = (doc: ConvplayDocument): ConvplayDocument => {
+    const current = this.design.store.train.dataset;
+    const d = datasetFor(current, this.design.store.ownData);
+    if (!d || current === 'mnist') return doc;
+    return { spec: fitSpecToData(doc.spec, d), train: { ...doc.train, dataset: current } };
+  };
+
+  #onDatasetFiles = (e: DatasetEvent<'cp-dataset-files'>) => void this.userData.importFiles(e.detail.files);
+  #onDatasetOption = (e: DatasetEvent<'cp-dataset-option'>) => this.userData.setOptions(e.detail.patch);
+  #onDatasetAction = (e: DatasetEvent<'cp-dataset-action'>) => {
+    const d = this.userData;
+    switch (e.detail.action) {
+      case 'cancel':
+        return d.cancel();
+      case 'export':
+        return void d.exportZip();
+      case 'delete':
+        return void d.remove();
+      case 'use':
+        if (d.descriptor) this.#useData(d.descriptor);
+        return;
+      case 'build-drawings':
+        return void d.buildFromDrawings();
+      case 'clear-drawings':
+        return d.clearDrawings();
+      default:
+        return e.detail.action satisfies never;
+    }
+  };
 
   #runLabel(): string {
     const t = this.design.doc.train;
@@ -97,7 +153,7 @@ export class CpApp extends LitElement {
   #onSelect = (e: DesignEvent<'cp-layer-select'>) => this.design.store.select(e.detail.id);
   #onInput = (e: DesignEvent<'cp-input-change'>) => this.design.store.setInput(e.detail.field, e.detail.value);
   #onPreset = (e: DesignEvent<'cp-preset'>) => {
-    if (this.design.store.loadPreset(e.detail.id)) this.#announce(`Loaded preset ${e.detail.id}`);
+    if (this.design.store.loadPreset(e.detail.id, this.#adaptPreset)) this.#announce(`Loaded preset ${e.detail.id}`);
   };
   #onClear = () => {
     this.design.store.clear();
@@ -106,7 +162,10 @@ export class CpApp extends LitElement {
   #onAnnounce = (e: DesignEvent<'cp-announce'>) => this.#announce(e.detail.message);
 
   #onTrainConfig = (e: DesignEvent<'cp-train-config'>) => {
-    this.design.store.setTrain(e.detail.train, e.detail.key);
+    const d = e.detail.key === 'dataset' ? datasetFor(e.detail.train.dataset, this.design.store.ownData) : undefined;
+    // Another dataset: the design follows its shape and classes when they differ.
+    if (d && dataMismatch(this.design.store.spec, d)) this.#useData(d);
+    else this.design.store.setTrain(e.detail.train, e.detail.key);
     this.training.configChanged(this.design.doc);
   };
   #onSubset = (e: DesignEvent<'cp-train-subset'>) => {
@@ -184,7 +243,7 @@ export class CpApp extends LitElement {
             <cp-layer-palette></cp-layer-palette>
             <cp-network-diagram .spec=${store.spec} .analysis=${analysis} selectedId=${store.selectedId ?? ''}
               .activations=${this.#liveMaps()}></cp-network-diagram>
-            <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
+            <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .data=${datasetFor(store.train.dataset, store.ownData) ?? BUILTIN_DATASETS.mnist}></cp-network-editor>
             <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
             <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
           </main>
@@ -192,17 +251,27 @@ export class CpApp extends LitElement {
         <section class="training" aria-label="Training"
           @cp-train-config=${this.#onTrainConfig} @cp-train-subset=${this.#onSubset} @cp-train-action=${this.#onAction}>
           <cp-train-controls .config=${store.train} .buttons=${buttons(this.training, canTrain(gpu, store))} blocked=${blockedReason(gpu, store)} hint=${hint(this.training, this.design.doc, this.invalidEntries.list(store.spec))}
-            .subset=${this.training.subset} .datasets=${this.engine.datasets}
+            .subset=${this.training.subset} .datasets=${{ ...this.engine.datasets, own: !!this.userData.descriptor }} ownName=${this.userData.descriptor?.name ?? ''}
+            .trainCount=${datasetFor(store.train.dataset, store.ownData)?.trainCount ?? 60000}
             diverged=${this.training.phase === 'diverged' ? this.training.message : ''} .suggestedLr=${this.training.rollback?.suggestedLr ?? null}
             problem=${this.training.phase === 'error' ? this.training.message : ''}></cp-train-controls>
-          <cp-loss-chart .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
+          <cp-loss-chart classes=${classesOf(store.spec)} .run=${this.training.run} .archive=${this.training.archive} .revision=${this.training.revision}></cp-loss-chart>
           <cp-file-panel .blocked=${files.blocked()} ?includeOptimizer=${files.includeOptimizer} busy=${files.busy}
             error=${files.error} done=${files.done} .keptStep=${this.training.kept?.step ?? null}
             @cp-file-action=${files.onAction} @cp-file-load=${files.onLoad} @cp-file-option=${files.onOption}></cp-file-panel>
+          ${this.#builder()}
         </section>
         ${this.#inside()}
       </div>
     `;
+  }
+
+  #builder() {
+    const d = this.userData;
+    return html`<cp-dataset-builder .descriptor=${d.descriptor} .options=${d.options} .progress=${d.progress} .skipped=${d.skipped}
+      .storage=${d.storage} .preview=${d.preview} busy=${d.busy} error=${d.error} done=${d.done} ?inUse=${this.design.store.train.dataset === 'own'}
+      .drawingCounts=${d.drawingCounts} @cp-dataset-drawing=${(e: DatasetEvent<'cp-dataset-drawing'>) => d.addDrawing(e.detail.className, e.detail.pixels)}
+      @cp-dataset-files=${this.#onDatasetFiles} @cp-dataset-option=${this.#onDatasetOption} @cp-dataset-action=${this.#onDatasetAction}></cp-dataset-builder>`;
   }
 
   /** The maps of the image looked at, when the built network is the design on screen. */
@@ -228,7 +297,7 @@ export class CpApp extends LitElement {
           ? html`<cp-digit-grid .samples=${samples} selectable .selectedIndex=${src.kind === 'test' ? src.index : -1}></cp-digit-grid>`
           : dataError ? nothing : html`<p role="status" aria-label="Data loading">${dataLoadText(this.engine.dataBytes)}</p>`}
         <div class="pad">
-          <cp-draw-pad></cp-draw-pad><cp-input-view .input=${ins.input}></cp-input-view>
+          <cp-draw-pad></cp-draw-pad><cp-input-view .input=${ins.input} channels=${this.training.builtSpec?.input.C ?? 1} H=${this.training.builtSpec?.input.H ?? 28} W=${this.training.builtSpec?.input.W ?? 28}></cp-input-view>
           <cp-probabilities .probabilities=${ins.probabilities} .classNames=${classNames}></cp-probabilities>
         </div>
         <p class="source">${src.kind === 'drawn' ? 'Looking at your drawing.' : `Looking at test image ${src.index + 1}. Draw to look at your own digit.`}</p>

@@ -52,7 +52,7 @@ export function hint(t: TrainingController, doc: ConvplayDocument, invalid: read
 }
 
 function phaseHint(t: TrainingController, doc: ConvplayDocument, anyInvalid: boolean): string {
-  const data = doc.train.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST';
+  const data = doc.train.dataset === 'mnist' ? 'MNIST' : doc.train.dataset === 'own' ? 'your images' : 'Fashion-MNIST';
   switch (t.phase) {
     case 'building':
       return `Building the network on the GPU: ${buildStageText(t)}…`;

@@ -2,8 +2,10 @@
 // responsive and never touches WebGPU itself. Each command is answered by one event (or an error that
 // names the command); training events arrive on their own.
 import { WebGpuUnavailableError } from '../gpu';
-import { CLASS_NAMES } from '../data/mnist';
 import { DatasetCache } from './dataset-cache';
+import { DatasetImportError, importDataset } from './dataset-import';
+import { exportDataset } from './dataset-export';
+import { datasetStore, storageReport } from './dataset-store';
 import type { DatasetName, Envelope, WorkerEvent } from './protocol';
 import { Session } from './session';
 
@@ -46,6 +48,8 @@ const datasets = new DatasetCache(baseUrl, (dataset, loaded, total) => {
   post({ type: 'data-progress', dataset, loaded, total });
 });
 const dataset = (name: DatasetName) => datasets.get(name);
+/** Set by 'cancel-import'; the import in progress polls it between images. */
+let cancelImport = false;
 
 async function handle(cmd: Envelope): Promise<void> {
   const id = cmd.id;
@@ -63,7 +67,7 @@ async function handle(cmd: Envelope): Promise<void> {
     }
     case 'load-dataset': {
       const d = await dataset(cmd.dataset);
-      post({ type: 'dataset-loaded', replyTo: id, dataset: cmd.dataset, trainCount: d.train.count, testCount: d.test.count, classNames: d.classNames });
+      post({ type: 'dataset-loaded', replyTo: id, dataset: cmd.dataset, trainCount: d.train.count, testCount: d.test.count, classNames: d.classNames, descriptor: d.descriptor });
       return;
     }
     case 'get-samples': {
@@ -71,10 +75,12 @@ async function handle(cmd: Envelope): Promise<void> {
       const split = await datasets.split(cmd.dataset, cmd.split);
       const start = Math.max(0, Math.min(cmd.start, split.count));
       const end = Math.min(split.count, start + Math.max(0, cmd.count));
-      const px = split.rows * split.cols;
+      const channels = split.channels ?? 1;
+      const px = channels * split.rows * split.cols;
       const images = split.images.slice(start * px, end * px);
       const labels = split.labels.slice(start, end);
-      post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, images, labels, classNames: CLASS_NAMES[cmd.dataset] }, [images.buffer, labels.buffer]);
+      const classNames = await datasets.classNames(cmd.dataset);
+      post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, channels, images, labels, classNames }, [images.buffer, labels.buffer]);
       return;
     }
     case 'build': {
@@ -147,7 +153,50 @@ async function handle(cmd: Envelope): Promise<void> {
     }
     case 'predict-test-set': {
       const r = await (await ensureSession()).predictTestSet();
-      post({ type: 'test-predictions', replyTo: id, ...r, classes: 10 }, [r.probabilities.buffer]);
+      post({ type: 'test-predictions', replyTo: id, ...r }, [r.probabilities.buffer]);
+      return;
+    }
+    case 'import-dataset': {
+      cancelImport = false;
+      const limits = session?.gpu.limits;
+      const estimate = () => navigator.storage?.estimate?.() ?? Promise.resolve({});
+      try {
+        const { dataset: d, skipped } = await importDataset(cmd.files, cmd.options, {
+          progress: (progress) => post({ type: 'import-progress', progress }),
+          cancelled: () => cancelImport,
+          ...(limits && { limits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } }),
+          estimate,
+        });
+        post({ type: 'import-progress', progress: { stage: 'storing', done: 0, total: 1 } });
+        // Stored first: only a dataset that is safely kept replaces the one in use.
+        await datasetStore.save(d);
+        await session?.forgetDataset('own');
+        datasets.setOwn(d);
+        post({ type: 'dataset-imported', replyTo: id, descriptor: d.descriptor, skipped, storage: await storageReport(d) });
+      } catch (e) {
+        if (e instanceof DatasetImportError) throw e;
+        throw new DatasetImportError('refused', `The import failed and your previous dataset is unchanged: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      return;
+    }
+    case 'cancel-import':
+      cancelImport = true;
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'own-dataset': {
+      const d = await datasets.own();
+      post({ type: 'own-dataset', replyTo: id, descriptor: d?.descriptor ?? null, storage: await storageReport(d ?? undefined) });
+      return;
+    }
+    case 'delete-dataset':
+      await datasetStore.remove();
+      await session?.forgetDataset('own');
+      datasets.setOwn(null);
+      post({ type: 'ok', replyTo: id });
+      return;
+    case 'export-dataset': {
+      const r = await exportDataset(await datasets.ownDataset());
+      post({ type: 'dataset-export', replyTo: id, ...r }, [r.bytes.buffer]);
       return;
     }
     case 'debug':

@@ -1,6 +1,6 @@
 // Why: the one contract between the page and the engine worker. Commands go in, events come out;
 // both are discriminated unions switched exhaustively on each side. Typed arrays are transferred.
-import type { ConvplayDocument, NetworkSpec, TrainConfig } from '../model';
+import type { ConvplayDocument, Dataset, DatasetDescriptor, NetworkSpec, TrainConfig } from '../model';
 import type { BatchNormModes, CellExplanation, CellPosition, GradientReport } from './cell-protocol';
 
 export type * from './cell-protocol';
@@ -16,7 +16,40 @@ export interface AdapterReport {
   limits: Record<string, number>;
 }
 
-export type DatasetName = 'mnist' | 'fashion-mnist';
+export type DatasetName = Dataset;
+
+/** How the builder turns the user's images into a dataset. */
+export interface ImportOptions {
+  /** Square side the images are resized to (28, 32 or 48). */
+  size: number;
+  /** 1: grey, 3: colour. */
+  channels: 1 | 3;
+  /** Share of each class kept for testing (0.2: 80/20). */
+  testFraction: number;
+  seed: number;
+  /** The dataset's name (default: the dropped folder's or archive's). */
+  name?: string;
+}
+/** One dropped file: its path ("root/class/image.png") and contents. */
+export interface ImportFile {
+  path: string;
+  file: Blob;
+}
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+export interface ImportProgress {
+  stage: 'reading' | 'decoding' | 'storing';
+  done: number;
+  total: number;
+}
+/** The dataset's own bytes and, when the browser says, its storage use and quota. */
+export interface StorageReport {
+  bytes: number;
+  usage?: number;
+  quota?: number;
+}
 export type Split = 'train' | 'test';
 
 /** An image to look at: one from a dataset, or 28×28 bytes the user drew (0 = background). */
@@ -92,6 +125,15 @@ export type Command =
   | { type: 'import-checkpoint'; bytes: Uint8Array }
   /** Class probabilities for every test image, in order (evaluation mode). */
   | { type: 'predict-test-set' }
+  /** Builds the user's dataset from dropped files (class folders, or a .zip of them), stores it and
+   *  makes it the 'own' dataset; a refused or cancelled import leaves the previous one as it was. */
+  | { type: 'import-dataset'; files: ImportFile[]; options: ImportOptions }
+  | { type: 'cancel-import' }
+  /** The stored user dataset's descriptor (null when there is none). */
+  | { type: 'own-dataset' }
+  | { type: 'delete-dataset' }
+  /** The user dataset as a .zip of class folders of PNG files. */
+  | { type: 'export-dataset' }
   /** Test hooks for the reliability tests: destroy the GPU device, or throw an uncaught error. */
   | { type: 'debug'; action: 'lose-device' | 'crash' };
 
@@ -101,8 +143,12 @@ export type Envelope<C extends Command = Command> = C & { id: number };
 export type WorkerEvent =
   | { type: 'ready'; replyTo: number; adapter: AdapterReport }
   | { type: 'gpu-unavailable'; replyTo: number; message: string; help: string }
-  | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[] }
-  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
+  | { type: 'dataset-loaded'; replyTo: number; dataset: DatasetName; trainCount: number; testCount: number; classNames: readonly string[]; descriptor: DatasetDescriptor }
+  | { type: 'import-progress'; progress: ImportProgress }
+  | { type: 'dataset-imported'; replyTo: number; descriptor: DatasetDescriptor; skipped: SkippedFile[]; storage: StorageReport }
+  | { type: 'own-dataset'; replyTo: number; descriptor: DatasetDescriptor | null; storage: StorageReport }
+  | { type: 'dataset-export'; replyTo: number; bytes: Uint8Array; name: string }
+  | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; channels: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
   /** While a build runs: its stage, pipelines compiled so far (and the last one's kernel), time since it began. */
   | { type: 'build-progress'; stage: BuildStage; compiled: number; kernel: string; elapsedMs: number }
   /** While the test set is evaluated (epoch ends): images done of total. */
@@ -156,6 +202,11 @@ type ReplyMap = {
   'export-checkpoint': 'checkpoint';
   'import-checkpoint': 'checkpoint-loaded';
   'predict-test-set': 'test-predictions';
+  'import-dataset': 'dataset-imported';
+  'cancel-import': 'ok';
+  'own-dataset': 'own-dataset';
+  'delete-dataset': 'ok';
+  'export-dataset': 'dataset-export';
 };
 
 export type ReplyTo<C extends Command['type']> = Extract<WorkerEvent, { type: ReplyMap[C] }>;

@@ -2,19 +2,18 @@
 // Each command of the protocol is one method here; the training loop runs between commands and yields
 // to them at every step, so pause, inspect and set-config are answered while training runs.
 import { uploadSplit, releaseSplit, type GpuSplit } from '../data/gpu-dataset';
-import type { Dataset } from '../data/mnist';
-import type { DatasetCache } from './dataset-cache';
+import type { DatasetCache, LoadedDataset } from './dataset-cache';
 import { Network } from '../engine/network';
 import type { Plan } from '../engine/plan';
 import { Gpu } from '../gpu';
 import type { Snapshot } from '../engine/param-store';
-import { MNIST_MEAN, MNIST_STD } from '../kernels/batch-gather';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
-import { forwardOrder, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../model';
+import { classesOf, dataMismatch, forwardOrder, type ConvplayDocument, type DatasetDescriptor, type NetworkSpec, type TrainConfig } from '../model';
 import { Trainer, type EvalResult, type Progress } from '../train/trainer';
 import { explainCell } from './inspect-cell';
 import { layerGradients } from './inspect-gradients';
 import { batchNormModes } from './inspect-batch-norm';
+import { drawnToData, normalisePixels } from './dataset-input';
 import type { BatchNormModes, BuildStage, CellExplanation, CellPosition, GradientReport, DatasetName, ImageSource, LayerActivations, MemoryReport, PauseReason, WorkerEvent } from './protocol';
 
 export type BuildProgress = Omit<Extract<WorkerEvent, { type: 'build-progress' }>, 'type'>;
@@ -36,13 +35,15 @@ interface Built {
   /** A training-mode batch of BN_BATCH for the batch-norm train/eval comparison (planned when first asked). */
   batchNormPlan?: Promise<Plan>;
   data: { train: GpuSplit; test: GpuSplit };
+  /** What the network trains on: its shape, classes and normalisation. */
+  descriptor: DatasetDescriptor;
 }
 
 export class Session {
   #gpu: Gpu;
   #post: Post;
   #datasets: DatasetCache;
-  #resident = new Map<DatasetName, { train: GpuSplit; test: GpuSplit }>();
+  #resident = new Map<DatasetName, { train: GpuSplit; test: GpuSplit; descriptor: DatasetDescriptor }>();
   #built?: Built;
   #running = false;
   #stopRequested = false;
@@ -121,18 +122,34 @@ export class Session {
     this.#lastGood = (await b.trainer.healthySnapshot()) ?? (await b.network.store.snapshot(b.trainer.step));
   }
 
-  dataset(name: DatasetName): Promise<Dataset> {
+  dataset(name: DatasetName): Promise<LoadedDataset> {
     return this.#datasets.get(name);
   }
 
-  async #residentData(name: DatasetName): Promise<{ train: GpuSplit; test: GpuSplit }> {
+  async #residentData(name: DatasetName): Promise<{ train: GpuSplit; test: GpuSplit; descriptor: DatasetDescriptor }> {
     let r = this.#resident.get(name);
     if (!r) {
       const d = await this.dataset(name);
-      r = { train: uploadSplit(this.#gpu, d.train, `${name}:train`), test: uploadSplit(this.#gpu, d.test, `${name}:test`) };
+      const norm = { mean: d.descriptor.mean, std: d.descriptor.std };
+      r = { train: uploadSplit(this.#gpu, d.train, `${name}:train`, norm), test: uploadSplit(this.#gpu, d.test, `${name}:test`, norm), descriptor: d.descriptor };
       this.#resident.set(name, r);
     }
     return r;
+  }
+
+  /** The user replaced or deleted a dataset: a network trained on it and its GPU copy go. */
+  async forgetDataset(name: DatasetName): Promise<void> {
+    await this.pause();
+    if (this.#built?.config.dataset === name) {
+      this.#disposeBuilt();
+      this.#lastGood = undefined;
+    }
+    const r = this.#resident.get(name);
+    if (r) {
+      releaseSplit(this.#gpu, r.train);
+      releaseSplit(this.#gpu, r.test);
+      this.#resident.delete(name);
+    }
   }
 
   memory(): MemoryReport {
@@ -149,6 +166,8 @@ export class Session {
     const report = (stage: BuildStage, kernel = '') => onProgress?.({ stage, compiled: pipelines.stats.created - c0, kernel, elapsedMs: performance.now() - t0 });
     report('data');
     const data = await this.#residentData(config.dataset);
+    const mismatch = dataMismatch(spec, data.descriptor);
+    if (mismatch) throw new Error(`The design does not fit the data: ${mismatch}. Use "Fit the design to the data" (or change the input and the last layer).`);
     this.#disposeBuilt();
     const network = Network.create(this.#gpu, spec, config.seed, config.init ?? 'pytorch');
     try {
@@ -158,7 +177,7 @@ export class Session {
       const inspectPlan = await network.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
       pipelines.onCompiled = undefined;
       report('finishing');
-      this.#built = { spec, config, subset, network, trainer, inspectPlan, data };
+      this.#built = { spec, config, subset, network, trainer, inspectPlan, data: { train: data.train, test: data.test }, descriptor: data.descriptor };
       await this.#keepGoodState();
       return { params: network.analysis.totals.params, stepsPerEpoch: trainer.stepsPerEpoch, totalSteps: trainer.totalSteps };
     } catch (e) {
@@ -265,11 +284,11 @@ export class Session {
   async #pixels(image: ImageSource): Promise<Uint8Array> {
     switch (image.kind) {
       case 'pixels':
-        return image.pixels;
+        return drawnToData(image.pixels, this.#need().descriptor.input);
       case 'dataset': {
         const split = await this.#datasets.split(image.dataset, image.split);
         if (!(image.index >= 0 && image.index < split.count)) throw new RangeError(`image ${image.index} is not in the ${image.split} set (0–${split.count - 1})`);
-        const px = split.rows * split.cols;
+        const px = (split.channels ?? 1) * split.rows * split.cols;
         return split.images.subarray(image.index * px, (image.index + 1) * px);
       }
       default:
@@ -277,12 +296,13 @@ export class Session {
     }
   }
 
-  /** The network's input for an image (normalised as in training). */
+  /** The network's input for an image (normalised as in training, per channel). */
   async #inputFor(image: ImageSource): Promise<Float32Array> {
-    const plan = this.#need().inspectPlan;
+    const b = this.#need();
+    const plan = b.inspectPlan;
     const pixels = await this.#pixels(image);
     if (pixels.length !== plan.input.size) throw new RangeError(`the image has ${pixels.length} pixels, the network's input takes ${plan.input.size}`);
-    return Float32Array.from(pixels, (p) => (p / 255 - MNIST_MEAN) / MNIST_STD);
+    return normalisePixels(pixels, b.descriptor.mean, b.descriptor.std);
   }
 
   /** Runs one input forward through the inspection plan (N = 1, evaluation mode, unfused); synchronous,
@@ -426,10 +446,10 @@ export class Session {
   }
 
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */
-  async predictTestSet(): Promise<{ probabilities: Float32Array; count: number; step: number; dataset: DatasetName }> {
+  async predictTestSet(): Promise<{ probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }> {
     const b = this.#need();
     const r = await b.trainer.evaluate();
-    return { probabilities: r.probabilities, count: r.count, step: b.trainer.step, dataset: b.config.dataset };
+    return { probabilities: r.probabilities, count: r.count, classes: classesOf(b.spec), step: b.trainer.step, dataset: b.config.dataset };
   }
 
   /** Test hook: destroys the device, as a driver reset or a GPU process crash would. */

@@ -19,3 +19,4 @@ import './cp-network-diagram';
 import './cp-layer-inspector';
 import './cp-summary-table';
 import './cp-file-panel';
+import './cp-dataset-builder';

@@ -6,6 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { emit } from '../events';
 import { emitExplain } from '../explain/explain-events';
 import { controls, panel } from '../styles/shared';
+import { paintPlanes } from '../pixels';
 
 export interface MisclassifiedImages {
   actual: number;
@@ -14,7 +15,9 @@ export interface MisclassifiedImages {
   indices: number[];
   rows: number;
   cols: number;
-  /** indices.length·rows·cols bytes (may be fewer while loading). */
+  /** Colour planes per image (absent: 1). */
+  channels?: number;
+  /** indices.length·channels·rows·cols bytes (may be fewer while loading). */
   images?: Uint8Array;
 }
 
@@ -52,7 +55,7 @@ export class CpConfusionMatrix extends LitElement {
   override render() {
     const m = this.confusion;
     if (!m) return html`<section class="panel" aria-label="Confusion matrix"><h2>Confusion matrix</h2>
-      <p class="muted">Appears after the first epoch's evaluation on the 10,000 test images.</p></section>`;
+      <p class="muted">Appears after the first epoch's evaluation on the test images.</p></section>`;
     const n = Math.round(Math.sqrt(m.length));
     let max = 1;
     for (let t = 0; t < n; t++) for (let p = 0; p < n; p++) if (t !== p) max = Math.max(max, m[t * n + p]!);
@@ -67,7 +70,9 @@ export class CpConfusionMatrix extends LitElement {
             ${Array.from({ length: n }, (_, p) => {
               const v = m[t * n + p]!;
               const diag = t === p;
-              const a = diag ? 0.15 + 0.5 * Math.min(1, v / 1200) : v === 0 ? 0 : 0.12 + 0.78 * Math.sqrt(v / max);
+              // The diagonal's shade is the class's recall (any test-set size); mistakes scale to the largest.
+              const rowTotal = diag ? m.subarray(t * n, t * n + n).reduce((x, y) => x + y, 0) : 0;
+              const a = diag ? 0.15 + 0.5 * Math.min(1, v / Math.max(1, rowTotal)) : v === 0 ? 0 : 0.12 + 0.78 * Math.sqrt(v / max);
               const bg = diag ? `rgba(43, 138, 62, ${a})` : `rgba(201, 42, 42, ${a})`;
               const pressed = this.selected?.actual === t && this.selected?.predicted === p;
               return html`<td><button style=${`background:${bg};color:${a > 0.55 ? '#fff' : '#1b1b1f'}`} aria-pressed=${pressed ? 'true' : 'false'}
@@ -97,16 +102,14 @@ export class CpConfusionMatrix extends LitElement {
   protected override updated(_changed: PropertyValues<this>): void {
     const s = this.selected;
     if (!s?.images) return;
+    const C = s.channels ?? 1;
     const px = s.rows * s.cols;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[data-k]')) {
       const k = Number(canvas.dataset['k']);
       const ctx = canvas.getContext('2d');
-      if (!ctx || (k + 1) * px > s.images.length) continue;
+      if (!ctx || (k + 1) * C * px > s.images.length) continue;
       const img = ctx.createImageData(s.cols, s.rows);
-      for (let p = 0; p < px; p++) {
-        const v = s.images[k * px + p]!;
-        img.data.set([v, v, v, 255], p * 4);
-      }
+      paintPlanes(img.data, s.images, k, C, px);
       ctx.putImageData(img, 0, 0);
     }
   }

@@ -3,11 +3,14 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { emit } from '../events';
+import { paintPlanes } from '../pixels';
 
 export interface DigitSamples {
   rows: number;
   cols: number;
-  /** count·rows·cols bytes, 0 = background. */
+  /** Colour planes per image (absent: 1). */
+  channels?: number;
+  /** count·channels·rows·cols bytes (CHW per image), 0 = background. */
   images: Uint8Array;
   labels: Uint8Array;
   classNames: readonly string[];
@@ -52,17 +55,14 @@ export class CpDigitGrid extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('samples') || !this.samples) return;
-    const { rows, cols, images } = this.samples;
+    const { rows, cols, images, channels = 1 } = this.samples;
     const px = rows * cols;
     for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas')) {
       const i = Number(canvas.dataset['index']);
       const ctx = canvas.getContext('2d');
       if (!ctx) continue;
       const img = ctx.createImageData(cols, rows);
-      for (let p = 0; p < px; p++) {
-        const v = images[i * px + p]!;
-        img.data.set([v, v, v, 255], p * 4);
-      }
+      paintPlanes(img.data, images, i, channels, px);
       ctx.putImageData(img, 0, 0);
     }
   }

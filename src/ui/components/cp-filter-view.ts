@@ -29,6 +29,21 @@ interface Mosaic {
   tw: number;
   tile(r: number, c: number): number;
   caption: string;
+  /** Colour filters of the first layer: each tile is 3 planes drawn as R, G, B. */
+  rgb?: boolean;
+}
+
+/** A 3-plane filter as a colour tile: mid-grey is 0, each channel brighter for positive weights. */
+function paintFilterRgb(out: Uint8ClampedArray, width: number, x0: number, y0: number, data: Float32Array, start: number, tw: number, th: number, absMax: number): void {
+  const k = absMax > 0 ? 127 / absMax : 0;
+  const plane = tw * th;
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) {
+      const o = 4 * ((y0 + y) * width + x0 + x);
+      for (let c = 0; c < 3; c++) out[o + c] = 128 + data[start + c * plane + y * tw + x]! * k;
+      out[o + 3] = 255;
+    }
+  }
 }
 
 function mosaic(w: LayerWeights, first: boolean): Mosaic {
@@ -37,7 +52,8 @@ function mosaic(w: LayerWeights, first: boolean): Mosaic {
     if (first || C === 1) {
       const cols = Math.min(16, K);
       const n = Math.min(K, MAX_K);
-      return { rows: Math.ceil(n / cols), cols, th: FH, tw: FW, tile: (r, c) => (r * cols + c < n ? (r * cols + c) * C * FH * FW : -1), caption: `${K} filters of ${C}×${FH}×${FW}` };
+      const rgb = first && C === 3;
+      return { rows: Math.ceil(n / cols), cols, th: FH, tw: FW, tile: (r, c) => (r * cols + c < n ? (r * cols + c) * C * FH * FW : -1), caption: `${K} filters of ${C}×${FH}×${FW}${rgb ? ' in colour (grey = 0; red, green, blue: positive weights on that channel)' : ''}`, rgb };
     }
     return { rows: Math.min(K, MAX_ROWS), cols: Math.min(C, MAX_C), th: FH, tw: FW, tile: (r, c) => (r * C + c) * FH * FW,
       caption: `${K} filters × ${C} input channels of ${FH}×${FW} (rows: filters, columns: input channels${K > MAX_ROWS || C > MAX_C ? `; first ${Math.min(K, MAX_ROWS)}×${Math.min(C, MAX_C)} shown` : ''})` };
@@ -78,7 +94,7 @@ export class CpFilterView extends LitElement {
         for (const v of w.data) if (Number.isFinite(v)) absMax = Math.max(absMax, Math.abs(v));
         return html`<div class="layer">
           <h3>${w.layerId} <span>${m.caption}</span></h3>
-          <div class="key">${colorScale('diverging', -absMax, absMax, `${w.layerId} weight colour scale`)}</div>
+          ${m.rgb ? nothing : html`<div class="key">${colorScale('diverging', -absMax, absMax, `${w.layerId} weight colour scale`)}</div>`}
           <canvas data-index=${i} width=${gw} height=${gh} style=${`width:${gw * scale}px`} role="img" aria-label=${`${w.layerId} filters: ${m.caption}`}></canvas>
         </div>`;
       })}
@@ -100,7 +116,8 @@ export class CpFilterView extends LitElement {
         for (let c = 0; c < m.cols; c++) {
           const start = m.tile(r, c);
           if (start < 0) continue;
-          paintDiverging(img.data, canvas.width, 1 + c * (m.tw + 1), 1 + r * (m.th + 1), w.data, start, m.tw, m.th, absMax);
+          if (m.rgb) paintFilterRgb(img.data, canvas.width, 1 + c * (m.tw + 1), 1 + r * (m.th + 1), w.data, start, m.tw, m.th, absMax);
+          else paintDiverging(img.data, canvas.width, 1 + c * (m.tw + 1), 1 + r * (m.th + 1), w.data, start, m.tw, m.th, absMax);
         }
       }
       ctx.putImageData(img, 0, 0);

@@ -6,6 +6,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { colorScale, colorScaleStyles } from '../color-scale';
 import { paintSequential, rangeOf } from '../colormap';
 import { NotationController, shapeLabel } from '../shape-notation';
+import { paintRgbFloat } from '../pixels';
 
 @customElement('cp-input-view')
 export class CpInputView extends LitElement {
@@ -18,8 +19,10 @@ export class CpInputView extends LitElement {
     `,
   ];
 
-  /** The network's input for the image looked at (normalised, H×W for one channel). */
+  /** The network's input for the image looked at (normalised, C planes of H×W). */
   @property({ attribute: false }) input?: Float32Array;
+  /** C: 1 is drawn with the colour scale, 3 in colour. (Not named `C`: minified Lit uses that name.) */
+  @property({ type: Number }) channels = 1;
   @property({ type: Number }) H = 28;
   @property({ type: Number }) W = 28;
   readonly notation = new NotationController(this);
@@ -27,9 +30,10 @@ export class CpInputView extends LitElement {
   override render() {
     if (!this.input) return nothing;
     const r = rangeOf(this.input);
-    return html`<span>The network sees ${shapeLabel([1, this.H, this.W])}</span>
-      <canvas width=${this.W} height=${this.H} role="img" aria-label=${`The ${this.H}×${this.W} input the network sees`}></canvas>
-      ${colorScale('sequential', r.min, r.max, 'input colour scale')}`;
+    const colour = this.channels === 3 && this.input.length === 3 * this.H * this.W;
+    return html`<span>The network sees ${shapeLabel([colour ? 3 : 1, this.H, this.W])}</span>
+      <canvas width=${this.W} height=${this.H} role="img" aria-label=${`The ${colour ? 'colour ' : ''}${this.H}×${this.W} input the network sees`}></canvas>
+      ${colour ? html`<span>in colour (R, G, B)</span>` : colorScale('sequential', r.min, r.max, 'input colour scale')}`;
   }
 
   protected override updated(): void {
@@ -37,7 +41,9 @@ export class CpInputView extends LitElement {
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || !this.input) return;
     const img = ctx.createImageData(this.W, this.H);
-    paintSequential(img.data, this.W, 0, 0, this.input, 0, this.W, this.H, rangeOf(this.input));
+    const r = rangeOf(this.input);
+    if (this.channels === 3 && this.input.length === 3 * this.H * this.W) paintRgbFloat(img.data, this.input, this.H * this.W, r.min, r.max);
+    else paintSequential(img.data, this.W, 0, 0, this.input, 0, this.W, this.H, rangeOf(this.input));
     ctx.putImageData(img, 0, 0);
   }
 }

@@ -139,6 +139,8 @@ export class CpLossChart extends LitElement {
   @property({ attribute: false }) archive: RunData[] = [];
   /** Bumped by the controller whenever the curves changed. */
   @property({ type: Number }) revision = 0;
+  /** Classes of the dataset (the chance line sits at ln classes). */
+  @property({ type: Number }) classes = 10;
   /** Loss axis on a log scale (shows a wide range of losses at once). */
   @state() private logScale = false;
   #clipAbove: number | null = null;
@@ -155,7 +157,7 @@ export class CpLossChart extends LitElement {
       <div class="wrap">
         <canvas role="img" aria-label=${this.#summary()} data-step=${this.#last()?.step ?? 0}
           data-diverged=${this.run?.diverged.map((d) => `${d.from}-${d.to}`).join('; ') ?? ''} data-y-max=${this.#yMax()}
-          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-chance-loss=${CHANCE_LOSS.toFixed(3)} data-last-loss=${this.#last()?.smooth ?? ''}
+          data-first-loss=${this.run?.points[0]?.loss ?? ''} data-chance-loss=${(this.classes === 10 ? CHANCE_LOSS : Math.log(this.classes)).toFixed(3)} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
         ${this.#last() || this.archive.length ? nothing : html`<p class="empty">Press Train: the loss of every step appears here, then the test accuracy after each epoch.</p>`}
       </div>
@@ -215,7 +217,7 @@ export class CpLossChart extends LitElement {
           cpDiverged: { stretches: [], clipped: [] },
         },
       },
-      plugins: [markerPlugin as unknown as Plugin<'line'>, divergedPlugin as unknown as Plugin<'line'>, chanceLossPlugin],
+      plugins: [markerPlugin as unknown as Plugin<'line'>, divergedPlugin as unknown as Plugin<'line'>, chanceLossPlugin(() => this.classes)],
     });
     this.#sync();
   }

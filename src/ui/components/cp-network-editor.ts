@@ -4,7 +4,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { CLASSES, fmt, LAYER_KINDS, type InputSpec, type LayerKind, type NetworkAnalysis, type NetworkSpec } from '../../model';
+import { BUILTIN_DATASETS, classesOf, dataMismatch, fmt, inputText, LAYER_KINDS, type DatasetDescriptor, type InputSpec, type LayerKind, type NetworkAnalysis, type NetworkSpec } from '../../model';
 import { dragKind, KIND_MIME, LAYER_MIME, type DragPayload, type TouchDropDetail } from '../drag';
 import { emit } from '../events';
 import { INPUT_FIELDS, parseField } from '../field-input';
@@ -53,6 +53,8 @@ export class CpNetworkEditor extends LitElement {
   @property({ attribute: false }) spec?: NetworkSpec;
   @property({ attribute: false }) analysis?: NetworkAnalysis;
   @property({ attribute: false }) selectedId: string | null = null;
+  /** The dataset the design trains on (its shape and classes). */
+  @property({ attribute: false }) data: DatasetDescriptor = BUILTIN_DATASETS.mnist;
 
   /** Where a drop would land (index in the layer list), while something is dragged over. */
   @state() private dropIndex: number | null = null;
@@ -88,6 +90,7 @@ export class CpNetworkEditor extends LitElement {
     const layers = spec.layers;
     const empty = layers.length === 0;
     const out = a?.output;
+    const CLASSES = classesOf(spec);
     const outputOk = !!out && out.length === 1 && out[0] === CLASSES;
     const ctx: ItemContext = {
       layers: new Map((a?.layers ?? []).map((l) => [l.id, l])),
@@ -126,7 +129,12 @@ export class CpNetworkEditor extends LitElement {
     const a = this.analysis;
     const inputErrors = a?.errors.filter((e) => e.layerIndex < 0) ?? [];
     const drafts = [...this.inputDrafts].map(([f, d]) => ({ ...d, message: `${d.message} The last valid value, ${input[f]}, stays in force.` }));
-    const training = input.C === 1 && input.H === 28 && input.W === 28;
+    const d = this.data;
+    const shapeOk = input.C === d.input.C && input.H === d.input.H && input.W === d.input.W;
+    const mnistLike = d.id !== 'own' && d.input.C === 1 && d.input.H === 28 && d.input.W === 28;
+    const note = shapeOk
+      ? mnistLike ? 'MNIST digits are 1×28×28.' : `${d.name} images are ${inputText(d.input)}.`
+      : mnistLike ? 'Design only: training needs a 1×28×28 input (MNIST).' : `Design only: ${this.spec ? dataMismatch({ ...this.spec, input }, d) : ''}.`;
     return html`<div class="io" role="group" aria-label="Input shape">
       <strong>input</strong>
       ${INPUT_FIELDS.map((f) => {
@@ -140,7 +148,7 @@ export class CpNetworkEditor extends LitElement {
       <span class="muted">= ${fmt(input.C)}×${fmt(input.H)}×${fmt(input.W)}</span>
       ${drafts.map((d) => html`<span class="msg" role="alert">${d.message}</span>`)}
       ${inputErrors.map((e) => html`<span class="msg">${e.reason}</span>`)}
-      <p class="note muted">${training ? 'MNIST digits are 1×28×28.' : 'Design only: training needs a 1×28×28 input (MNIST).'}</p>
+      <p class="note muted">${note}</p>
     </div>`;
   }
 

@@ -7,6 +7,7 @@ import { fmt } from '../../model';
 import type { TestSet } from '../controllers/test-set-controller';
 import { emitExplain } from '../explain/explain-events';
 import { controls } from '../styles/shared';
+import { paintPlanes } from '../pixels';
 
 @customElement('cp-test-browser')
 export class CpTestBrowser extends LitElement {
@@ -131,10 +132,7 @@ export class CpTestBrowser extends LitElement {
     if (!s || !ctx || this.index < 0) return;
     const px = s.rows * s.cols;
     const img = ctx.createImageData(s.cols, s.rows);
-    for (let p = 0; p < px; p++) {
-      const v = s.images[this.index * px + p]!;
-      img.data.set([v, v, v, 255], p * 4);
-    }
+    paintPlanes(img.data, s.images, this.index, s.channels, px);
     ctx.putImageData(img, 0, 0);
   }
 }

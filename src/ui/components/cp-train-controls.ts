@@ -85,6 +85,10 @@ export class CpTrainControls extends LitElement {
   @property({ attribute: false }) subset: number | null = null;
   /** Which datasets can be loaded (false: the files are missing). */
   @property({ attribute: false }) datasets: Partial<Record<Dataset, boolean>> = { mnist: true };
+  /** The user's dataset's name (when there is one). */
+  @property() ownName = '';
+  /** Training images in the chosen dataset (for "All (N)"). */
+  @property({ type: Number }) trainCount = 60000;
   /** The run diverged: the worker's message (shown as an alert). */
   @property() diverged = '';
   /** After a divergence: the rate the worker suggests (a tenth of the current, at most the last healthy one). */
@@ -134,11 +138,13 @@ export class CpTrainControls extends LitElement {
             <option value="mnist" ?selected=${c.dataset === 'mnist'}>MNIST digits</option>
             <option value="fashion-mnist" ?selected=${c.dataset === 'fashion-mnist'} ?disabled=${this.datasets['fashion-mnist'] === false}>
               Fashion-MNIST${this.datasets['fashion-mnist'] === false ? ' (files missing)' : ''}</option>
+            <option value="own" ?selected=${c.dataset === 'own'} ?disabled=${!this.datasets.own}>
+              ${this.datasets.own ? `${this.ownName} (yours)` : 'Your images (build one below)'}</option>
           </select>
         </label>
         <label class="field">Training images
           <select aria-label="Training images" @change=${this.#subset}>
-            ${SUBSETS.map((s) => html`<option value=${s ?? 'all'} ?selected=${s === this.subset}>${s === null ? 'All (60,000)' : `First ${fmt(s)}`}</option>`)}
+            ${SUBSETS.map((s) => html`<option value=${s ?? 'all'} ?selected=${s === this.subset}>${s === null ? `All (${fmt(this.trainCount)})` : `First ${fmt(s)}`}</option>`)}
           </select>
         </label>
         <label class="field">Optimizer

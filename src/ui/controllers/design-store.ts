@@ -7,6 +7,10 @@ import {
   editItem,
   editList,
   findItem,
+  BUILTIN_DATASETS,
+  dataMismatch,
+  inputText,
+  type DatasetDescriptor,
   getPreset,
   hasActivation,
   LAYERS,
@@ -32,8 +36,11 @@ import {
 import type { LayerField, LayerPatch } from '../events';
 import { History } from './history';
 
-/** Input the engine trains on (MNIST and Fashion-MNIST). */
-export const TRAINING_INPUT: InputSpec = { C: 1, H: 28, W: 28 };
+/** The descriptor of the dataset a config trains on: built in, or the user's (null: none stored,
+ *  undefined: not known yet). */
+export function datasetFor(dataset: TrainConfig['dataset'], own: DatasetDescriptor | null | undefined): DatasetDescriptor | null | undefined {
+  return dataset === 'own' ? own : BUILTIN_DATASETS[dataset];
+}
 
 export interface Readiness {
   ok: boolean;
@@ -41,16 +48,21 @@ export interface Readiness {
   reason: string;
 }
 
-/** Can this design be trained? The network must fit, take 1×28×28, and the config must be valid. */
-export function trainReadiness(doc: ConvplayDocument, analysis: NetworkAnalysis): Readiness {
+/** Can this design be trained? The network must fit, take the data's C×H×W and end in its classes,
+ *  and the config must be valid. `own`: the user's dataset (null: none; undefined: still loading). */
+export function trainReadiness(doc: ConvplayDocument, analysis: NetworkAnalysis, own?: DatasetDescriptor | null): Readiness {
   const first = analysis.error;
   if (first) {
     const where = first.layerIndex < 0 ? 'Input' : first.layerId ? `Layer ${first.layerIndex + 1} (${first.layerId})` : 'Network';
     return { ok: false, reason: `${where}: ${first.reason}${first.suggestion ? ` (fix: ${first.suggestion})` : ''}.` };
   }
-  const { C, H, W } = doc.spec.input;
-  if (C !== TRAINING_INPUT.C || H !== TRAINING_INPUT.H || W !== TRAINING_INPUT.W) {
-    return { ok: false, reason: `Training needs a 1×28×28 input (MNIST); this design takes ${C}×${H}×${W}. Set C = 1, H = W = 28 to train.` };
+  const data = datasetFor(doc.train.dataset, own);
+  if (data === null) return { ok: false, reason: 'There is no dataset of your own images yet: build one under "Your images", or pick MNIST.' };
+  if (data === undefined) return { ok: false, reason: 'Your images are still loading from the browser’s storage.' };
+  const mismatch = dataMismatch(doc.spec, data);
+  if (mismatch) {
+    const how = data.id === 'own' ? 'press "Fit the design to the data"' : `set C = ${data.input.C}, H = ${data.input.H}, W = ${data.input.W} and end in ${data.classNames.length} class scores`;
+    return { ok: false, reason: `Training on ${data.name} (${inputText(data.input)}, ${data.classNames.length} classes): ${mismatch}; ${how}.` };
   }
   const issues = validateTrainConfig(doc.train);
   if (issues.length > 0) return { ok: false, reason: `Training settings: ${issues[0]!.message}.` };
@@ -82,6 +94,8 @@ export class DesignStore {
   #analysis: NetworkAnalysis;
   #analyzed: ConvplayDocument;
   #selectedId: string | null = null;
+  /** The user's dataset as the worker reported it (null: none stored; undefined: not known yet). */
+  ownData?: DatasetDescriptor | null;
   readonly #onChange: (kind: ChangeKind) => void;
 
   constructor(initial: ConvplayDocument, onChange: (kind: ChangeKind) => void = () => {}, options: { now?: () => number } = {}) {
@@ -109,7 +123,7 @@ export class DesignStore {
     return this.#analysis;
   }
   get readiness(): Readiness {
-    return trainReadiness(this.doc, this.analysis);
+    return trainReadiness(this.doc, this.analysis, this.ownData);
   }
   get designValid(): boolean {
     return this.readiness.ok;
@@ -227,12 +241,18 @@ export class DesignStore {
     this.#onChange('load');
   }
 
-  loadPreset(id: string): boolean {
+  /** Loads a preset; `adapt` may fit it to the dataset in use (one undoable step either way). */
+  loadPreset(id: string, adapt: (doc: ConvplayDocument) => ConvplayDocument = (d) => d): boolean {
     if (!(PRESET_IDS as readonly string[]).includes(id)) return false;
     const p = getPreset(id as PresetId);
     this.#selectedId = null;
-    this.load({ spec: p.spec, train: p.train });
+    this.load(adapt({ spec: p.spec, train: p.train }));
     return true;
+  }
+
+  /** Trains on `data` from now on, the design fitted to it (input, classes, last layer): one undoable step. */
+  useDataset(data: DatasetDescriptor, fit: (spec: ConvplayDocument['spec']) => ConvplayDocument['spec']): void {
+    this.load({ spec: fit(this.spec), train: { ...this.train, dataset: data.id } });
   }
 
   /** The empty network (same input, same training settings). */

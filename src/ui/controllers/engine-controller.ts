@@ -22,6 +22,7 @@ export type GpuState = { kind: 'starting' } | { kind: 'ready'; adapter: AdapterR
 export interface TestImages {
   rows: number;
   cols: number;
+  channels?: number;
   images: Uint8Array;
   labels: Uint8Array;
 }
@@ -107,9 +108,9 @@ export class EngineController implements ReactiveController {
   }
 
   /** The picker shows test images of the dataset being trained on. */
-  async loadSamples(dataset: Dataset): Promise<void> {
+  async loadSamples(dataset: Dataset, force = false): Promise<void> {
     const client = this.client;
-    if (!client || dataset === this.#samplesDataset) return;
+    if (!client || (dataset === this.#samplesDataset && !force)) return;
     this.#samplesDataset = dataset;
     this.#testImages = undefined;
     await this.#loadDataset(client, dataset);
@@ -127,7 +128,7 @@ export class EngineController implements ReactiveController {
     ]);
     if (samples.status === 'fulfilled') {
       const s = samples.value;
-      this.samples = { rows: s.rows, cols: s.cols, images: s.images, labels: s.labels, classNames: s.classNames };
+      this.samples = { rows: s.rows, cols: s.cols, channels: s.channels, images: s.images, labels: s.labels, classNames: s.classNames };
     } else {
       this.samples = undefined;
       errors.push(samples.reason instanceof Error ? samples.reason.message : String(samples.reason));
@@ -144,7 +145,7 @@ export class EngineController implements ReactiveController {
   testImages(dataset: Dataset, count: number): Promise<TestImages> | undefined {
     const client = this.client;
     if (!client) return undefined;
-    this.#testImages ??= client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count }).then((r) => ({ rows: r.rows, cols: r.cols, images: r.images, labels: r.labels }));
+    this.#testImages ??= client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count }).then((r) => ({ rows: r.rows, cols: r.cols, channels: r.channels, images: r.images, labels: r.labels }));
     return this.#testImages;
   }
 

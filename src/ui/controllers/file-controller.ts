@@ -3,13 +3,14 @@
 // memory after a crash. It says what it is doing (busy), how it went (done / error) and why an action
 // is off (blocked); <cp-app> renders that in <cp-file-panel>.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ExportError, fromSafetensors, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, type ZipEntry } from '../../export';
+import { ExportError, fromSafetensors, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, normText, type ExportData, type ZipEntry } from '../../export';
 import { fmt, type ConvplayDocument } from '../../model';
 import type { FileActionState } from '../components/cp-file-panel';
 import { bytesLabel } from '../components/cp-layer-inspector';
 import { download, fileStem } from '../download';
 import type { DesignEvent } from '../events';
 import type { DesignController } from './design-controller';
+import { datasetFor } from './design-store';
 import type { EngineController } from './engine-controller';
 import type { InspectController } from './inspect-controller';
 import type { TrainingController } from './training-controller';
@@ -25,6 +26,19 @@ export interface FileHost extends ReactiveControllerHost {
 }
 
 export class FileController implements ReactiveController {
+  /** The user's dataset's normalisation and class names for the exports (built-ins: MNIST's, as before). */
+  #data(doc: ConvplayDocument): { data?: ExportData } {
+    if (doc.train.dataset !== 'own') return {};
+    const d = datasetFor('own', this.#host.design.store.ownData);
+    return d ? { data: { mean: d.mean, std: d.std, classNames: d.classNames } } : {};
+  }
+
+  /** The predictions file's normalisation note, following the dataset trained on. */
+  #normalisation(): string | undefined {
+    const d = this.#data(this.#host.design.doc).data;
+    return d && `(x/255 - ${normText(d.mean, 0)})/${normText(d.std, 1)}`;
+  }
+
   includeOptimizer = true;
   busy = '';
   error = '';
@@ -144,7 +158,7 @@ export class FileController implements ReactiveController {
     try {
       const doc = this.#host.design.doc;
       const files: ZipEntry[] = [
-        { name: 'model.py', data: toPyTorch(doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})` }) },
+        { name: 'model.py', data: toPyTorch(doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})`, ...this.#data(doc) }) },
         { name: 'train.py', data: toTrainScript(doc, { weightsFile }) },
       ];
       const t = this.#host.training;
@@ -172,7 +186,7 @@ export class FileController implements ReactiveController {
       const k = await this.#host.training.exportCheckpoint(false);
       const ckpt = fromSafetensors(k.bytes);
       const name = `${this.#designName()}.onnx`;
-      download(toOnnx(ckpt.doc, ckpt.tensors, { source: `convplay (${window.location.origin}${window.location.pathname})` }), name);
+      download(toOnnx(ckpt.doc, ckpt.tensors, { source: `convplay (${window.location.origin}${window.location.pathname})`, ...this.#data(ckpt.doc) }), name);
       this.done = `Downloaded ${name} (ONNX opset 13, weights at step ${fmt(k.step)}): input "input" [N, ${ckpt.doc.spec.input.C}, ${ckpt.doc.spec.input.H}, ${ckpt.doc.spec.input.W}] normalised as in training, outputs "logits" and "probabilities".`;
     } catch (err) {
       this.#fileFail(err instanceof ExportError ? new Error(`Export ONNX: ${err.message}`) : err);
@@ -185,7 +199,7 @@ export class FileController implements ReactiveController {
     this.#fileStart('Predicting the 10,000 test images…');
     try {
       const r = await this.#host.training.predictTestSet();
-      const bytes = predictionsToSafetensors({ probabilities: r.probabilities, count: r.count, dataset: r.dataset, split: 'test', step: r.step });
+      const bytes = predictionsToSafetensors({ probabilities: r.probabilities, count: r.count, classes: r.classes, dataset: r.dataset, split: 'test', step: r.step }, this.#normalisation());
       download(bytes, 'predictions.safetensors');
       this.done = `Downloaded predictions.safetensors (${fmt(r.count)} test images, step ${fmt(r.step)}). Compare with PyTorch: python3 tools/check-pytorch-export.py --model model.py --weights ${this.#designName()}.safetensors --predictions predictions.safetensors`;
     } catch (err) {

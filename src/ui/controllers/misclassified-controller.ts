@@ -39,11 +39,12 @@ export class MisclassifiedController implements ReactiveController {
     const labels = all.labels;
     const indices: number[] = [];
     for (let i = 0; i < preds.length; i++) if (labels[i] === actual && preds[i] === predicted) indices.push(i);
-    const px = all.rows * all.cols;
+    const channels = all.channels ?? 1;
+    const px = channels * all.rows * all.cols;
     const shown = indices.slice(0, 60);
     const images = new Uint8Array(shown.length * px);
     shown.forEach((idx, k) => images.set(all.images.subarray(idx * px, (idx + 1) * px), k * px));
-    if (this.selected === selected) this.selected = { ...selected, indices, rows: all.rows, cols: all.cols, images };
+    if (this.selected === selected) this.selected = { ...selected, indices, rows: all.rows, cols: all.cols, channels, images };
     this.#host.requestUpdate();
   }
 }

@@ -9,6 +9,8 @@ export interface TestSet {
   dataset: DatasetName;
   rows: number;
   cols: number;
+  /** Colour planes per image (1 or 3). */
+  channels: number;
   images: Uint8Array;
   labels: Uint8Array;
 }
@@ -36,6 +38,13 @@ export class TestSetController implements ReactiveController {
     this.#loading = undefined;
   }
 
+  /** A dataset was replaced (the user's): forget its images so the new ones are fetched. */
+  forget(dataset: DatasetName): void {
+    if (this.set?.dataset === dataset) this.set = undefined;
+    if (this.#failed === dataset) this.#failed = undefined;
+    if (this.#loading === dataset) this.#loading = undefined;
+  }
+
   hostUpdated(): void {
     const want = this.#dataset();
     if (!want || !this.#client || this.set?.dataset === want || this.#loading === want || this.#failed === want) return;
@@ -47,7 +56,7 @@ export class TestSetController implements ReactiveController {
     try {
       const loaded = await client.request({ type: 'load-dataset', dataset });
       const r = await client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count: loaded.testCount });
-      if (this.#loading === dataset) this.set = { dataset, rows: r.rows, cols: r.cols, images: r.images, labels: r.labels };
+      if (this.#loading === dataset) this.set = { dataset, rows: r.rows, cols: r.cols, channels: r.channels, images: r.images, labels: r.labels };
       this.error = '';
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);

@@ -238,6 +238,11 @@ export class TrainingController implements ReactiveController {
     this.#changed();
   }
 
+  /** The user's dataset was replaced or deleted: a network built on it is gone in the worker too. */
+  dataReplaced(dataset: TrainConfig['dataset']): void {
+    if (this.builtDataset === dataset) this.workerRestarted();
+  }
+
   /** Fetches a checkpoint into memory when something is built; `force`: even if one was fetched a moment ago. */
   #keep(force: boolean): void {
     if (this.built) this.#keeper.keep(force);
@@ -375,6 +380,10 @@ export class TrainingController implements ReactiveController {
       case 'checkpoint-loaded':
       case 'test-predictions':
       case 'data-progress':
+      case 'import-progress':
+      case 'dataset-imported':
+      case 'own-dataset':
+      case 'dataset-export':
         return;
       default:
         return e satisfies never;
