@@ -3,13 +3,12 @@
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { BUILTIN_DATASETS, classesOf, dataMismatch, fitSpecToData, fmt, listPresets, placeOf, type ConvplayDocument, type DatasetDescriptor } from '../model';
+import { BUILTIN_DATASETS, classesOf, fmt, isBlock, listPresets, placeOf } from '../model';
 import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DatasetController } from './controllers/dataset-controller';
 import { datasetFor } from './controllers/design-store';
 import { DesignController } from './controllers/design-controller';
-import type { DatasetEvent } from './dataset-events';
 import { EngineController } from './controllers/engine-controller';
 import { FileController } from './controllers/file-controller';
 import { InspectController } from './controllers/inspect-controller';
@@ -20,6 +19,7 @@ import { TrainingController, type TrainPhase } from './controllers/training-cont
 import { UndoKeys } from './controllers/undo-keys';
 import type { DesignEvent } from './events';
 import type { ExplainEvent } from './explain/explain-events';
+import { DataChoice } from './data-choice';
 import { notices } from './notices';
 import { adapterText, blockedReason, buttons, canTrain, dataLoadText, hint, statusLine } from './status-text';
 import { appStyles } from './styles/app-styles';
@@ -39,7 +39,8 @@ export class CpApp extends LitElement {
     this.training.builtSpec && this.training.builtDataset ? { spec: this.training.builtSpec, dataset: this.training.builtDataset } : undefined,
   );
   readonly lookInside = new LookInside(this, this.training, this.inspect);
-  readonly userData = new DatasetController(this, (d, replaced) => this.#ownChanged(d, replaced));
+  readonly userData = new DatasetController(this, (d, replaced) => this.dataChoice.ownChanged(d, replaced));
+  readonly dataChoice = new DataChoice(this);
   readonly engine = new EngineController(this, this.training, this.inspect, [this.lookInside, this.userData]);
   readonly files = new FileController(this);
   readonly misclassified = new MisclassifiedController(this, this.engine, this.training);
@@ -66,58 +67,6 @@ export class CpApp extends LitElement {
     this.#announce(`Loaded weights at step ${step}`);
   }
 
-  /** The user's dataset is known, or was just built or deleted: readiness, the design and the pictures follow. */
-  #ownChanged(d: DatasetDescriptor | null, replaced: boolean): void {
-    const store = this.design.store;
-    store.ownData = d;
-    if (replaced) {
-      this.training.dataReplaced('own');
-      this.lookInside.testSet.forget('own');
-      this.misclassified.clear();
-      if (d) this.#useData(d);
-      else if (store.train.dataset === 'own') this.#useData(BUILTIN_DATASETS.mnist);
-    } else if (d && store.train.dataset === 'own') void this.engine.loadSamples('own');
-    this.requestUpdate();
-  }
-
-  /** Trains on `d` from now on, the design fitted to it (one undoable step). */
-  #useData(d: DatasetDescriptor): void {
-    this.design.store.useDataset(d, (spec) => fitSpecToData(spec, d));
-    void this.engine.loadSamples(d.id, true);
-    this.#announce(`Training on ${d.name}: the design now takes ${d.input.C}×${d.input.H}×${d.input.W} and ends in ${d.classNames.length} class scores`);
-  }
-
-  /** A preset keeps the dataset in use (its input and output fitted to it). */
-  #adaptPreset = (doc: ConvplayDocument): ConvplayDocument => {
-    const current = this.design.store.train.dataset;
-    const d = datasetFor(current, this.design.store.ownData);
-    if (!d || current === 'mnist') return doc;
-    return { spec: fitSpecToData(doc.spec, d), train: { ...doc.train, dataset: current } };
-  };
-
-  #onDatasetFiles = (e: DatasetEvent<'cp-dataset-files'>) => void this.userData.importFiles(e.detail.files);
-  #onDatasetOption = (e: DatasetEvent<'cp-dataset-option'>) => this.userData.setOptions(e.detail.patch);
-  #onDatasetAction = (e: DatasetEvent<'cp-dataset-action'>) => {
-    const d = this.userData;
-    switch (e.detail.action) {
-      case 'cancel':
-        return d.cancel();
-      case 'export':
-        return void d.exportZip();
-      case 'delete':
-        return void d.remove();
-      case 'use':
-        if (d.descriptor) this.#useData(d.descriptor);
-        return;
-      case 'build-drawings':
-        return void d.buildFromDrawings();
-      case 'clear-drawings':
-        return d.clearDrawings();
-      default:
-        return e.detail.action satisfies never;
-    }
-  };
-
   #runLabel(): string {
     const t = this.design.doc.train;
     const name = this.design.presetId || 'custom network';
@@ -130,6 +79,11 @@ export class CpApp extends LitElement {
 
   #redo() {
     if (this.design.store.redo()) this.#announce('Redone');
+  }
+
+  /** Says `message` to screen readers (and the page's other parts: DataChoice). */
+  announce(message: string): void {
+    this.#announce(message);
   }
 
   #announce(message: string) {
@@ -153,7 +107,7 @@ export class CpApp extends LitElement {
   #onSelect = (e: DesignEvent<'cp-layer-select'>) => this.design.store.select(e.detail.id);
   #onInput = (e: DesignEvent<'cp-input-change'>) => this.design.store.setInput(e.detail.field, e.detail.value);
   #onPreset = (e: DesignEvent<'cp-preset'>) => {
-    if (this.design.store.loadPreset(e.detail.id, this.#adaptPreset)) this.#announce(`Loaded preset ${e.detail.id}`);
+    if (this.design.store.loadPreset(e.detail.id, this.dataChoice.adaptPreset)) this.#announce(`Loaded preset ${e.detail.id}`);
   };
   #onClear = () => {
     this.design.store.clear();
@@ -162,10 +116,7 @@ export class CpApp extends LitElement {
   #onAnnounce = (e: DesignEvent<'cp-announce'>) => this.#announce(e.detail.message);
 
   #onTrainConfig = (e: DesignEvent<'cp-train-config'>) => {
-    const d = e.detail.key === 'dataset' ? datasetFor(e.detail.train.dataset, this.design.store.ownData) : undefined;
-    // Another dataset: the design follows its shape and classes when they differ.
-    if (d && dataMismatch(this.design.store.spec, d)) this.#useData(d);
-    else this.design.store.setTrain(e.detail.train, e.detail.key);
+    this.dataChoice.setTrain(e.detail.train, e.detail.key);
     this.training.configChanged(this.design.doc);
   };
   #onSubset = (e: DesignEvent<'cp-train-subset'>) => {
@@ -221,6 +172,8 @@ export class CpApp extends LitElement {
     const analysis = store.analysis;
     const selected = store.selectedLayer;
     const selectedAnalysis = selected ? analysis.layers.find((l) => l.id === selected.id) : undefined;
+    const item = store.selectedItem;
+    const block = item && isBlock(item) ? item : undefined;
     const gpu = this.engine.gpu;
     const files = this.files;
     return html`
@@ -244,7 +197,9 @@ export class CpApp extends LitElement {
             <cp-network-diagram .spec=${store.spec} .analysis=${analysis} selectedId=${store.selectedId ?? ''}
               .activations=${this.#liveMaps()}></cp-network-diagram>
             <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .data=${datasetFor(store.train.dataset, store.ownData) ?? BUILTIN_DATASETS.mnist}></cp-network-editor>
-            <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
+            ${block
+              ? html`<cp-block-inspector .block=${block} .analysis=${analysis.blocks.find((b) => b.id === block.id)} .layers=${analysis.layers}></cp-block-inspector>`
+              : html`<cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>`}
             <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
           </main>
         </div>
@@ -259,19 +214,11 @@ export class CpApp extends LitElement {
           <cp-file-panel .blocked=${files.blocked()} ?includeOptimizer=${files.includeOptimizer} busy=${files.busy}
             error=${files.error} done=${files.done} .keptStep=${this.training.kept?.step ?? null}
             @cp-file-action=${files.onAction} @cp-file-load=${files.onLoad} @cp-file-option=${files.onOption}></cp-file-panel>
-          ${this.#builder()}
+          ${this.dataChoice.builder()}
         </section>
         ${this.#inside()}
       </div>
     `;
-  }
-
-  #builder() {
-    const d = this.userData;
-    return html`<cp-dataset-builder .descriptor=${d.descriptor} .options=${d.options} .progress=${d.progress} .skipped=${d.skipped}
-      .storage=${d.storage} .preview=${d.preview} busy=${d.busy} error=${d.error} done=${d.done} ?inUse=${this.design.store.train.dataset === 'own'}
-      .drawingCounts=${d.drawingCounts} @cp-dataset-drawing=${(e: DatasetEvent<'cp-dataset-drawing'>) => d.addDrawing(e.detail.className, e.detail.pixels)}
-      @cp-dataset-files=${this.#onDatasetFiles} @cp-dataset-option=${this.#onDatasetOption} @cp-dataset-action=${this.#onDatasetAction}></cp-dataset-builder>`;
   }
 
   /** The maps of the image looked at, when the built network is the design on screen. */

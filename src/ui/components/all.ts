@@ -17,6 +17,7 @@ import './cp-layer-palette';
 import './cp-network-editor';
 import './cp-network-diagram';
 import './cp-layer-inspector';
+import './cp-block-inspector';
 import './cp-summary-table';
 import './cp-file-panel';
 import './cp-dataset-builder';
