@@ -181,7 +181,7 @@ export class CpApp extends LitElement {
               .activations=${this.#liveMaps()}></cp-network-diagram>
             <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-network-editor>
             <cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>
-            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
+            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .gpuTimes=${this.training.needsBuild(this.design.doc) ? undefined : this.training.gpuTimes}></cp-summary-table>
           </main>
         </div>
         <section class="training" aria-label="Training"

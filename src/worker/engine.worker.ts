@@ -130,6 +130,11 @@ async function handle(cmd: Envelope): Promise<void> {
       post({ type: 'batch-norm-modes', replyTo: id, modes });
       return;
     }
+    case 'layer-times': {
+      const r = await (await ensureSession()).layerTimes();
+      post({ type: 'layer-times', replyTo: id, method: r.method, layers: r.layers });
+      return;
+    }
     case 'weights': {
       const r = await (await ensureSession()).explain.weights(cmd.layerId);
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);

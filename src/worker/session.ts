@@ -304,6 +304,11 @@ export class Session {
     return { doc: ckpt.doc, step, hasOptimizer: !!opt, stepsPerEpoch: b.trainer.stepsPerEpoch, totalSteps: b.trainer.totalSteps, subset: images >= b.data.train.count ? null : images };
   }
 
+  /** GPU ms per training step of each layer (see Trainer.layerTimes). */
+  layerTimes(): ReturnType<Trainer['layerTimes']> {
+    return this.#need().trainer.layerTimes();
+  }
+
   /** Softmax probabilities of every test image, in order, from the evaluation-mode network. */
   async predictTestSet(): Promise<{ probabilities: Float32Array; count: number; step: number; dataset: DatasetName }> {
     const b = this.#need();
