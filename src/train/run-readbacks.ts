@@ -33,7 +33,7 @@ export class RunReadbacks {
   #inFlight: Promise<void>[] = [];
   #chain: Promise<void> = Promise.resolve();
   #recorded: PendingRecord | undefined;
-  #lastBack: { step: number; at: number } | undefined;
+  #lastBack: { step: number; at: number };
   readonly #readback: StatsReadback;
   readonly #guard: DivergenceGuard;
   readonly #pacer: StepPacer;
@@ -48,6 +48,7 @@ export class RunReadbacks {
     this.#report = f.report;
     this.reviewed = f.startStep;
     this.#readback.copiedTo = f.startStep;
+    this.#lastBack = { step: f.startStep, at: performance.now() };
   }
 
   /** Readbacks recorded and not yet judged. */
@@ -83,9 +84,10 @@ export class RunReadbacks {
     for (const done of this.#inFlight.splice(0)) await done;
   }
 
-  /** Time spent off the loop (an evaluation) is not step time: the next pace measurement starts afresh. */
-  restartClock(): void {
-    this.#lastBack = undefined;
+  /** Time spent off the loop (an evaluation) is not step time: the next measurement starts at `step`,
+   *  now (every readback recorded so far has been judged). */
+  restartClock(step: number): void {
+    this.#lastBack = { step, at: performance.now() };
   }
 
   async #review(r: PendingRecord, back: StatsBack): Promise<void> {
@@ -102,11 +104,12 @@ export class RunReadbacks {
       this.trouble = { trouble, steps: steps.filter((p) => p.step <= trouble.step) };
       return;
     }
+    // Wall time per step since the last readback judged (or the run's start): what the user waits.
     const now = performance.now();
     const prev = this.#lastBack;
     this.#lastBack = { step: r.endStep, at: now };
-    const n = prev ? r.endStep - prev.step : 0;
-    if (prev) this.#pacer.observe(n, now - prev.at);
-    this.#report(r.endStep, steps, prev && n > 0 ? (now - prev.at) / n : this.#pacer.msPerStep);
+    const ms = (now - prev.at) / Math.max(1, r.endStep - prev.step);
+    this.#pacer.observe(r.endStep - prev.step, now - prev.at);
+    this.#report(r.endStep, steps, ms);
   }
 }

@@ -239,7 +239,7 @@ export class Trainer {
         if (this.#between.length > 0) {
           await backs.drain();
           for (const job of this.#between.splice(0)) await job();
-          backs.restartClock();
+          backs.restartClock(this.#step);
           continue;
         }
         const pace = this.#pacer;
@@ -258,7 +258,7 @@ export class Trainer {
           // Evaluation at each epoch end is for someone listening (the UI, the reference run).
           const result = await this.evaluate();
           this.#hooks.epochEnd?.(this.epoch - 1, result);
-          backs.restartClock();
+          backs.restartClock(this.#step);
         }
       }
       if (!backs.trouble && this.#readback.uncopied(this.#step) > 0) {
