@@ -1,6 +1,7 @@
 // Why: one optimizer dispatch over the flat parameter buffer per step. Its uniforms (learning rate,
-// Adam's bias corrections at step t) are rewritten before each step, so hyperparameters can change
-// between steps without rebuilding anything.
+// Adam's bias corrections at step t, the step's stats slot) are set before each step — in a step table's
+// slot when the trainer records several steps per submit — so hyperparameters can change between steps
+// without rebuilding anything. Given the loss stats ring, it skips any step whose loss was not finite.
 import type { BoundKernel, Gpu } from '../gpu';
 import { adam, adamParams } from '../kernels/adam';
 import { sgd, sgdParams } from '../kernels/sgd';
@@ -18,10 +19,12 @@ export class Optimizer {
     this.#n = n;
   }
 
-  static async create(gpu: Gpu, store: ParamStore, config: OptimizerConfig): Promise<Optimizer> {
+  /** `guard`: the loss stats ring; a step whose stats slot counts a non-finite loss leaves every
+   *  parameter and moment as it was (see prepareStep's statsSlot). */
+  static async create(gpu: Gpu, store: ParamStore, config: OptimizerConfig, guard?: GPUBuffer): Promise<Optimizer> {
     const c = withOptimizerDefaults(config);
     const n = store.layout.total;
-    const buffers = { params: store.flat(store.params), grads: store.flat(store.grads) };
+    const buffers = { params: store.flat(store.params), grads: store.flat(store.grads), guard };
     let kernel: BoundKernel;
     switch (c.kind) {
       case 'sgd':
@@ -41,16 +44,16 @@ export class Optimizer {
     return this.#config;
   }
 
-  /** Sets the uniforms for step t (≥ 1) at learning rate lr. */
-  prepareStep(t: number, lr: number): void {
+  /** Sets the uniforms for step t (≥ 1) at learning rate lr; `statsSlot`: the stats slot of that step's loss. */
+  prepareStep(t: number, lr: number, statsSlot = 0): void {
     const c = { ...this.#config, lr };
     switch (c.kind) {
       case 'sgd':
-        this.#kernel.setParams(sgdParams(this.#n, c));
+        this.#kernel.setParams(sgdParams(this.#n, c, statsSlot));
         break;
       case 'adam':
       case 'adamw':
-        this.#kernel.setParams(adamParams(this.#n, { ...c, decoupled: c.kind === 'adamw' }, t));
+        this.#kernel.setParams(adamParams(this.#n, { ...c, decoupled: c.kind === 'adamw' }, t, statsSlot));
         break;
       default:
         throw new Error(`unknown optimizer ${(c.kind satisfies never) as string}`);

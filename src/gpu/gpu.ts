@@ -27,6 +27,7 @@ export class BoundKernel<L extends ParamsLayout = ParamsLayout> implements Encod
   #bindGroup: GPUBindGroup;
   #prepared: PreparedPipeline;
   #layout: L;
+  #entries: GPUBindGroupEntry[];
   workgroups: [number, number, number];
 
   constructor(gpu: Gpu, prepared: PreparedPipeline, layout: L, params: ParamsValues<L>, buffers: readonly BufferBinding[], workgroups: [number, number, number]) {
@@ -39,29 +40,52 @@ export class BoundKernel<L extends ParamsLayout = ParamsLayout> implements Encod
     this.#layout = layout;
     this.workgroups = workgroups;
     this.#uniform = gpu.pool.acquire(paramsByteSize(layout), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, `${spec.name}:params`);
-    this.setParams(params);
-    this.#bindGroup = gpu.device.createBindGroup({
-      label: spec.name,
-      layout: prepared.layout,
-      entries: [
-        { binding: 0, resource: { buffer: this.#uniform, size: paramsByteSize(layout) } },
-        ...buffers.map((b, i) => ({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b })),
-      ],
+    this.#write(packParams(spec.name, layout, params));
+    this.#entries = buffers.map((b, i) => ({ binding: i + 1, resource: b instanceof GPUBuffer ? { buffer: b } : b }));
+    this.#bindGroup = this.#bindUniform(this.#uniform, 0);
+  }
+
+  #bindUniform(buffer: GPUBuffer, offset: number): GPUBindGroup {
+    return this.#gpu.device.createBindGroup({
+      label: this.#prepared.spec.name,
+      layout: this.#prepared.layout,
+      entries: [{ binding: 0, resource: { buffer, offset, size: paramsByteSize(this.#layout) } }, ...this.#entries],
     });
+  }
+
+  /** Bind groups that read the Params uniform at each of `offsets` in `buffer` (a StepTable's slots). */
+  bindUniformSlots(buffer: GPUBuffer, offsets: readonly number[]): GPUBindGroup[] {
+    return offsets.map((o) => this.#bindUniform(buffer, o));
+  }
+
+  /** Bytes of this kernel's Params uniform. */
+  get paramsBytes(): number {
+    return paramsByteSize(this.#layout);
+  }
+
+  #write(bytes: ArrayBuffer): void {
+    this.#gpu.device.queue.writeBuffer(this.#uniform, 0, bytes);
   }
 
   get name(): string {
     return this.#prepared.spec.name;
   }
 
-  /** Rewrites the uniforms (e.g. the optimizer's step count); ordered before later submits. */
+  /**
+   * Rewrites the uniforms (e.g. the optimizer's step count); ordered before later submits. While a
+   * StepTable records a group of steps, the values go to its slot for the step being recorded instead
+   * (one writeBuffer for the whole group, see step-table.ts).
+   */
   setParams(params: ParamsValues<L>): void {
-    this.#gpu.device.queue.writeBuffer(this.#uniform, 0, packParams(this.#prepared.spec.name, this.#layout, params));
+    const bytes = packParams(this.#prepared.spec.name, this.#layout, params);
+    const table = this.#gpu.recording;
+    if (table) table.capture(this, bytes);
+    else this.#write(bytes);
   }
 
   encode(pass: GPUComputePassEncoder): void {
     pass.setPipeline(this.#prepared.pipeline);
-    pass.setBindGroup(0, this.#bindGroup);
+    pass.setBindGroup(0, this.#gpu.recording?.bindGroupOf(this) ?? this.#bindGroup);
     const [x, y, z] = this.workgroups;
     if (x > 0 && y > 0 && z > 0) pass.dispatchWorkgroups(x, y, z);
   }
@@ -69,6 +93,12 @@ export class BoundKernel<L extends ParamsLayout = ParamsLayout> implements Encod
   dispose(): void {
     this.#gpu.pool.release(this.#uniform);
   }
+}
+
+/** Where kernels' per-step Params go while several steps are recorded (a StepTable, step-table.ts). */
+export interface ParamsRecorder {
+  capture(kernel: BoundKernel, bytes: ArrayBuffer): void;
+  bindGroupOf(kernel: BoundKernel): GPUBindGroup | undefined;
 }
 
 type LostListener = (info: DeviceLostInfo) => void;
@@ -84,6 +114,8 @@ export class Gpu {
   readonly lost: Promise<DeviceLostInfo>;
   #lostListeners = new Set<LostListener>();
   #isLost = false;
+  /** The step table recording a group of steps right now (set only inside StepTable.record). */
+  recording: ParamsRecorder | undefined;
 
   constructor(acquired: AcquiredDevice, profile?: ProfileKind) {
     this.device = acquired.device;

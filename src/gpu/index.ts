@@ -6,3 +6,5 @@ export * from './params';
 export * from './pipeline-cache';
 export * from './gpu';
 export * from './timer';
+export * from './step-table';
+export * from './staging';

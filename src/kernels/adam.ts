@@ -4,6 +4,7 @@
 import source from '../../shaders/adam.wgsl?raw';
 import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu, type PreparedPipeline } from '../gpu';
 import { assertVec4Cover } from './flat-buffers';
+import { bindWithPlaceholders } from './owned-kernel';
 
 const params = {
   n: 'u32',
@@ -16,8 +17,9 @@ const params = {
   decay: 'f32',
   stepSize: 'f32',
   invSqrtBc2: 'f32',
+  statsSlot: 'u32',
 } as const;
-const overrides = { WG: 256 };
+const overrides = { WG: 256, GUARD: 0 };
 const ELEMENTS_PER_THREAD = 4;
 
 export type AdamParamsValues = { [K in keyof typeof params]: number };
@@ -31,6 +33,7 @@ export const adamSpec = defineKernel({
     { name: 'weights', access: 'read_write' },
     { name: 'm', access: 'read_write' },
     { name: 'v', access: 'read_write' },
+    { name: 'stats', access: 'read' },
   ],
   overrides,
   workgroupSize: (o) => [o.WG, 1, 1],
@@ -57,10 +60,13 @@ export interface AdamArgs extends AdamConfig {
   n: number;
   /** The step about to be taken, t ≥ 1 (PyTorch increments its step count before the update). */
   step: number;
+  /** The loss stats ring: a step whose stats slot counts a non-finite loss is skipped (see adam.wgsl). */
+  guard?: GPUBuffer;
 }
 
-/** The Params values for step t (≥ 1): call `kernel.setParams(adamParams(n, cfg, t))` before each step. */
-export function adamParams(n: number, cfg: AdamConfig, step: number): AdamParamsValues {
+/** The Params values for step t (≥ 1): call `kernel.setParams(adamParams(n, cfg, t))` before each step;
+ *  `statsSlot`: the stats slot of this step's loss (read when the kernel was bound with a guard). */
+export function adamParams(n: number, cfg: AdamConfig, step: number, statsSlot = 0): AdamParamsValues {
   if (!Number.isInteger(step) || step < 1) throw new Error(`adam: step must be an integer ≥ 1, got ${step}`);
   const bc1 = 1 - cfg.beta1 ** step;
   const bc2 = 1 - cfg.beta2 ** step;
@@ -75,13 +81,14 @@ export function adamParams(n: number, cfg: AdamConfig, step: number): AdamParams
     decay: cfg.decoupled ? 1 - cfg.lr * cfg.weightDecay : 1,
     stepSize: cfg.lr / bc1,
     invSqrtBc2: 1 / Math.sqrt(bc2),
+    statsSlot,
   };
 }
 
 /** One Adam/AdamW step in place. Each binding must cover ceil(n/4)·4 floats (read as vec4). */
 export async function adam(gpu: Gpu, a: AdamArgs): Promise<BoundKernel<typeof params>> {
   assertVec4Cover('adam', a.n, { params: a.params, grads: a.grads, m: a.m, v: a.v });
-  const p = (await gpu.prepare(adamSpec)) as PreparedPipeline & { spec: typeof adamSpec };
+  const p = (await gpu.prepare(adamSpec, { GUARD: a.guard ? 1 : 0 })) as PreparedPipeline & { spec: typeof adamSpec };
   const grid = splitGrid(Math.ceil(a.n / (overrides.WG * ELEMENTS_PER_THREAD)));
-  return gpu.bind(p, adamParams(a.n, a, a.step), [a.grads, a.params, a.m, a.v], grid);
+  return bindWithPlaceholders(gpu, p, adamParams(a.n, a, a.step), [a.grads, a.params, a.m, a.v, a.guard], grid);
 }

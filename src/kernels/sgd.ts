@@ -6,8 +6,8 @@ import { defineKernel, splitGrid, type BoundKernel, type BufferBinding, type Gpu
 import { assertVec4Cover } from './flat-buffers';
 import { bindWithPlaceholders } from './owned-kernel';
 
-const params = { n: 'u32', lr: 'f32', momentum: 'f32', weightDecay: 'f32' } as const;
-const overrides = { WG: 256, MOMENTUM: 1, NESTEROV: 0 };
+const params = { n: 'u32', lr: 'f32', momentum: 'f32', weightDecay: 'f32', statsSlot: 'u32' } as const;
+const overrides = { WG: 256, GUARD: 0, MOMENTUM: 1, NESTEROV: 0 };
 const ELEMENTS_PER_THREAD = 4;
 
 export const sgdSpec = defineKernel({
@@ -18,6 +18,7 @@ export const sgdSpec = defineKernel({
     { name: 'grads', access: 'read' },
     { name: 'weights', access: 'read_write' },
     { name: 'velocity', access: 'read_write' },
+    { name: 'stats', access: 'read' },
   ],
   overrides,
   workgroupSize: (o) => [o.WG, 1, 1],
@@ -40,11 +41,14 @@ export interface SgdArgs extends SgdConfig {
   /** Flat f32 velocity [n], zero before the first step; required when momentum ≠ 0. */
   velocity?: BufferBinding;
   n: number;
+  /** The loss stats ring: a step whose stats slot counts a non-finite loss is skipped (see sgd.wgsl). */
+  guard?: GPUBuffer;
 }
 
-/** The Params values for a step (call setParams with it when the learning rate is scheduled). */
-export function sgdParams(n: number, cfg: SgdConfig): { n: number; lr: number; momentum: number; weightDecay: number } {
-  return { n, lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay };
+/** The Params values for a step (call setParams with it when the learning rate is scheduled);
+ *  `statsSlot`: the stats slot of this step's loss (read when the kernel was bound with a guard). */
+export function sgdParams(n: number, cfg: SgdConfig, statsSlot = 0): { n: number; lr: number; momentum: number; weightDecay: number; statsSlot: number } {
+  return { n, lr: cfg.lr, momentum: cfg.momentum, weightDecay: cfg.weightDecay, statsSlot };
 }
 
 /**
@@ -56,7 +60,7 @@ export async function sgd(gpu: Gpu, a: SgdArgs): Promise<BoundKernel<typeof para
   const useMomentum = a.momentum !== 0;
   if (useMomentum && !a.velocity) throw new Error('sgd: momentum ≠ 0 needs a velocity buffer');
   assertVec4Cover('sgd', a.n, { params: a.params, grads: a.grads, velocity: useMomentum ? a.velocity : undefined });
-  const p = (await gpu.prepare(sgdSpec, { MOMENTUM: useMomentum ? 1 : 0, NESTEROV: a.nesterov ? 1 : 0 })) as PreparedPipeline & { spec: typeof sgdSpec };
+  const p = (await gpu.prepare(sgdSpec, { GUARD: a.guard ? 1 : 0, MOMENTUM: useMomentum ? 1 : 0, NESTEROV: a.nesterov ? 1 : 0 })) as PreparedPipeline & { spec: typeof sgdSpec };
   const grid = splitGrid(Math.ceil(a.n / (overrides.WG * ELEMENTS_PER_THREAD)));
-  return bindWithPlaceholders(gpu, p, sgdParams(a.n, a), [a.grads, a.params, useMomentum ? a.velocity : undefined], grid);
+  return bindWithPlaceholders(gpu, p, sgdParams(a.n, a), [a.grads, a.params, useMomentum ? a.velocity : undefined, a.guard], grid);
 }

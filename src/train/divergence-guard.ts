@@ -1,12 +1,14 @@
 // Why: the trainer's loop only hands this guard the losses it read back; the guard judges them with the
 // health rule, keeps rollback points from clean stretches only, and on divergence puts back the newest
 // state from before the trouble began and names the layer that went bad. Its interface is narrow (steps
-// in, a verdict out) so the loop around it can change (several steps per submit, a GPU-side guard).
+// in, a verdict out) so the loop around it can change. The loop never waits for it: the state at each
+// readback is copied on the GPU in the same submit (reserve), and kept or dropped when that readback's
+// losses and weight norms are judged, later, off the loop (review).
 import type { Gpu } from '../gpu';
 import type { Network } from '../engine/network';
 import type { Snapshot } from '../engine/param-store';
 import { explodedLayer, firstBadLayer, formatLoss, HealthMonitor, troubleStart, type LayerNorm, type LayerSignal, type StepLoss } from './health';
-import { RollbackRing, type RollbackPoint } from './rollback-ring';
+import { RollbackRing, type PendingState, type RollbackPoint } from './rollback-ring';
 
 /** Steps of loss history kept to find where a rise began (several readbacks' worth). */
 const HISTORY = 512;
@@ -44,6 +46,8 @@ export class DivergenceGuard {
   readonly #monitor: HealthMonitor;
   readonly #ring: RollbackRing;
   #history: StepLoss[] = [];
+  /** The weight norms of the run's first point, read without the loop waiting (see start). */
+  #startNorms?: Promise<LayerNorm[]>;
 
   constructor(gpu: Gpu, network: Network, classes: number) {
     this.#gpu = gpu;
@@ -67,11 +71,27 @@ export class DivergenceGuard {
     return p && this.#ring.snapshot(p);
   }
 
-  /** At the start of a run: the state it starts from is the first rollback point if none is kept. */
-  async start(step: number, lr: number | undefined): Promise<void> {
+  /**
+   * At the start of a run: the state it starts from is the first rollback point if none is kept. Its
+   * copy is queued now; its weight norms (the first baseline) are read in the background.
+   */
+  start(step: number, lr: number | undefined): void {
     if (this.#ring.newest) return;
-    const norms = await this.#norms();
-    this.#ring.capture({ step, ...(lr !== undefined && { lr }), ...this.#lastLoss(step), norms });
+    const point: RollbackPoint = { step, ...(lr !== undefined && { lr }), ...this.#lastLoss(step), norms: [] };
+    this.#ring.capture(point);
+    const norms = this.#norms();
+    this.#startNorms = norms;
+    void norms.then((n) => (point.norms = n)).catch(() => undefined);
+  }
+
+  /** Copies the live state (at that point of `enc`) for judgement with the readback recorded beside it. */
+  reserve(enc: GPUCommandEncoder): PendingState {
+    return this.#ring.reserve(enc);
+  }
+
+  /** Drops a reserved state unjudged (its readback came after the trouble). */
+  discard(pending: PendingState): void {
+    this.#ring.discard(pending);
   }
 
   #lastLoss(step: number): { loss?: number } {
@@ -80,10 +100,18 @@ export class DivergenceGuard {
   }
 
   /**
-   * Judges the steps read back (in order, ending with the live state after `endStep`). Returns the
-   * trouble, or undefined when none; a clean stretch whose weights did not explode becomes a rollback point.
+   * Judges the steps read back (in order, ending with the state after `endStep`, copied into `pending`,
+   * whose weights have per-layer `norms`). Returns the trouble, or undefined when none; a clean stretch
+   * whose weights did not explode makes `pending` a rollback point, else it is dropped.
    */
-  async review(steps: readonly StepLoss[], endStep: number, lr: number): Promise<Trouble | undefined> {
+  async review(steps: readonly StepLoss[], endStep: number, lr: number, norms: LayerNorm[], pending: PendingState): Promise<Trouble | undefined> {
+    const verdict = await this.#judge(steps, endStep, norms);
+    if (verdict === 'clean') this.#ring.commit(pending, { step: endStep, lr, ...this.#lastLoss(endStep), norms });
+    else this.#ring.discard(pending);
+    return verdict === 'clean' || verdict === 'elevated' ? undefined : verdict;
+  }
+
+  async #judge(steps: readonly StepLoss[], endStep: number, norms: LayerNorm[]): Promise<Trouble | 'clean' | 'elevated'> {
     let clean = true;
     for (const [i, s] of steps.entries()) {
       this.#history.push(s);
@@ -97,14 +125,14 @@ export class DivergenceGuard {
       }
     }
     this.#trim();
-    if (!clean) return undefined;
-    const norms = await this.#norms();
+    if (!clean) return 'elevated';
+    const newest = this.#ring.newest;
+    if (newest && newest.norms.length === 0 && this.#startNorms) await this.#startNorms;
     const baseline = this.#ring.newest?.norms;
     const exploded = baseline && explodedLayer(norms, baseline);
     // Exploded weights after `endStep` are first used by the next step's loss.
     if (exploded) return { step: endStep, reason: exploded.reason, start: endStep + 1 };
-    this.#ring.capture({ step: endStep, lr, ...this.#lastLoss(endStep), norms });
-    return undefined;
+    return 'clean';
   }
 
   #trim(): void {

@@ -20,25 +20,36 @@ export interface RollbackPoint {
 interface Slot {
   buffers: GPUBuffer[];
   point?: RollbackPoint;
+  /** Copied, its stretch not judged yet (see reserve). */
+  pending: boolean;
   /** Order of capture, to find the newest and the oldest. */
   seq: number;
 }
 
+/** A state copied at a readback, kept or dropped once its stretch is judged. */
+export interface PendingState {
+  readonly pendingSlot: number;
+}
+
 /** How many states the ring keeps. */
 export const ROLLBACK_POINTS = 4;
+/** States copied at readbacks still being judged (one per staging buffer of the trainer). */
+export const PENDING_STATES = 2;
 
 export class RollbackRing {
   #gpu: Gpu;
   #store: ParamStore;
   #slots: Slot[];
+  #keep: number;
   #seq = 0;
 
   constructor(gpu: Gpu, store: ParamStore, size = ROLLBACK_POINTS) {
     this.#gpu = gpu;
     this.#store = store;
+    this.#keep = size;
     const p = store.layout.total * 4;
     const s = store.layout.stateTotal * 4;
-    this.#slots = Array.from({ length: size }, (_, i) => ({ buffers: [gpu.storage(p, `rollback-${i}-params`), gpu.storage(p, `rollback-${i}-m`), gpu.storage(p, `rollback-${i}-v`), gpu.storage(s, `rollback-${i}-state`)], seq: -1 }));
+    this.#slots = Array.from({ length: size + PENDING_STATES }, (_, i) => ({ buffers: [gpu.storage(p, `rollback-${i}-params`), gpu.storage(p, `rollback-${i}-m`), gpu.storage(p, `rollback-${i}-v`), gpu.storage(s, `rollback-${i}-state`)], pending: false, seq: -1 }));
   }
 
   #live(): GPUBuffer[] {
@@ -60,12 +71,45 @@ export class RollbackRing {
 
   /** Copies the live state into the ring (queued after all work submitted so far), evicting the oldest. */
   capture(point: RollbackPoint): void {
-    const same = this.#slots.find((s) => s.point?.step === point.step);
-    const slot = same ?? this.#slots.find((s) => !s.point) ?? this.#kept()[0]!;
-    const live = this.#live();
-    this.#gpu.submit((enc) => live.forEach((b, i) => enc.copyBufferToBuffer(b, 0, slot.buffers[i]!, 0, b.size)), 'rollback-capture');
+    let pending: PendingState | undefined;
+    this.#gpu.submit((enc) => (pending = this.reserve(enc)), 'rollback-capture');
+    this.commit(pending!, point);
+  }
+
+  /**
+   * Records a copy of the live state, as it is at that point of `enc`, into a free slot: the state at
+   * a readback, judged when its statistics come back (commit or discard). Never evicts a kept point.
+   */
+  reserve(enc: GPUCommandEncoder): PendingState {
+    const index = this.#slots.findIndex((s) => !s.point && !s.pending);
+    if (index < 0) throw new Error(`rollback ring: more than ${PENDING_STATES} states awaiting judgement`);
+    const slot = this.#slots[index]!;
+    this.#live().forEach((b, i) => enc.copyBufferToBuffer(b, 0, slot.buffers[i]!, 0, b.size));
+    slot.pending = true;
+    return { pendingSlot: index };
+  }
+
+  /** A reserved state becomes a rollback point (replacing one of the same step); the oldest beyond the
+   *  ring's size is evicted. */
+  commit(pending: PendingState, point: RollbackPoint): void {
+    const slot = this.#pendingSlot(pending);
+    for (const s of this.#slots) if (s.point?.step === point.step) s.point = undefined;
+    slot.pending = false;
     slot.point = point;
     slot.seq = this.#seq++;
+    const kept = this.#kept();
+    for (const s of kept.slice(0, Math.max(0, kept.length - this.#keep))) s.point = undefined;
+  }
+
+  /** A reserved state that will not be kept (its stretch was not clean). */
+  discard(pending: PendingState): void {
+    this.#pendingSlot(pending).pending = false;
+  }
+
+  #pendingSlot(pending: PendingState): Slot {
+    const slot = this.#slots[pending.pendingSlot];
+    if (!slot?.pending) throw new Error('rollback ring: that state is not awaiting judgement');
+    return slot;
   }
 
   /**
@@ -108,6 +152,11 @@ export class RollbackRing {
   /** Forgets every point (new weights or a new optimizer make them meaningless). */
   clear(): void {
     for (const s of this.#slots) s.point = undefined;
+  }
+
+  /** Forgets the states awaiting judgement too (a run that ended without judging them). */
+  clearPending(): void {
+    for (const s of this.#slots) s.pending = false;
   }
 
   dispose(): void {

@@ -1,8 +1,13 @@
-// Why: the training loop. It replays the planned step (one submit per step, at most two in flight),
-// reads loss and accuracy back every ~quarter second rather than every step, reshuffles each epoch from
-// the seed, evaluates on the GPU, and hands every readback to the divergence guard, which pauses a run
-// that blows up and puts back the last healthy state.
-import type { BoundKernel, Gpu } from '../gpu';
+// Why: the training loop, with no GPU round trip inside it. It records groups of steps (up to
+// MAX_GROUP per command buffer), their per-step values (batch offset, stats slot, dropout step, the
+// optimizer's step and learning rate) in a step table written once per group (gpu/step-table.ts). Each
+// step's loss and accuracy go to a ring of stats slots on the GPU; every ~¼ s a group also copies the
+// new slots and the weights to a staging buffer whose map the loop does not await: the divergence guard
+// judges them when they arrive, and the loop stops at its next group if they show trouble (then puts
+// back the last healthy state). A step whose loss is not finite is skipped by the optimizer on the GPU.
+// The loop waits only as back-pressure (the GPU ~1 s behind, see pacing.ts) and at epoch ends.
+import { StepTable, type BoundKernel, type Gpu, type PieceTimes } from '../gpu';
+import { layerTimesKeepingState, type LayerTime } from '../engine/layer-times';
 import type { GpuSplit } from '../data/gpu-dataset';
 import type { Network } from '../engine/network';
 import { Optimizer } from '../engine/optimizer';
@@ -10,23 +15,21 @@ import type { Plan } from '../engine/plan';
 import type { Snapshot } from '../engine/param-store';
 import { confusionMatrix } from '../kernels/confusion-matrix';
 import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
-import { classesOf, forwardOrder, type TrainConfig } from '../model';
+import { classesOf, type TrainConfig } from '../model';
 import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
 import { DivergenceGuard, type StepProbe } from './divergence-guard';
-import type { LayerSignal } from './health';
+import { layerProbe } from './layer-probe';
+import { MAX_GROUP, priorMsPerStep, StepPacer } from './pacing';
 import { learningRateAt } from './schedule';
+import { RunReadbacks, type StepStats } from './run-readbacks';
+import { StatsReadback } from './stats-readback';
+import { yieldToEvents } from '../util/yield';
 
-/** Steps whose stats fit in the ring between two readbacks. */
-const STATS_SLOTS = 64;
-/** Aim for a readback about this often (ms): frequent enough for a live chart, rare enough to be free. */
-const READBACK_MS = 250;
+/** Steps whose stats the GPU ring holds (readbacks copy them out; the loop never runs this far ahead). */
+const STATS_SLOTS = 256;
 
-export interface StepStats {
-  step: number;
-  loss: number;
-  accuracy: number;
-}
+export type { StepStats } from './run-readbacks';
 
 export interface Progress {
   /** Steps taken in the run so far (global). */
@@ -95,6 +98,15 @@ export class Trainer {
   #orderEpoch = -1;
   /** The learning rate of the last step taken (undefined before any). */
   #lastLr: number | undefined;
+  #table: StepTable;
+  #readback: StatsReadback;
+  #pacer: StepPacer;
+  /** The table slot of the last step recorded (replayed to name the bad layer). */
+  #lastSlot = 0;
+  #skipped = 0;
+  #running = false;
+  /** Work to run between two groups once every readback is in (e.g. timing the layers). */
+  #between: (() => Promise<void>)[] = [];
 
   private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; testProbs: GPUBuffer; hooks: TrainerHooks; subset: number }) {
     this.#gpu = gpu;
@@ -113,6 +125,9 @@ export class Trainer {
     this.#hooks = f.hooks;
     this.#subset = f.subset;
     this.#guard = new DivergenceGuard(gpu, network, classesOf(network.spec));
+    this.#table = new StepTable(gpu, MAX_GROUP);
+    this.#readback = new StatsReadback(gpu, f.trainPlan.stats, STATS_SLOTS, network.store.params, network.store.layout.total);
+    this.#pacer = new StepPacer(priorMsPerStep(network.analysis.totals.macs, f.config.batch, gpu.profile.detectedSoftware), STATS_SLOTS);
   }
 
   /**
@@ -129,7 +144,7 @@ export class Trainer {
       await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes, mean: data.train.mean, std: data.train.std }, statsSlots: STATS_SLOTS, seed: config.seed }),
       await network.plan({ N: evalN, train: false, probs: true, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes, mean: data.test.mean, std: data.test.std } }),
     ];
-    const optimizer = await Optimizer.create(gpu, network.store, config.optimizer);
+    const optimizer = await Optimizer.create(gpu, network.store, config.optimizer, trainPlan.stats);
     const CLASSES = classesOf(network.spec);
     const confusion = gpu.storage(CLASSES * CLASSES * 4, 'confusion');
     const confusionKernel = await confusionMatrix(gpu, { logits: evalPlan.logits.buffer, labels: evalPlan.labels, matrix: confusion, N: evalN, classes: CLASSES });
@@ -173,7 +188,7 @@ export class Trainer {
       throw new Error('batch size and dataset are fixed for a run: reset to change them');
     }
     if (!this.#optimizer.accepts(config.optimizer)) {
-      const next = await Optimizer.create(this.#gpu, this.network.store, config.optimizer);
+      const next = await Optimizer.create(this.#gpu, this.network.store, config.optimizer, this.#trainPlan.stats);
       this.#optimizer.dispose();
       this.#optimizer = next;
       this.network.store.clearOptimizerState();
@@ -198,89 +213,137 @@ export class Trainer {
 
   /**
    * Trains until `shouldStop()` says so, `maxSteps` more steps were taken, or the configured epochs
-   * are done. Evaluates at each epoch end.
+   * are done. Evaluates at each epoch end (when someone listens). Never waits for a step: it records
+   * groups of steps, one submit each, and judges their statistics when they come back (see the header).
    */
   async run(opts: { shouldStop?: () => boolean; maxSteps?: number } = {}): Promise<StopReason> {
-    const plan = this.#trainPlan;
-    const parts = [...plan.stepParts(), this.#optimizer.kernel];
-    const limit = opts.maxSteps === undefined ? Infinity : this.#step + opts.maxSteps;
-    let pending: StepStats[] = [];
-    let intervalStart = performance.now();
-    let intervalFirstStep = this.#step;
-    // Completion of the last step submitted, and of the one before it.
-    let inFlight: Promise<void> | undefined;
-    let beforeLast: Promise<void> | undefined;
-    let slot = 0;
-    await this.#guard.start(this.#step, this.#lastLr);
-
-    const flush = async (): Promise<StopReason | undefined> => {
-      if (slot === 0) return undefined;
-      const count = slot;
-      const data = await this.#gpu.read(plan.stats, 0, count * STATS_SLOT_BYTES);
-      const firstStep = this.#step - count;
-      // A step with any non-finite row has no meaningful mean: call its loss NaN.
-      pending = decodeStats(data, count).map((s, i) => ({ step: firstStep + i + 1, loss: s.nonFinite > 0 ? NaN : s.lossSum / s.rows, accuracy: s.correct / s.rows }));
-      slot = 0;
-      const trouble = await this.#guard.review(pending, this.#step, this.#lastLr ?? this.currentLearningRate());
-      if (trouble) {
-        const r = await this.#guard.rollBack(trouble, this.currentLearningRate(), this.#probe());
-        this.#step = r.restoredStep;
-        return { kind: 'diverged', ...r, steps: pending.filter((p) => p.step <= trouble.step) };
-      }
-      const ms = performance.now() - intervalStart;
-      const steps = this.#step - intervalFirstStep;
-      this.#hooks.progress?.({
-        step: this.#step,
-        epoch: this.epoch,
-        stepInEpoch: this.#step % this.stepsPerEpoch,
-        stepsPerEpoch: this.stepsPerEpoch,
-        totalSteps: this.totalSteps,
-        lr: this.currentLearningRate(),
-        steps: pending,
-        samplesPerSecond: (steps * this.#config.batch * 1000) / ms,
-        msPerStep: ms / steps,
-      });
-      intervalStart = performance.now();
-      intervalFirstStep = this.#step;
-      return undefined;
-    };
-
-    while (true) {
-      if (this.#step >= this.totalSteps) {
-        await inFlight;
-        return (await flush()) ?? { kind: 'finished' };
-      }
-      if (this.#step >= limit || opts.shouldStop?.()) {
-        await inFlight;
-        return (await flush()) ?? { kind: this.#step >= limit ? 'step-limit' : 'stopped' };
-      }
-      const stepInEpoch = this.#step % this.stepsPerEpoch;
-      if (stepInEpoch === 0 || this.#orderEpoch !== this.epoch) this.#shuffle(this.epoch);
-      plan.prepareStep(this.#step, stepInEpoch * this.#config.batch, slot, this.#train.imageBytes);
-      const lr = this.currentLearningRate();
-      this.#optimizer.prepareStep(this.#step + 1, lr);
-      this.#lastLr = lr;
-      // At most two steps in flight: wait for the one before last, then submit this one.
-      // (The GPU starts this step the moment the last one ends, never waiting on this loop.)
-      await beforeLast;
-      this.#gpu.run(parts, 'train-step');
-      beforeLast = inFlight;
-      inFlight = this.#gpu.done();
-      this.#step++;
-      slot++;
-      const epochDone = this.#step % this.stepsPerEpoch === 0;
-      if (slot === STATS_SLOTS || epochDone || performance.now() - intervalStart > READBACK_MS) {
-        await inFlight;
-        const stop = await flush();
-        if (stop) return stop;
-      }
-      if (epochDone && this.#hooks.epochEnd) {
-        // Evaluation at each epoch end is for someone listening (the UI, the reference run).
-        const result = await this.evaluate();
-        this.#hooks.epochEnd?.(this.epoch - 1, result);
-        intervalStart = performance.now();
-      }
+    this.#running = true;
+    try {
+      return await this.#run(opts);
+    } finally {
+      this.#running = false;
+      for (const job of this.#between.splice(0)) await job();
     }
+  }
+
+  async #run(opts: { shouldStop?: () => boolean; maxSteps?: number }): Promise<StopReason> {
+    const limit = opts.maxSteps === undefined ? Infinity : this.#step + opts.maxSteps;
+    const backs = new RunReadbacks({ readback: this.#readback, guard: this.#guard, pacer: this.#pacer, slots: this.network.store.layout.slots, report: (end, steps, ms) => this.#report(end, steps, ms), startStep: this.#step });
+    this.#guard.start(this.#step, this.#lastLr);
+    let stop: 'finished' | 'step-limit' | 'stopped' | undefined;
+    try {
+      while (!backs.trouble) {
+        if (this.#step >= this.totalSteps) stop = 'finished';
+        else if (this.#step >= limit) stop = 'step-limit';
+        else if (opts.shouldStop?.()) stop = 'stopped';
+        if (stop) break;
+        if (this.#between.length > 0) {
+          await backs.drain();
+          for (const job of this.#between.splice(0)) await job();
+          backs.restartClock(this.#step);
+          continue;
+        }
+        const pace = this.#pacer;
+        const count = Math.min(pace.group, this.stepsPerEpoch - (this.#step % this.stepsPerEpoch), limit - this.#step);
+        const end = this.#step + count;
+        // Back-pressure only: the GPU is far behind, or the ring would overwrite stats not yet copied.
+        while (backs.inFlight > 0 && (end - backs.reviewed > pace.window || this.#readback.uncopied(end) > STATS_SLOTS - MAX_GROUP)) await backs.waitOldest();
+        if (backs.trouble) break;
+        const epochEnd = end % this.stepsPerEpoch === 0 && !!this.#hooks.epochEnd;
+        const due = this.#readback.uncopied(end) >= pace.readEvery || epochEnd || end >= this.totalSteps || end >= limit;
+        this.#recordGroup(count, due && this.#readback.free ? backs : undefined);
+        await yieldToEvents();
+        if (epochEnd) {
+          await backs.drain();
+          if (backs.trouble) break;
+          // Evaluation at each epoch end is for someone listening (the UI, the reference run).
+          const result = await this.evaluate();
+          this.#hooks.epochEnd?.(this.epoch - 1, result);
+          backs.restartClock(this.#step);
+        }
+      }
+      if (!backs.trouble && this.#readback.uncopied(this.#step) > 0) {
+        // The last steps' stats (the run is over): a free staging buffer, then one copy.
+        while (!this.#readback.free && backs.inFlight > 0) await backs.waitOldest();
+        this.#gpu.submit((enc) => backs.record(enc, this.#step, this.#lastLr ?? this.currentLearningRate()), 'stats-readback');
+        backs.start();
+      }
+      await backs.drain();
+    } finally {
+      this.#skipped += backs.skipped;
+    }
+    const t = backs.trouble;
+    if (!t) return { kind: stop ?? 'stopped' };
+    const r = await this.#guard.rollBack(t.trouble, this.currentLearningRate(), this.#probe());
+    this.#step = r.restoredStep;
+    const skipped = t.steps.filter((p) => Number.isNaN(p.loss)).length;
+    const note = skipped > 0 ? ` ${skipped} step(s) with a non-finite loss were not applied (the GPU skipped their updates).` : '';
+    return { kind: 'diverged', ...r, message: r.message + note, steps: t.steps };
+  }
+
+  /** Records `count` steps into one command buffer (with a readback into `backs` when given) and submits it. */
+  #recordGroup(count: number, backs: RunReadbacks | undefined): void {
+    const plan = this.#trainPlan;
+    const first = this.#step;
+    const stepInEpoch = first % this.stepsPerEpoch;
+    if (stepInEpoch === 0 || this.#orderEpoch !== this.epoch) this.#shuffle(this.epoch);
+    const parts = [...plan.stepParts(), this.#optimizer.kernel];
+    const lrs = Array.from({ length: count }, (_, s) => this.#lrAt(first + s));
+    this.#gpu.submit((enc) => {
+      const pass = enc.beginComputePass({ label: 'train-steps' });
+      this.#table.record(
+        count,
+        (s) => {
+          const slot = this.#readback.slotOf(first + s);
+          plan.prepareStep(first + s, (stepInEpoch + s) * this.#config.batch, slot, this.#train.imageBytes);
+          this.#optimizer.prepareStep(first + s + 1, lrs[s]!, slot);
+        },
+        () => {
+          for (const p of parts) p.encode(pass);
+        },
+      );
+      pass.end();
+      this.#step += count;
+      this.#lastLr = lrs[count - 1];
+      this.#lastSlot = count - 1;
+      backs?.record(enc, this.#step, lrs[count - 1]!);
+    }, 'train-steps');
+    backs?.start();
+  }
+
+  #report(endStep: number, steps: StepStats[], msPerStep: number): void {
+    this.#hooks.progress?.({
+      step: endStep,
+      epoch: Math.floor(endStep / this.stepsPerEpoch),
+      stepInEpoch: endStep % this.stepsPerEpoch,
+      stepsPerEpoch: this.stepsPerEpoch,
+      totalSteps: this.totalSteps,
+      lr: this.#lrAt(endStep),
+      steps,
+      samplesPerSecond: (this.#config.batch * 1000) / msPerStep,
+      msPerStep,
+    });
+  }
+
+  #lrAt(step: number): number {
+    return learningRateAt(step, this.totalSteps, this.#config.optimizer.lr, this.#config.schedule);
+  }
+
+  /**
+   * GPU ms per step of each layer's forward and backward dispatches (and the gather and the loss), by
+   * timestamp queries where the device has them, else each piece submitted and timed alone. During a
+   * run it is measured between two groups, once every readback is in (the pieces write stats slot 0);
+   * the batch-norm running statistics the extra forward passes touch are put back afterwards.
+   */
+  layerTimes(): Promise<{ method: PieceTimes['method']; layers: LayerTime[] }> {
+    const job = () => layerTimesKeepingState(this.#gpu, this.network.store, this.#trainPlan, this.#gpu.profile.detectedSoftware ? 1 : 10);
+    if (!this.#running) return job();
+    return new Promise((resolve, reject) => this.#between.push(() => job().then(resolve, reject)));
+  }
+
+  /** Steps whose loss was not finite, which the GPU therefore did not apply (since the trainer was made). */
+  get skippedSteps(): number {
+    return this.#skipped;
   }
 
   /** Puts back a snapshot of this network's state (weights, optimizer, step) taken earlier. */
@@ -330,27 +393,14 @@ export class Trainer {
   /** What the divergence guard reads to name the layer that went bad (see StepProbe). */
   #probe(): StepProbe {
     const plan = this.#trainPlan;
-    const store = this.network.store;
-    return {
-      replay: () => this.#gpu.run(plan.stepParts(), 'divergence-replay'),
-      signals: async () => {
-        const grads = await this.#gpu.readF32(store.grads, store.layout.total);
-        const out: LayerSignal[] = [];
-        for (const layer of forwardOrder(this.network.spec.layers)) {
-          const t = plan.outputs.get(layer.id);
-          const slots = this.network.slotsOf(layer.id);
-          const s: LayerSignal = { layerId: layer.id, kind: layer.kind };
-          if (t) s.output = maxAbs(await this.#gpu.readF32(t.buffer, t.size));
-          if (slots.length > 0) s.gradient = Math.sqrt(slots.reduce((sum, sl) => sum + sumSquares(grads, sl.offset, sl.count), 0));
-          out.push(s);
-        }
-        return out;
-      },
-    };
+    // The last step recorded, with its own batch and dropout mask (the table keeps its values).
+    return layerProbe(this.#gpu, this.network, plan, () => this.#table.replay(this.#lastSlot, () => this.#gpu.run(plan.stepParts(), 'divergence-replay')));
   }
 
   dispose(): void {
     this.#guard.dispose();
+    this.#table.dispose();
+    this.#readback.dispose();
     this.#trainPlan.dispose();
     this.#evalPlan.dispose();
     this.#optimizer.dispose();
@@ -368,20 +418,4 @@ function argmaxRows(values: Float32Array, width: number): Uint8Array {
     out[r] = best;
   }
   return out;
-}
-
-/** Largest |x| (NaN when any value is non-finite). */
-function maxAbs(values: Float32Array): number {
-  let m = 0;
-  for (const v of values) {
-    if (!Number.isFinite(v)) return NaN;
-    m = Math.max(m, Math.abs(v));
-  }
-  return m;
-}
-
-function sumSquares(values: Float32Array, offset: number, count: number): number {
-  let s = 0;
-  for (let i = offset; i < offset + count; i++) s += values[i]! * values[i]!;
-  return s;
 }

@@ -200,7 +200,7 @@ export class CpApp extends LitElement {
             ${block
               ? html`<cp-block-inspector .block=${block} .analysis=${analysis.blocks.find((b) => b.id === block.id)} .layers=${analysis.layers}></cp-block-inspector>`
               : html`<cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>`}
-            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId}></cp-summary-table>
+            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .gpuTimes=${this.training.needsBuild(this.design.doc) ? undefined : this.training.gpuTimes}></cp-summary-table>
           </main>
         </div>
         <section class="training" aria-label="Training"

@@ -117,27 +117,32 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'inspect': {
-      const r = await (await ensureSession()).inspect(cmd.image);
+      const r = await (await ensureSession()).explain.inspect(cmd.image);
       post({ type: 'inspected', replyTo: id, ...r }, [r.probabilities.buffer, r.input.buffer, ...r.layers.map((l) => l.data.buffer)]);
       return;
     }
     case 'explain-cell': {
-      const cell = await (await ensureSession()).explainCell(cmd.image, cmd.layerId, cmd.at);
+      const cell = await (await ensureSession()).explain.explainCell(cmd.image, cmd.layerId, cmd.at);
       post({ type: 'cell-explained', replyTo: id, cell });
       return;
     }
     case 'gradients': {
-      const report = await (await ensureSession()).gradients(cmd.image);
+      const report = await (await ensureSession()).explain.gradients(cmd.image);
       post({ type: 'gradients', replyTo: id, report });
       return;
     }
     case 'batch-norm-modes': {
-      const modes = await (await ensureSession()).batchNormModes(cmd.image, cmd.layerId, cmd.at);
+      const modes = await (await ensureSession()).explain.batchNormModes(cmd.image, cmd.layerId, cmd.at);
       post({ type: 'batch-norm-modes', replyTo: id, modes });
       return;
     }
+    case 'layer-times': {
+      const r = await (await ensureSession()).layerTimes();
+      post({ type: 'layer-times', replyTo: id, method: r.method, layers: r.layers });
+      return;
+    }
     case 'weights': {
-      const r = await (await ensureSession()).weights(cmd.layerId);
+      const r = await (await ensureSession()).explain.weights(cmd.layerId);
       post({ type: 'weights', replyTo: id, layerId: cmd.layerId, ...r }, [r.data.buffer, ...(r.bias ? [r.bias.buffer] : [])]);
       return;
     }

@@ -134,6 +134,8 @@ export type Command =
   | { type: 'delete-dataset' }
   /** The user dataset as a .zip of class folders of PNG files. */
   | { type: 'export-dataset' }
+  /** GPU ms per training step of each layer (measured between two groups when training runs). */
+  | { type: 'layer-times' }
   /** Test hooks for the reliability tests: destroy the GPU device, or throw an uncaught error. */
   | { type: 'debug'; action: 'lose-device' | 'crash' };
 
@@ -175,6 +177,9 @@ export type WorkerEvent =
   /** `subset`: the training images the loaded run uses (null: the whole training split). */
   | { type: 'checkpoint-loaded'; replyTo: number; doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }
   | { type: 'test-predictions'; replyTo: number; probabilities: Float32Array; count: number; classes: number; step: number; dataset: DatasetName }
+  /** `method`: 'timestamps' (GPU timestamp queries) or 'submit' (each layer's dispatches timed alone,
+   *  submit to completion, where the device has no timestamp queries); rows 'gather' and 'loss' too. */
+  | { type: 'layer-times'; replyTo: number; method: 'timestamps' | 'submit'; layers: LayerGpuTime[] }
   | { type: 'error'; replyTo?: number; kind: string; message: string }
   | { type: 'device-lost'; reason: string; message: string }
   /** Emitted by the page's EngineClient (not the worker) when the worker died of an uncaught error. */
@@ -207,6 +212,14 @@ type ReplyMap = {
   'own-dataset': 'own-dataset';
   'delete-dataset': 'ok';
   'export-dataset': 'dataset-export';
+  'layer-times': 'layer-times';
 };
+
+/** One layer's GPU time per training step (ms): its forward dispatches and its backward ones. */
+export interface LayerGpuTime {
+  layerId: string;
+  forwardMs: number;
+  backwardMs: number;
+}
 
 export type ReplyTo<C extends Command['type']> = Extract<WorkerEvent, { type: ReplyMap[C] }>;

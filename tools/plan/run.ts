@@ -77,6 +77,25 @@ async function main(): Promise<void> {
   console.log(line(head));
   for (const r of rows) console.log(line(r));
   console.log(`totals: ${totals.dispatches} dispatches, ${totals.threads} threads, ${mb(totals.read)} MiB read, ${mb(totals.written)} MiB written (bytes bound to each dispatch: an upper bound, pooled buffers round up and a view of the shared gradient buffers counts whole)`);
+
+  // Submits and uniform writes: the trainer records up to MAX_GROUP steps per submit, their per-step
+  // values in one step-table write (src/gpu/step-table.ts); per step alone it would be one submit and a
+  // writeBuffer per kernel whose values change per step.
+  const { StepTable } = await import('../../src/gpu');
+  const { MAX_GROUP } = await import('../../src/train/pacing');
+  let writes = 0;
+  (fake.device.queue as unknown as { writeBuffer: () => void }).writeBuffer = () => void writes++;
+  const lr = preset.train.optimizer.lr;
+  plan.prepareStep(0, 0, 0, imageBytes);
+  optimizer.prepareStep(1, lr, 0);
+  const perStep = writes;
+  writes = 0;
+  fake.reset();
+  const table = new StepTable(gpu, MAX_GROUP);
+  const pass = fake.device.createCommandEncoder().beginComputePass();
+  const parts = [...plan.stepParts(), optimizer.kernel];
+  table.record(MAX_GROUP, (s) => (plan.prepareStep(s, s * N, s, imageBytes), optimizer.prepareStep(s + 1, lr, s)), () => parts.forEach((p) => p.encode(pass)));
+  console.log(`submits: ${MAX_GROUP} steps in 1 submit with ${writes} writeBuffer (step table), ${fake.dispatches.length} dispatches; one step per submit would take ${MAX_GROUP} submits and ${MAX_GROUP * perStep} writeBuffer calls (${perStep} per step)`);
 }
 
 function describe(d: RecordedDispatch) {

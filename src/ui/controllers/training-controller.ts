@@ -7,7 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
-import type { RollbackReport, WorkerEvent } from '../../worker/protocol';
+import type { LayerGpuTime, RollbackReport, WorkerEvent } from '../../worker/protocol';
 import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
 import { CommandQueue } from './command-queue';
 import { describeChange, RunHistory, type RunData } from './run-history';
@@ -37,6 +37,9 @@ export class TrainingController implements ReactiveController {
   recovery?: Recovery;
   /** After a divergence: what the worker restored and the rate it suggests. */
   rollback?: RollbackReport;
+  /** Each layer's GPU ms per step, measured once training of a build has started. */
+  gpuTimes?: { method: 'timestamps' | 'submit'; layers: LayerGpuTime[] };
+  #timesAsked = false;
 
   readonly #host: ReactiveControllerHost;
   #unlisten?: () => void;
@@ -261,6 +264,8 @@ export class TrainingController implements ReactiveController {
     this.waits.buildStarted();
     const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) }).finally(() => this.waits.buildEnded());
     this.#builtKey = key;
+    this.gpuTimes = undefined;
+    this.#timesAsked = false;
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
     this.#sent = doc.train;
@@ -297,6 +302,7 @@ export class TrainingController implements ReactiveController {
     switch (e.type) {
       case 'progress': {
         this.history.addPoints(e.points);
+        if (!this.#timesAsked) this.#askLayerTimes();
         this.status = { ...this.status, step: e.step, epoch: e.epoch, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, lr: e.lr, samplesPerSecond: e.samplesPerSecond, msPerStep: e.msPerStep, memory: e.memory };
         this.#changed();
         return;
@@ -379,6 +385,7 @@ export class TrainingController implements ReactiveController {
       case 'checkpoint':
       case 'checkpoint-loaded':
       case 'test-predictions':
+      case 'layer-times':
       case 'data-progress':
       case 'import-progress':
       case 'dataset-imported':
@@ -388,6 +395,21 @@ export class TrainingController implements ReactiveController {
       default:
         return e satisfies never;
     }
+  }
+
+  /** The summary's "GPU ms / step" column: measured once per build, after training started. */
+  #askLayerTimes(): void {
+    this.#timesAsked = true;
+    const key = this.#builtKey;
+    this.#commands
+      .exclusive((c) => c.request({ type: 'layer-times' }))
+      .then((r) => {
+        if (this.#builtKey !== key) return;
+        this.gpuTimes = { method: r.method, layers: r.layers };
+        this.#changed();
+      })
+      // A column that could not be measured stays away; training is not affected.
+      .catch(() => undefined);
   }
 
   #changed(): void {
