@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { newLayer, type LayerSpec, type NetworkSpec } from '../model';
 import { PROFILES, testGpu } from '../testing/gpu';
 import type { ProfileKind } from '../gpu';
-import { Prng } from '../util/prng';
 import { Network } from './network';
-import { STATS_SLOT_BYTES, decodeStats } from '../kernels/softmax-cross-entropy';
+import { networkGradientCheck } from '../testing/network-gradient-check';
 
 function spec(input: NetworkSpec['input'], layers: LayerSpec[]): NetworkSpec {
   return { version: 1, input, layers };
@@ -53,60 +52,15 @@ const separableNet = spec({ C: 2, H: 6, W: 6 }, [
 
 const mlp = spec({ C: 1, H: 4, W: 4 }, [{ ...newLayer('dense', 'd1'), units: 16, activation: 'relu' }, { ...newLayer('dense', 'd2'), units: 10 }]);
 
-async function gradientCheck(profile: ProfileKind, s: NetworkSpec, N: number, seed: number, fuse = true) {
-  const gpu = await testGpu(profile);
-  const net = Network.create(gpu, s, seed);
-  const plan = await net.plan({ N, train: true, input: { kind: 'direct' }, seed, fuse });
-  const r = new Prng(seed + 1);
-  gpu.write(plan.input.buffer, r.floats(plan.input.size, -1, 1));
-  gpu.write(plan.labels, Uint32Array.from({ length: N }, () => r.int(0, 9)));
-  const store = net.store;
-  const base = await gpu.readF32(store.params, store.layout.total);
-
-  const lossAt = async (params: Float32Array) => {
-    gpu.write(store.params, params);
-    gpu.run([...plan.forwardParts(), plan.loss!]);
-    const [st] = decodeStats(await gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
-    return st!.lossSum / st!.rows;
-  };
-
-  await lossAt(base);
-  gpu.run(plan.stepParts());
-  const grads = await gpu.readF32(store.grads, store.layout.total);
-
-  // Probe a few elements of every tensor (weights, biases, gamma, beta).
-  const eps = 2e-3;
-  let worst = 0;
-  let checked = 0;
-  for (const slot of store.layout.slots) {
-    for (let k = 0; k < Math.min(4, slot.count); k++) {
-      const i = slot.offset + r.int(0, slot.count - 1);
-      const p = Float32Array.from(base);
-      p[i] = base[i]! + eps;
-      const up = await lossAt(p);
-      p[i] = base[i]! - eps;
-      const down = await lossAt(p);
-      const numeric = (up - down) / (2 * eps);
-      const err = Math.abs(numeric - grads[i]!) / (1e-3 + Math.abs(numeric));
-      worst = Math.max(worst, err);
-      checked++;
-      expect(err, `${slot.layerId}.${slot.role}[${i - slot.offset}]: engine ${grads[i]}, finite differences ${numeric}`).toBeLessThan(0.05);
-    }
-  }
-  plan.dispose();
-  net.dispose();
-  return { worst, checked };
-}
-
 // Both kernel families (the hardware one forced on SwiftShader: workgroup-tiled GEMMs whose gradient
 // passes read through the fused pool and ReLU).
 describe.each(PROFILES)('whole-network gradients vs finite differences of the loss (%s profile)', (profile: ProfileKind) => {
   it('conv (tanh, stride 2, no bias) + avg-pool + batch norm + leaky ReLU + fused ReLU + overlapping max-pool + dense', async () => {
-    const { checked } = await gradientCheck(profile, convNet, 3, 11);
+    const { checked } = await networkGradientCheck(profile, convNet, 3, 11);
     expect(checked).toBeGreaterThan(20);
   });
   it('1×1 conv + global average pool head, batch 1', async () => {
-    await gradientCheck(profile, headNet, 1, 5);
+    await networkGradientCheck(profile, headNet, 1, 5);
   });
   it('conv + ReLU + max-pool and conv + max-pool, each pool fused into its conv', async () => {
     // (A seed whose probes stay off the max-pool's and ReLU's kinks: finite differences across a kink
@@ -116,20 +70,20 @@ describe.each(PROFILES)('whole-network gradients vs finite differences of the lo
     const fused = Network.create(gpu, pooledNet, 1).nodes(true);
     expect(fused.map((n) => `${n.op}${n.op === 'conv2d' && n.pool ? '+pool' : ''}`)).toEqual(['conv2d+pool', 'conv2d+pool', 'flatten', 'dense']);
     // The same check on the unfused plan (separate pool nodes) must hold for the same draw.
-    const { checked } = await gradientCheck(profile, pooledNet, 2, SEED, true);
-    await gradientCheck(profile, pooledNet, 2, SEED, false);
+    const { checked } = await networkGradientCheck(profile, pooledNet, 2, SEED, true);
+    await networkGradientCheck(profile, pooledNet, 2, SEED, false);
     expect(checked).toBeGreaterThan(10);
   });
   it('depthwise-separable: depthwise conv + ReLU + max-pool, pointwise 1×1, grouped conv at stride 2', async () => {
     const gpu = await testGpu(profile);
     const fused = Network.create(gpu, separableNet, 1).nodes(true);
     expect(fused.map((n) => `${n.op}${n.op === 'conv2d' && n.pool ? '+pool' : ''}`)).toEqual(['conv2d', 'activation', 'conv2d', 'max-pool', 'conv2d', 'activation', 'conv2d', 'dense']);
-    const { checked } = await gradientCheck(profile, separableNet, 2, 11);
+    const { checked } = await networkGradientCheck(profile, separableNet, 2, 11);
     expect(checked).toBeGreaterThan(20);
   });
 
   it('MLP with fused ReLU', async () => {
-    await gradientCheck(profile, mlp, 4, 3);
+    await networkGradientCheck(profile, mlp, 4, 3);
   });
 });
 
