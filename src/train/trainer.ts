@@ -6,23 +6,21 @@
 // judges them when they arrive, and the loop stops at its next group if they show trouble (then puts
 // back the last healthy state). A step whose loss is not finite is skipped by the optimizer on the GPU.
 // The loop waits only as back-pressure (the GPU ~1 s behind, see pacing.ts) and at epoch ends.
-import { StepTable, type BoundKernel, type Gpu, type PieceTimes } from '../gpu';
+import { StepTable, type Gpu, type PieceTimes } from '../gpu';
 import { layerTimesKeepingState, type LayerTime } from '../engine/layer-times';
 import type { GpuSplit } from '../data/gpu-dataset';
 import type { Network } from '../engine/network';
 import { Optimizer } from '../engine/optimizer';
 import type { Plan } from '../engine/plan';
 import type { Snapshot } from '../engine/param-store';
-import { confusionMatrix } from '../kernels/confusion-matrix';
-import { decodeStats, STATS_SLOT_BYTES } from '../kernels/softmax-cross-entropy';
 import { classesOf, type TrainConfig } from '../model';
-import { largestDivisorAtMost } from '../util/divisors';
 import { Prng } from '../util/prng';
 import { DivergenceGuard, type StepProbe } from './divergence-guard';
 import { layerProbe } from './layer-probe';
 import { MAX_GROUP, priorMsPerStep, StepPacer } from './pacing';
 import { learningRateAt } from './schedule';
 import { RunReadbacks, type StepStats } from './run-readbacks';
+import { TestEvaluator, type EvalResult } from './test-evaluator';
 import { StatsReadback } from './stats-readback';
 import { yieldToEvents } from '../util/yield';
 
@@ -45,18 +43,7 @@ export interface Progress {
   msPerStep: number;
 }
 
-export interface EvalResult {
-  loss: number;
-  accuracy: number;
-  count: number;
-  /** Row = true class, column = predicted, CLASSES × CLASSES. */
-  confusion: Uint32Array;
-  /** Softmax output for every test image, in order ([count, CLASSES]). */
-  probabilities: Float32Array;
-  /** The predicted class of every test image (argmax, ties → lowest class). */
-  predictions: Uint8Array;
-  ms: number;
-}
+export type { EvalResult } from './test-evaluator';
 
 export type StopReason =
   | { kind: 'stopped' }
@@ -73,23 +60,16 @@ export interface TrainerHooks {
 }
 
 /** How many evaluation batches run between progress reports (each report waits for the GPU once). */
-const EVAL_REPORT_BATCHES = 8;
 
 export class Trainer {
   readonly network: Network;
   #gpu: Gpu;
   #config: TrainConfig;
   #train: GpuSplit;
-  #test: GpuSplit;
   #trainPlan: Plan;
-  #evalPlan: Plan;
+  #evaluator: TestEvaluator;
   #optimizer: Optimizer;
   #indices: GPUBuffer;
-  #evalIndices: GPUBuffer;
-  #confusion: GPUBuffer;
-  #confusionKernel: BoundKernel;
-  /** [test count, CLASSES] probabilities, filled batch by batch during evaluation. */
-  #testProbs: GPUBuffer;
   #step = 0;
   #hooks: TrainerHooks;
   #subset: number;
@@ -108,20 +88,15 @@ export class Trainer {
   /** Work to run between two groups once every readback is in (e.g. timing the layers). */
   #between: (() => Promise<void>)[] = [];
 
-  private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; test: GpuSplit; trainPlan: Plan; evalPlan: Plan; optimizer: Optimizer; indices: GPUBuffer; evalIndices: GPUBuffer; confusion: GPUBuffer; confusionKernel: BoundKernel; testProbs: GPUBuffer; hooks: TrainerHooks; subset: number }) {
+  private constructor(gpu: Gpu, network: Network, f: { config: TrainConfig; train: GpuSplit; trainPlan: Plan; evaluator: TestEvaluator; optimizer: Optimizer; indices: GPUBuffer; hooks: TrainerHooks; subset: number }) {
     this.#gpu = gpu;
     this.network = network;
     this.#config = f.config;
     this.#train = f.train;
-    this.#test = f.test;
     this.#trainPlan = f.trainPlan;
-    this.#evalPlan = f.evalPlan;
+    this.#evaluator = f.evaluator;
     this.#optimizer = f.optimizer;
     this.#indices = f.indices;
-    this.#evalIndices = f.evalIndices;
-    this.#confusion = f.confusion;
-    this.#confusionKernel = f.confusionKernel;
-    this.#testProbs = f.testProbs;
     this.#hooks = f.hooks;
     this.#subset = f.subset;
     this.#guard = new DivergenceGuard(gpu, network, classesOf(network.spec));
@@ -138,18 +113,10 @@ export class Trainer {
     const trainCount = Math.min(data.train.count, subset ?? Infinity);
     if (config.batch > trainCount) throw new Error(`batch size ${config.batch} is larger than the ${trainCount} training images`);
     const indices = gpu.storage(trainCount * 4, 'epoch-order');
-    const evalIndices = gpu.upload(Uint32Array.from({ length: data.test.count }, (_, i) => i), 'test-order');
-    const evalN = largestDivisorAtMost(data.test.count, 250);
-    const [trainPlan, evalPlan] = [
-      await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes, mean: data.train.mean, std: data.train.std }, statsSlots: STATS_SLOTS, seed: config.seed }),
-      await network.plan({ N: evalN, train: false, probs: true, input: { kind: 'gather', images: data.test.images, labels: data.test.labels, indices: evalIndices, imageBytes: data.test.imageBytes, mean: data.test.mean, std: data.test.std } }),
-    ];
+    const trainPlan = await network.plan({ N: config.batch, train: true, input: { kind: 'gather', images: data.train.images, labels: data.train.labels, indices, imageBytes: data.train.imageBytes, mean: data.train.mean, std: data.train.std }, statsSlots: STATS_SLOTS, seed: config.seed });
+    const evaluator = await TestEvaluator.create(gpu, network, data.test);
     const optimizer = await Optimizer.create(gpu, network.store, config.optimizer, trainPlan.stats);
-    const CLASSES = classesOf(network.spec);
-    const confusion = gpu.storage(CLASSES * CLASSES * 4, 'confusion');
-    const confusionKernel = await confusionMatrix(gpu, { logits: evalPlan.logits.buffer, labels: evalPlan.labels, matrix: confusion, N: evalN, classes: CLASSES });
-    const testProbs = gpu.storage(data.test.count * CLASSES * 4, 'test-probabilities');
-    return new Trainer(gpu, network, { config, train: data.train, test: data.test, trainPlan, evalPlan, optimizer, indices, evalIndices, confusion, confusionKernel, testProbs, hooks, subset: trainCount });
+    return new Trainer(gpu, network, { config, train: data.train, trainPlan, evaluator, optimizer, indices, hooks, subset: trainCount });
   }
 
   get step(): number {
@@ -365,29 +332,8 @@ export class Trainer {
   }
 
   /** Loss, accuracy and confusion matrix over the whole test set, on the GPU, in evaluation mode. */
-  async evaluate(): Promise<EvalResult> {
-    const t0 = performance.now();
-    const plan = this.#evalPlan;
-    const batches = this.#test.count / plan.N;
-    this.#gpu.clear(plan.stats, STATS_SLOT_BYTES);
-    this.#gpu.clear(this.#confusion);
-    const parts = [...plan.forwardParts(), plan.loss!, this.#confusionKernel];
-    const CLASSES = plan.classes;
-    const rowBytes = CLASSES * 4;
-    for (let b = 0; b < batches; b++) {
-      plan.prepareStep(0, b * plan.N, 0, this.#test.imageBytes, true);
-      this.#gpu.run(parts, 'evaluate');
-      this.#gpu.submit((enc) => enc.copyBufferToBuffer(plan.probs!.buffer, 0, this.#testProbs, b * plan.N * rowBytes, plan.N * rowBytes), 'keep-probabilities');
-      const report = this.#hooks.evalProgress;
-      if (report && (b + 1) % EVAL_REPORT_BATCHES === 0 && b + 1 < batches) {
-        await this.#gpu.done();
-        report((b + 1) * plan.N, this.#test.count, performance.now() - t0);
-      }
-    }
-    const [stats] = decodeStats(await this.#gpu.read(plan.stats, 0, STATS_SLOT_BYTES), 1);
-    const confusion = await this.#gpu.readU32(this.#confusion, CLASSES * CLASSES);
-    const probabilities = await this.#gpu.readF32(this.#testProbs, this.#test.count * CLASSES);
-    return { loss: stats!.lossSum / stats!.rows, accuracy: stats!.correct / stats!.rows, count: stats!.rows, confusion, probabilities, predictions: argmaxRows(probabilities, CLASSES), ms: performance.now() - t0 };
+  evaluate(): Promise<EvalResult> {
+    return this.#evaluator.evaluate(this.#hooks.evalProgress);
   }
 
   /** What the divergence guard reads to name the layer that went bad (see StepProbe). */
@@ -402,20 +348,8 @@ export class Trainer {
     this.#table.dispose();
     this.#readback.dispose();
     this.#trainPlan.dispose();
-    this.#evalPlan.dispose();
+    this.#evaluator.dispose();
     this.#optimizer.dispose();
-    this.#confusionKernel.dispose();
-    for (const b of [this.#indices, this.#evalIndices, this.#confusion, this.#testProbs]) this.#gpu.release(b);
+    this.#gpu.release(this.#indices);
   }
-}
-
-/** Index of each row's largest value (ties → the lowest index, as the GPU's accuracy count does). */
-function argmaxRows(values: Float32Array, width: number): Uint8Array {
-  const out = new Uint8Array(values.length / width);
-  for (let r = 0; r < out.length; r++) {
-    let best = 0;
-    for (let k = 1; k < width; k++) if (values[r * width + k]! > values[r * width + best]!) best = k;
-    out[r] = best;
-  }
-  return out;
 }

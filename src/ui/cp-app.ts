@@ -3,7 +3,7 @@
 // status-text.ts, its styles in styles/app-styles.ts. Children get properties and send events up.
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { BUILTIN_DATASETS, classesOf, fmt, isBlock, listPresets, placeOf } from '../model';
+import { BUILTIN_DATASETS, classesOf, fmt, isBlock, listPresets } from '../model';
 import './components/all';
 import type { PresetChoice } from './components/cp-design-toolbar';
 import { DatasetController } from './controllers/dataset-controller';
@@ -20,6 +20,7 @@ import { UndoKeys } from './controllers/undo-keys';
 import type { DesignEvent } from './events';
 import type { ExplainEvent } from './explain/explain-events';
 import { DataChoice } from './data-choice';
+import { DesignEdits } from './design-edits';
 import { notices } from './notices';
 import { adapterText, blockedReason, buttons, canTrain, dataLoadText, hint, statusLine } from './status-text';
 import { appStyles } from './styles/app-styles';
@@ -45,7 +46,8 @@ export class CpApp extends LitElement {
   readonly files = new FileController(this);
   readonly misclassified = new MisclassifiedController(this, this.engine, this.training);
   readonly invalidEntries = new InvalidEntries(this);
-  readonly undoKeys = new UndoKeys(this, () => this.#undo(), () => this.#redo());
+  readonly edits = new DesignEdits(this);
+  readonly undoKeys = new UndoKeys(this, () => this.edits.undo(), () => this.edits.redo());
   #lastPhase: TrainPhase = 'idle';
 
   override disconnectedCallback(): void {
@@ -73,14 +75,6 @@ export class CpApp extends LitElement {
     return `${name}, ${t.optimizer.kind} lr ${t.optimizer.lr}, batch ${t.batch}${this.training.subset ? `, ${fmt(this.training.subset)} images` : ''}`;
   }
 
-  #undo() {
-    if (this.design.store.undo()) this.#announce('Undone');
-  }
-
-  #redo() {
-    if (this.design.store.redo()) this.#announce('Redone');
-  }
-
   /** Says `message` to screen readers (and the page's other parts: DataChoice). */
   announce(message: string): void {
     this.#announce(message);
@@ -91,28 +85,6 @@ export class CpApp extends LitElement {
     this.announcement = this.announcement === message ? `${message}\u200b` : message;
   }
 
-  #onAdd = (e: DesignEvent<'cp-layer-add'>) => {
-    const id = this.design.store.addLayer(e.detail.kind, e.detail.index, e.detail.parent ?? null);
-    const at = placeOf(this.design.store.spec.layers, id);
-    if (at) this.#announce(`Added ${id} at position ${at.index + 1} of ${at.count}${at.parentId ? ` in block ${at.parentId}` : ''}`);
-  };
-  #onMove = (e: DesignEvent<'cp-layer-move'>) => void this.design.store.moveLayer(e.detail.id, e.detail.to, e.detail.parent);
-  #onNest = (e: DesignEvent<'cp-layer-nest'>) => {
-    const to = this.design.store.nestLayer(e.detail.id, e.detail.direction);
-    if (to !== undefined) this.#announce(to === null ? `Moved ${e.detail.id} out of its block` : `Moved ${e.detail.id} into block ${to}`);
-    else this.#announce(e.detail.direction === 'in' ? `No block just above ${e.detail.id} to move it into` : `${e.detail.id} is not in a block`);
-  };
-  #onRemove = (e: DesignEvent<'cp-layer-remove'>) => void this.design.store.removeLayer(e.detail.id);
-  #onChange = (e: DesignEvent<'cp-layer-change'>) => void this.design.store.updateLayer(e.detail.id, e.detail.patch, e.detail.field);
-  #onSelect = (e: DesignEvent<'cp-layer-select'>) => this.design.store.select(e.detail.id);
-  #onInput = (e: DesignEvent<'cp-input-change'>) => this.design.store.setInput(e.detail.field, e.detail.value);
-  #onPreset = (e: DesignEvent<'cp-preset'>) => {
-    if (this.design.store.loadPreset(e.detail.id, this.dataChoice.adaptPreset)) this.#announce(`Loaded preset ${e.detail.id}`);
-  };
-  #onClear = () => {
-    this.design.store.clear();
-    this.#announce('Network emptied');
-  };
   #onAnnounce = (e: DesignEvent<'cp-announce'>) => this.#announce(e.detail.message);
 
   #onTrainConfig = (e: DesignEvent<'cp-train-config'>) => {
@@ -186,9 +158,9 @@ export class CpApp extends LitElement {
       ${notices({ design: this.design, engine: this.engine, files, training: this.training, requestUpdate: () => this.requestUpdate() })}
       <div class="sr-only" aria-live="polite">${this.announcement}</div>
       <div class="workspace"
-        @cp-layer-add=${this.#onAdd} @cp-layer-move=${this.#onMove} @cp-layer-nest=${this.#onNest} @cp-layer-remove=${this.#onRemove}
-        @cp-layer-change=${this.#onChange} @cp-layer-select=${this.#onSelect} @cp-input-change=${this.#onInput}
-        @cp-preset=${this.#onPreset} @cp-clear=${this.#onClear} @cp-undo=${() => this.#undo()} @cp-redo=${() => this.#redo()}
+        @cp-layer-add=${this.edits.add} @cp-layer-move=${this.edits.move} @cp-layer-nest=${this.edits.nest} @cp-layer-remove=${this.edits.remove}
+        @cp-layer-change=${this.edits.change} @cp-layer-select=${this.edits.select} @cp-input-change=${this.edits.input}
+        @cp-preset=${this.edits.preset} @cp-clear=${this.edits.clear} @cp-undo=${() => this.edits.undo()} @cp-redo=${() => this.edits.redo()}
         @cp-announce=${this.#onAnnounce}>
         <div class="design-col">
           <main class="designer" aria-label="Design">
@@ -200,7 +172,7 @@ export class CpApp extends LitElement {
             ${block
               ? html`<cp-block-inspector .block=${block} .analysis=${analysis.blocks.find((b) => b.id === block.id)} .layers=${analysis.layers}></cp-block-inspector>`
               : html`<cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>`}
-            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .gpuTimes=${this.training.needsBuild(this.design.doc) ? undefined : this.training.gpuTimes}></cp-summary-table>
+            <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .gpuTimes=${this.training.needsBuild(this.design.doc) ? undefined : this.training.times.value}></cp-summary-table>
           </main>
         </div>
         <section class="training" aria-label="Training"

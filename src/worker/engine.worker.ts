@@ -7,6 +7,7 @@ import { DatasetImportError, importDataset } from './dataset-import';
 import { exportDataset } from './dataset-export';
 import { datasetStore, storageReport } from './dataset-store';
 import type { DatasetName, Envelope, WorkerEvent } from './protocol';
+import { findMisclassified } from './misclassified';
 import { Session } from './session';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the WebWorker lib clashes with the DOM lib). */
@@ -81,6 +82,11 @@ async function handle(cmd: Envelope): Promise<void> {
       const labels = split.labels.slice(start, end);
       const classNames = await datasets.classNames(cmd.dataset);
       post({ type: 'samples', replyTo: id, dataset: cmd.dataset, split: cmd.split, start, rows: split.rows, cols: split.cols, channels, images, labels, classNames }, [images.buffer, labels.buffer]);
+      return;
+    }
+    case 'find-misclassified': {
+      const found = findMisclassified(await datasets.split(cmd.dataset, 'test'), cmd.predictions, cmd.actual, cmd.predicted, cmd.limit);
+      post({ type: 'misclassified', replyTo: id, ...found }, [found.images.buffer]);
       return;
     }
     case 'build': {

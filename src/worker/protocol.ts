@@ -96,6 +96,9 @@ export type Command =
   | { type: 'init' }
   | { type: 'load-dataset'; dataset: DatasetName }
   | { type: 'get-samples'; dataset: DatasetName; split: Split; start: number; count: number }
+  /** The test images labelled `actual` that `predictions` (the last evaluation's, one class per test
+   *  image) put in `predicted`: every index, and the first `limit` images. */
+  | { type: 'find-misclassified'; dataset: DatasetName; predictions: Uint8Array; actual: number; predicted: number; limit: number }
   /** Plans the network for the config (weights initialised from config.seed); `subset` limits training images. */
   | { type: 'build'; spec: NetworkSpec; config: TrainConfig; subset?: number }
   | { type: 'train' }
@@ -150,6 +153,7 @@ export type WorkerEvent =
   | { type: 'dataset-imported'; replyTo: number; descriptor: DatasetDescriptor; skipped: SkippedFile[]; storage: StorageReport }
   | { type: 'own-dataset'; replyTo: number; descriptor: DatasetDescriptor | null; storage: StorageReport }
   | { type: 'dataset-export'; replyTo: number; bytes: Uint8Array; name: string }
+  | { type: 'misclassified'; replyTo: number; indices: number[]; images: Uint8Array; rows: number; cols: number; channels: number }
   | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; channels: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
   /** While a build runs: its stage, pipelines compiled so far (and the last one's kernel), time since it began. */
   | { type: 'build-progress'; stage: BuildStage; compiled: number; kernel: string; elapsedMs: number }
@@ -191,6 +195,7 @@ type ReplyMap = {
   init: 'ready' | 'gpu-unavailable';
   'load-dataset': 'dataset-loaded';
   'get-samples': 'samples';
+  'find-misclassified': 'misclassified';
   build: 'built';
   train: 'ok';
   pause: 'ok';

@@ -19,14 +19,6 @@ export interface ConvplayDebug {
 
 export type GpuState = { kind: 'starting' } | { kind: 'ready'; adapter: AdapterReport } | { kind: 'unavailable'; message: string; help: string };
 
-export interface TestImages {
-  rows: number;
-  cols: number;
-  channels?: number;
-  images: Uint8Array;
-  labels: Uint8Array;
-}
-
 export class EngineController implements ReactiveController {
   gpu: GpuState = { kind: 'starting' };
   samples?: DigitSamples;
@@ -42,7 +34,6 @@ export class EngineController implements ReactiveController {
   readonly #training: TrainingController;
   readonly #inspect: InspectController;
   #samplesDataset: Dataset = 'mnist';
-  #testImages?: Promise<TestImages>;
 
   readonly #others: readonly { attach(client: EngineClient): void }[];
 
@@ -112,7 +103,6 @@ export class EngineController implements ReactiveController {
     const client = this.client;
     if (!client || (dataset === this.#samplesDataset && !force)) return;
     this.#samplesDataset = dataset;
-    this.#testImages = undefined;
     await this.#loadDataset(client, dataset);
   }
 
@@ -141,12 +131,11 @@ export class EngineController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** The labels and pixels of the whole test set, fetched once (7.8 MB) and kept. */
-  testImages(dataset: Dataset, count: number): Promise<TestImages> | undefined {
-    const client = this.client;
-    if (!client) return undefined;
-    this.#testImages ??= client.request({ type: 'get-samples', dataset, split: 'test', start: 0, count }).then((r) => ({ rows: r.rows, cols: r.cols, channels: r.channels, images: r.images, labels: r.labels }));
-    return this.#testImages;
+  /** The test images of class `actual` that `predictions` put in `predicted`, searched in the worker
+   *  (where the images are): every index, and the first `limit` images. */
+  findMisclassified(dataset: Dataset, predictions: Uint8Array, actual: number, predicted: number, limit: number) {
+    // A copy goes to the worker: the evaluation keeps its predictions for later clicks.
+    return this.client?.request({ type: 'find-misclassified', dataset, predictions: predictions.slice(), actual, predicted, limit });
   }
 
   /** The worker died: bring up a fresh one, init it, keep the design; the kept weights can be restored. */
@@ -157,7 +146,6 @@ export class EngineController implements ReactiveController {
     this.#training.workerRestarted();
     this.#inspect.clear();
     this.#samplesDataset = 'mnist';
-    this.#testImages = undefined;
     this.gpu = { kind: 'starting' };
     this.#host.requestUpdate();
     await this.#start(client);

@@ -1,9 +1,12 @@
 // Why: a click on a confusion-matrix cell shows the test images of that true class the network put in
-// that predicted class. The search runs over the predictions the last evaluation sent.
+// that predicted class. The worker searches the test set with the predictions the last evaluation sent.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MisclassifiedImages } from '../components/cp-confusion-matrix';
 import type { EngineController } from './engine-controller';
 import type { TrainingController } from './training-controller';
+
+/** Images shown for one cell (the count says how many there are in all). */
+const SHOWN = 60;
 
 export class MisclassifiedController implements ReactiveController {
   selected?: MisclassifiedImages;
@@ -34,17 +37,9 @@ export class MisclassifiedController implements ReactiveController {
     const preds = ev.predictions;
     const dataset = this.#training.builtDataset ?? 'mnist';
     if (!preds) return;
-    const all = await this.#engine.testImages(dataset, preds.length);
-    if (!all) return;
-    const labels = all.labels;
-    const indices: number[] = [];
-    for (let i = 0; i < preds.length; i++) if (labels[i] === actual && preds[i] === predicted) indices.push(i);
-    const channels = all.channels ?? 1;
-    const px = channels * all.rows * all.cols;
-    const shown = indices.slice(0, 60);
-    const images = new Uint8Array(shown.length * px);
-    shown.forEach((idx, k) => images.set(all.images.subarray(idx * px, (idx + 1) * px), k * px));
-    if (this.selected === selected) this.selected = { ...selected, indices, rows: all.rows, cols: all.cols, channels, images };
+    const found = await this.#engine.findMisclassified(dataset, preds, actual, predicted, SHOWN);
+    if (!found) return;
+    if (this.selected === selected) this.selected = { ...selected, indices: found.indices, rows: found.rows, cols: found.cols, channels: found.channels, images: found.images };
     this.#host.requestUpdate();
   }
 }

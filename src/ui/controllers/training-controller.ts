@@ -7,9 +7,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
-import type { LayerGpuTime, RollbackReport, WorkerEvent } from '../../worker/protocol';
+import type { RollbackReport, WorkerEvent } from '../../worker/protocol';
 import { CheckpointKeeper, type KeptCheckpoint } from './checkpoint-keeper';
 import { CommandQueue } from './command-queue';
+import { GpuTimesAsk } from './gpu-times';
 import { describeChange, RunHistory, type RunData } from './run-history';
 import { Waits } from './waits';
 
@@ -38,8 +39,7 @@ export class TrainingController implements ReactiveController {
   /** After a divergence: what the worker restored and the rate it suggests. */
   rollback?: RollbackReport;
   /** Each layer's GPU ms per step, measured once training of a build has started. */
-  gpuTimes?: { method: 'timestamps' | 'submit'; layers: LayerGpuTime[] };
-  #timesAsked = false;
+  readonly times = new GpuTimesAsk();
 
   readonly #host: ReactiveControllerHost;
   #unlisten?: () => void;
@@ -264,8 +264,7 @@ export class TrainingController implements ReactiveController {
     this.waits.buildStarted();
     const r = await c.request({ type: 'build', spec: doc.spec, config: doc.train, ...(this.subset !== null && { subset: this.subset }) }).finally(() => this.waits.buildEnded());
     this.#builtKey = key;
-    this.gpuTimes = undefined;
-    this.#timesAsked = false;
+    this.times.reset();
     this.builtSpec = doc.spec;
     this.builtDataset = doc.train.dataset;
     this.#sent = doc.train;
@@ -299,10 +298,13 @@ export class TrainingController implements ReactiveController {
   }
 
   #onEvent(e: WorkerEvent): void {
+    // Replies to requests: their callers handle them.
+    if (isReply(e)) return;
     switch (e.type) {
       case 'progress': {
         this.history.addPoints(e.points);
-        if (!this.#timesAsked) this.#askLayerTimes();
+        const key = this.#builtKey;
+        this.times.askOnce(this.#commands, () => this.#builtKey === key, () => this.#changed());
         this.status = { ...this.status, step: e.step, epoch: e.epoch, stepInEpoch: e.stepInEpoch, stepsPerEpoch: e.stepsPerEpoch, totalSteps: e.totalSteps, lr: e.lr, samplesPerSecond: e.samplesPerSecond, msPerStep: e.msPerStep, memory: e.memory };
         this.#changed();
         return;
@@ -368,51 +370,21 @@ export class TrainingController implements ReactiveController {
           this.#changed();
         }
         return;
-      // Replies to requests: their callers handle them.
-      case 'ready':
-      case 'gpu-unavailable':
-      case 'dataset-loaded':
-      case 'samples':
-      case 'built':
-      case 'ok':
-      case 'config-set':
-      case 'cell-explained':
-      case 'gradients':
-      case 'batch-norm-modes':
-      case 'evaluated':
-      case 'inspected':
-      case 'weights':
-      case 'checkpoint':
-      case 'checkpoint-loaded':
-      case 'test-predictions':
-      case 'layer-times':
+      // Progress of waits other controllers show.
       case 'data-progress':
       case 'import-progress':
-      case 'dataset-imported':
-      case 'own-dataset':
-      case 'dataset-export':
         return;
       default:
         return e satisfies never;
     }
   }
 
-  /** The summary's "GPU ms / step" column: measured once per build, after training started. */
-  #askLayerTimes(): void {
-    this.#timesAsked = true;
-    const key = this.#builtKey;
-    this.#commands
-      .exclusive((c) => c.request({ type: 'layer-times' }))
-      .then((r) => {
-        if (this.#builtKey !== key) return;
-        this.gpuTimes = { method: r.method, layers: r.layers };
-        this.#changed();
-      })
-      // A column that could not be measured stays away; training is not affected.
-      .catch(() => undefined);
-  }
-
   #changed(): void {
     this.#host.requestUpdate();
   }
+}
+
+/** A reply to one request (its `replyTo` is required; an error may be one or stand alone). */
+function isReply(e: WorkerEvent): e is Extract<WorkerEvent, { replyTo: number }> {
+  return e.type !== 'error' && 'replyTo' in e;
 }
