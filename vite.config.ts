@@ -25,7 +25,9 @@ export default defineConfig(({ mode }) => {
     server: { port: 5173 },
     preview: { port: 4173 },
     test: {
-      include: ['src/**/*.test.ts'],
+      // The slow tier (CP_SLOW=1, npm run test:slow): learning proofs that take minutes on a CPU adapter.
+      include: process.env.CP_SLOW ? ['src/**/*.slow.test.ts'] : ['src/**/*.test.ts'],
+      exclude: process.env.CP_SLOW ? [] : ['src/**/*.slow.test.ts', '**/node_modules/**'],
       testTimeout: 120_000,
       hookTimeout: 120_000,
       browser: {

@@ -1,7 +1,7 @@
 // Proof that a branching network learns: the "small ResNet" preset (a stem conv, an identity block,
 // a stride-2 projection block, global average pooling, dense 10) trained on 4,000 real MNIST images
-// for one epoch on SwiftShader must take the loss down and classify the 10,000 test images far above
-// chance (10%). A global-average-pool head learns slowly at first: measured (seed 3, software
+// for one epoch on SwiftShader must take the loss down and classify the first 2,000 test images far
+// above chance (10%). It takes minutes on a CPU adapter, so it runs in the slow tier (npm run test:slow). A global-average-pool head learns slowly at first: measured (seed 3, software
 // profile) loss 2.29 → 1.55 and 47% test accuracy after these 80 steps. The full proof (≥ 99% in 3
 // epochs) needs a GPU; this is the subset version.
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,8 @@ describe('learning MNIST with residual blocks', () => {
   it('the small ResNet: 80 steps of 50 images take the loss below 1.9 and give ≥ 30% test accuracy (chance: 10%)', async () => {
     const gpu = await testGpu();
     const ds = await loadDataset('mnist', { base: '/' });
-    const data = { train: uploadSplit(gpu, ds.train!, 'train'), test: uploadSplit(gpu, ds.test!, 'test') };
+    const test = { ...ds.test!, count: 2000, images: ds.test!.images.subarray(0, 2000 * 28 * 28), labels: ds.test!.labels.subarray(0, 2000) };
+    const data = { train: uploadSplit(gpu, ds.train!, 'train'), test: uploadSplit(gpu, test, 'test') };
     const preset = getPreset('small-resnet');
     const config = { ...preset.train, batch: 50, epochs: 1, seed: 3, optimizer: { ...preset.train.optimizer, lr: 3e-3 } };
     const net = Network.create(gpu, preset.spec, config.seed);
