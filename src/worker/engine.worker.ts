@@ -158,7 +158,7 @@ async function handle(cmd: Envelope): Promise<void> {
       return;
     }
     case 'import-checkpoint': {
-      const r = await (await ensureSession()).importCheckpoint(cmd.bytes);
+      const r = await (await ensureSession()).importCheckpoint(cmd.bytes, cmd.subset, (p) => post({ type: 'build-progress', ...p }));
       post({ type: 'checkpoint-loaded', replyTo: id, ...r });
       return;
     }

@@ -125,7 +125,7 @@ export type Command =
   | { type: 'export-checkpoint'; includeOptimizer: boolean; healthy?: boolean }
   /** Replaces the design, weights (and optimizer state when present) with a checkpoint's; a refused
    *  file changes nothing. */
-  | { type: 'import-checkpoint'; bytes: Uint8Array }
+  | { type: 'import-checkpoint'; bytes: Uint8Array; subset?: number }
   /** Class probabilities for every test image, in order (evaluation mode). */
   | { type: 'predict-test-set' }
   /** Builds the user's dataset from dropped files (class folders, or a .zip of them), stores it and

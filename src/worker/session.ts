@@ -297,11 +297,13 @@ export class Session {
    * Loads a checkpoint: validates the whole file first (a refused file changes nothing), then plans its
    * design and puts its weights (and optimizer state, when present) in place.
    */
-  async importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }> {
+  /** Parses a checkpoint (a refused file changes nothing), builds its design and loads its weights.
+   *  `subset`: the page's number of training images, for files that do not say theirs. */
+  async importCheckpoint(bytes: Uint8Array, subset?: number, onProgress?: (p: BuildProgress) => void): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean; stepsPerEpoch: number; totalSteps: number; subset: number | null }> {
     const ckpt = fromSafetensors(bytes);
     await this.pause();
-    // The file's own number of training images (older files: this page's), so "step N of M" matches.
-    await this.build(ckpt.doc.spec, ckpt.doc.train, ckpt.trainImages ?? this.#built?.subset);
+    // The file's own number of training images (older files: the page's), so "step N of M" matches.
+    await this.build(ckpt.doc.spec, ckpt.doc.train, ckpt.trainImages ?? subset ?? this.#built?.subset, onProgress);
     const b = this.#need();
     const layout = b.network.store.layout;
     const flat = (slots: Parameters<typeof scatterTensors>[0], tensors: Parameters<typeof scatterTensors>[1], size: number) => {

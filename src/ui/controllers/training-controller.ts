@@ -4,7 +4,6 @@
 // around it live beside it: the command queue (command-queue.ts), the curves of this run and the runs
 // before it (run-history.ts), the in-memory checkpoint for crash recovery (checkpoint-keeper.ts).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { fromSafetensors } from '../../export';
 import { validateTrainConfig, type ConvplayDocument, type NetworkSpec, type TrainConfig } from '../../model';
 import type { EngineClient } from '../../worker/engine-client';
 import type { RollbackReport, WorkerEvent } from '../../worker/protocol';
@@ -198,15 +197,24 @@ export class TrainingController implements ReactiveController {
    */
   importCheckpoint(bytes: Uint8Array): Promise<{ doc: ConvplayDocument; step: number; hasOptimizer: boolean }> {
     return this.#commands.exclusive(async (c) => {
-      if (!this.built) {
-        // Nothing is built (a fresh page, a restarted worker): build the file's design first, with the
-        // file's number of training images (older files: this page's). Checked here first, so a bad
-        // file builds nothing.
-        const ckpt = fromSafetensors(bytes);
-        if (ckpt.trainImages !== undefined) this.subset = ckpt.trainImages;
-        await this.#build(c, ckpt.doc);
+      // The worker parses the file (a refused one changes nothing there) and builds its design, with the
+      // file's number of training images (older files: this page's).
+      const before = { phase: this.phase, message: this.message };
+      this.phase = 'building';
+      this.message = '';
+      this.waits.buildStarted();
+      this.#changed();
+      let r;
+      try {
+        r = await c.request({ type: 'import-checkpoint', bytes: bytes.slice(), ...(this.subset !== null && { subset: this.subset }) });
+      } catch (e) {
+        Object.assign(this, before);
+        this.#changed();
+        throw e;
+      } finally {
+        this.waits.buildEnded();
       }
-      const r = await c.request({ type: 'import-checkpoint', bytes: bytes.slice() });
+      this.times.reset();
       const subset = r.subset;
       this.subset = subset;
       this.#builtKey = buildKey(r.doc, subset);
