@@ -40,7 +40,10 @@ test('capture frames of two classes with the camera and build a dataset from the
   for (const name of ['left', 'right']) {
     await className.fill(name);
     for (let i = 0; i < 3; i++) {
-      await builder(page).getByRole('button', { name: `Capture to "${name}"` }).click();
+      // By mouse for one class, by keyboard for the other: either way one press is one capture.
+      const capture = builder(page).getByRole('button', { name: `Capture to "${name}"` });
+      if (name === 'left') await capture.click();
+      else await capture.press('Enter');
       await page.waitForTimeout(150); // the fake camera's pattern moves between captures
     }
   }
@@ -61,6 +64,20 @@ test('capture frames of two classes with the camera and build a dataset from the
   await expect(perClass.getByRole('row', { name: /right 2 1/ })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Dataset' })).toHaveValue('own');
   // Built: the captures are let go of; the camera still runs for more.
+  await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveCount(0);
+  // Held down, the button keeps capturing (a burst); discarding lets the burst go.
+  await className.fill('burst');
+  const capture = builder(page).getByRole('button', { name: 'Capture to "burst"' });
+  const box = (await capture.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(900);
+  await page.mouse.up();
+  const burst = Number(/burst: (\d+) captures/.exec((await builder(page).getByRole('list', { name: 'Captures collected' }).textContent()) ?? '')?.[1]);
+  expect(burst).toBeGreaterThanOrEqual(3);
+  await page.waitForTimeout(500);
+  await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveText(`burst: ${burst} captures`); // stopped on release
+  await builder(page).getByRole('button', { name: 'Discard captures' }).click();
   await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveCount(0);
   await builder(page).getByRole('button', { name: 'Stop camera' }).click();
   await expect(builder(page).getByRole('button', { name: 'Start camera' })).toBeVisible();

@@ -10,6 +10,8 @@ import { controls } from '../styles/shared';
 
 /** Side of a captured square in pixels: above the largest import size (48), small in memory. */
 const CAPTURE_SIDE = 96;
+/** Held down, the Capture button takes a frame this often (ms). */
+const BURST_MS = 200;
 /** Thumbnails shown in the strip (the newest ones). */
 const STRIP = 16;
 
@@ -51,6 +53,8 @@ export class CpDatasetCamera extends LitElement {
       ul { margin: 4px 0; padding-left: 18px; }
       .note { font-size: 0.78rem; margin: 4px 0; }
       .muted { color: var(--cp-muted, #5c6270); }
+      button.primary { background: var(--cp-accent, #3b5bdb); color: #fff; border-color: var(--cp-accent, #3b5bdb); }
+      button[aria-pressed='true'] { border-color: var(--cp-accent, #3b5bdb); background: #eef2ff; font-weight: 600; }
     `,
   ];
 
@@ -63,9 +67,12 @@ export class CpDatasetCamera extends LitElement {
   @state() private starting = false;
   @state() private problem = '';
   @state() private wide = true;
+  /** The preview shows frames (its size is known): captures can start. */
+  @state() private ready = false;
   @state() private captures: Capture[] = [];
   /** A build was sent: when the builder stops being busy without an error, the captures are done with. */
   #sent = false;
+  #burst?: ReturnType<typeof setInterval>;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -96,9 +103,31 @@ export class CpDatasetCamera extends LitElement {
     }
   }
 
+  // A pointer press captures at once and, held, keeps capturing; the keyboard's click captures once.
+  #press = (e: PointerEvent) => {
+    if (e.button !== 0) return;
+    // Captured, the pointer's release reaches the button wherever it is (the page may shift as the
+    // strip grows, which would otherwise read as leaving the button).
+    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    void this.#capture();
+    this.#release();
+    this.#burst = setInterval(() => void this.#capture(), BURST_MS);
+  };
+
+  #release = () => {
+    clearInterval(this.#burst);
+    this.#burst = undefined;
+  };
+
+  #keyClick = (e: MouseEvent) => {
+    if (e.detail === 0) void this.#capture();
+  };
+
   #stop(): void {
+    this.#release();
     this.stream?.getTracks().forEach((t) => t.stop());
     this.stream = null;
+    this.ready = false;
   }
 
   get #video(): HTMLVideoElement | null {
@@ -107,7 +136,9 @@ export class CpDatasetCamera extends LitElement {
 
   #metadata = () => {
     const v = this.#video;
-    if (v) this.wide = v.videoWidth >= v.videoHeight;
+    if (!v) return;
+    this.wide = v.videoWidth >= v.videoHeight;
+    this.ready = v.videoWidth > 0;
   };
 
   async #capture(): Promise<void> {
@@ -161,16 +192,18 @@ export class CpDatasetCamera extends LitElement {
           : html`<button ?disabled=${this.starting} @click=${() => void this.#start()}>${this.starting ? 'Asking for the camera…' : 'Start camera'}</button>`}
         <label>Class <input type="text" aria-label="Class of the next capture" .value=${this.klass}
           @input=${(e: Event) => (this.klass = (e.target as HTMLInputElement).value)} /></label>
-        ${counts.length > 1 || (counts.length === 1 && counts[0]![0] !== this.#className())
-          ? counts.map(([name]) => html`<button aria-pressed=${name === this.#className()} @click=${() => (this.klass = name)}>${name}</button>`)
-          : nothing}
       </div>
+      ${counts.length > 1 || (counts.length === 1 && counts[0]![0] !== this.#className())
+        ? html`<div class="row" role="group" aria-label="Classes captured"><span class="muted">Switch to</span>
+            ${counts.map(([name]) => html`<button aria-pressed=${name === this.#className()} @click=${() => (this.klass = name)}>${name}</button>`)}</div>`
+        : nothing}
       ${this.problem ? html`<p class="error" role="alert" aria-label="Camera problem">${this.problem}</p>` : nothing}
       ${on
         ? html`<div class="view"><video aria-label="Camera preview" autoplay muted playsinline .srcObject=${this.stream} @loadedmetadata=${this.#metadata}></video>
               <div class="crop ${this.wide ? 'wide' : 'tall'}" title="The square each capture keeps"></div></div>
-            <div class="row"><button class="primary" @click=${() => void this.#capture()}>Capture to "${this.#className()}"</button>
-              <span class="muted">the dashed square is what is kept</span></div>`
+            <div class="row"><button class="primary" ?disabled=${!this.ready} @pointerdown=${this.#press} @pointerup=${this.#release}
+                @pointercancel=${this.#release} @lostpointercapture=${this.#release} @click=${this.#keyClick}>${this.ready ? `Capture to "${this.#className()}"` : 'Waiting for the picture…'}</button>
+              <span class="muted">hold to capture a burst; the dashed square is what is kept</span></div>`
         : nothing}
       <p class="muted note">Captures stay in this page's memory only, until you build the dataset (then they are kept like imported images).</p>
       ${counts.length
