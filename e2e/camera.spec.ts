@@ -81,6 +81,12 @@ test('capture frames of two classes with the camera and build a dataset from the
   await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveCount(0);
   await builder(page).getByRole('button', { name: 'Stop camera' }).click();
   await expect(builder(page).getByRole('button', { name: 'Start camera' })).toBeVisible();
+  // Closing the panel turns a running camera off too (its tracks end).
+  await builder(page).getByRole('button', { name: 'Start camera' }).click();
+  await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).videoWidth)).toBeGreaterThan(0);
+  const track = await video.evaluateHandle((v) => ((v as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0]!);
+  await builder(page).getByText('…or capture examples with a camera, class by class').click();
+  await expect.poll(() => track.evaluate((t) => t.readyState)).toBe('ended');
   expect(errors).toEqual([]);
 });
 

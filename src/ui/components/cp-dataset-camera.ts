@@ -123,6 +123,11 @@ export class CpDatasetCamera extends LitElement {
     if (e.detail === 0) void this.#capture();
   };
 
+  /** Stops the camera (its light goes off); the captures stay. */
+  stop(): void {
+    this.#stop();
+  }
+
   #stop(): void {
     this.#release();
     this.stream?.getTracks().forEach((t) => t.stop());
