@@ -5,6 +5,7 @@ import { fitSpecToData, getPreset, type ConvplayDocument, type DatasetDescriptor
 import { expectedTensors } from './expected-tensors';
 import { toOnnx } from './onnx';
 import { toPyTorch } from './pytorch';
+import { pytorchReadme } from './train-script';
 
 const shapes: DatasetDescriptor = {
   id: 'own', name: 'shapes', input: { C: 3, H: 32, W: 32 }, classNames: ['disc', 'square', 'triangle'],
@@ -29,6 +30,16 @@ describe('exports of a design trained on the user\'s colour images', () => {
     const mnist = toPyTorch({ spec: getPreset('reference-cnn').spec, train: getPreset('reference-cnn').train });
     expect(mnist).toContain('INPUT_MEAN = 0.1307');
     expect(mnist).not.toContain('CLASS_NAMES');
+  });
+
+  it('README: train.py reads IDX files, so it shows training on the exported class folders', () => {
+    const readme = pytorchReadme(ownDoc(), {});
+    expect(readme).toContain('## Your own images');
+    expect(readme).toContain('datasets.ImageFolder("DIR", transform=to_input)');
+    expect(readme).toContain('order = [CLASS_NAMES.index(c) for c in data.classes]');
+    expect(readme).toContain('((x[None] - INPUT_MEAN) / INPUT_STD)[0]');
+    const p = getPreset('reference-cnn');
+    expect(pytorchReadme({ spec: p.spec, train: p.train }, {})).not.toContain('ImageFolder');
   });
 
   it('ONNX: outputs [N, 3] and metadata with the normalisation and class names', () => {

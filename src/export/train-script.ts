@@ -85,6 +85,45 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
   return `${header.join('\n')}\n${TRAIN_SCRIPT_BODY}`;
 }
 
+/** For a design trained on the user's own images: train.py reads IDX files only, so the README shows
+ *  how to feed it the builder's exported .zip of class folders (torchvision's ImageFolder) with the
+ *  normalisation and class order of model.py. */
+const OWN_DATA = `## Your own images
+
+This design was trained on your own images; \`train.py\` reads IDX files only (below). To train on your
+images in PyTorch, export them in convplay ("Your images" → Export .zip: one folder of PNG files per class,
+already at the design's size and colour), unzip into DIR, and feed \`model.py\`'s network with torchvision:
+
+\`\`\`python
+import torch
+import torch.nn.functional as F
+from torchvision import datasets, transforms
+from model import CLASS_NAMES, INPUT_MEAN, INPUT_SHAPE, INPUT_STD, ConvplayNet, save
+
+grey = [transforms.Grayscale(1)] if INPUT_SHAPE[0] == 1 else []
+to_input = transforms.Compose(grey + [transforms.ToTensor(),  # x/255, then convplay's normalisation
+                                      transforms.Lambda(lambda x: ((x[None] - INPUT_MEAN) / INPUT_STD)[0])])
+data = datasets.ImageFolder("DIR", transform=to_input)
+order = [CLASS_NAMES.index(c) for c in data.classes]  # ImageFolder sorts folders its own way
+data.target_transform = lambda y: order[y]
+train, test = torch.utils.data.random_split(data, [0.8, 0.2], generator=torch.Generator().manual_seed(1))
+model = ConvplayNet()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+for epoch in range(10):
+    model.train()
+    for x, y in torch.utils.data.DataLoader(train, batch_size=32, shuffle=True):
+        loss = F.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+save(model, "trained.safetensors")  # loads back into convplay
+\`\`\`
+
+(A class whose name had characters a file name cannot hold was exported under a changed folder name:
+rename the folder back to its name in \`CLASS_NAMES\`.) For MNIST or Fashion-MNIST:
+
+`;
+
 /** README.md of the PyTorch download: what each file is and the three commands. */
 export function pytorchReadme(doc: ConvplayDocument, files: { weights?: string }): string {
   const t = doc.train;
@@ -94,7 +133,7 @@ export function pytorchReadme(doc: ConvplayDocument, files: { weights?: string }
 - \`train.py\`: trains it with the settings it had in convplay: ${t.optimizer.kind} lr ${t.optimizer.lr}, ${t.schedule.kind} schedule, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}, ${t.dataset}.
 ${files.weights ? `- \`${files.weights}\`: the weights as trained in convplay.\n` : ''}- Needs Python 3 and PyTorch (\`pip install torch\`, or Debian's \`apt install python3-torch\`).
 
-Put the four IDX files of ${t.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} (\`train-images-idx3-ubyte.gz\`, \`train-labels-idx1-ubyte.gz\`,
+${t.dataset === 'own' ? OWN_DATA : ''}Put the four IDX files of ${t.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} (\`train-images-idx3-ubyte.gz\`, \`train-labels-idx1-ubyte.gz\`,
 \`t10k-images-idx3-ubyte.gz\`, \`t10k-labels-idx1-ubyte.gz\`) in a folder, then:
 
 \`\`\`sh

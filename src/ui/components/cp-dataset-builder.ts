@@ -13,6 +13,8 @@ import { controls, panel } from '../styles/shared';
 import type { DigitSamples } from './cp-digit-grid';
 import './cp-digit-grid';
 import './cp-dataset-drawings';
+import type { CpDatasetCamera } from './cp-dataset-camera';
+import './cp-dataset-camera';
 
 const mib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / 2 ** 20).toFixed(b < 2 ** 20 ? 2 : 1)} MiB`);
 
@@ -77,6 +79,11 @@ export class CpDatasetBuilder extends LitElement {
     emitDataset(this, 'cp-dataset-files', { files: await filesFromDrop(e.dataTransfer) });
   };
 
+  // A closed panel is out of sight: its camera should not stay on.
+  #cameraToggled = (e: Event) => {
+    if (!(e.currentTarget as HTMLDetailsElement).open) this.renderRoot.querySelector<CpDatasetCamera>('cp-dataset-camera')?.stop();
+  };
+
   override render() {
     const o = this.options;
     const busy = this.busy !== '';
@@ -105,6 +112,8 @@ export class CpDatasetBuilder extends LitElement {
       <p class="muted" style="font-size:0.78rem;margin:0">Each image's centred square is kept and resized; the split is stratified (every class keeps its share) and repeatable with the seed.</p>
       <details ?open=${this.drawingCounts.length > 0}><summary>…or draw examples, class by class</summary>
         <cp-dataset-drawings .counts=${this.drawingCounts} ?busy=${busy}></cp-dataset-drawings></details>
+      <details @toggle=${this.#cameraToggled}><summary>…or capture examples with a camera, class by class</summary>
+        <cp-dataset-camera ?busy=${busy} error=${this.error}></cp-dataset-camera></details>
       ${this.#progress()}
       ${this.error ? html`<p class="error" role="alert" aria-label="Dataset problem">${this.error}</p>` : nothing}
       ${this.done ? html`<p class="done" role="status" aria-label="Dataset status">${this.done}</p>` : nothing}
