@@ -21,3 +21,4 @@ export { toTrainScript, pytorchReadme, type TrainScriptOptions } from './train-s
 export { initialisation, type InitRule } from './initialisation';
 export { toOnnx, ONNX_OPSET } from './onnx';
 export { zip, crc32, type ZipEntry } from './zip';
+export { toIdx, ownDatasetFiles, ownIdxNames, OWN_DATA_DIR, type OwnSplit } from './idx';

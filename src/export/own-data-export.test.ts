@@ -5,7 +5,7 @@ import { fitSpecToData, getPreset, type ConvplayDocument, type DatasetDescriptor
 import { expectedTensors } from './expected-tensors';
 import { toOnnx } from './onnx';
 import { toPyTorch } from './pytorch';
-import { pytorchReadme } from './train-script';
+import { pytorchReadme, toTrainScript } from './train-script';
 
 const shapes: DatasetDescriptor = {
   id: 'own', name: 'shapes', input: { C: 3, H: 32, W: 32 }, classNames: ['disc', 'square', 'triangle'],
@@ -32,16 +32,6 @@ describe('exports of a design trained on the user\'s colour images', () => {
     expect(mnist).not.toContain('CLASS_NAMES');
   });
 
-  it('README: train.py reads IDX files, so it shows training on the exported class folders', () => {
-    const readme = pytorchReadme(ownDoc(), {});
-    expect(readme).toContain('## Your own images');
-    expect(readme).toContain('datasets.ImageFolder("DIR", transform=to_input)');
-    expect(readme).toContain('order = [CLASS_NAMES.index(c) for c in data.classes]');
-    expect(readme).toContain('((x[None] - INPUT_MEAN) / INPUT_STD)[0]');
-    const p = getPreset('reference-cnn');
-    expect(pytorchReadme({ spec: p.spec, train: p.train }, {})).not.toContain('ImageFolder');
-  });
-
   it('ONNX: outputs [N, 3] and metadata with the normalisation and class names', () => {
     const doc = ownDoc();
     const expected = expectedTensors(doc.spec);
@@ -51,5 +41,27 @@ describe('exports of a design trained on the user\'s colour images', () => {
     expect(text).toContain('pixels as (x/255 - (0.25, 0.5, 0.125))/(0.2, 0.3, 0.4). Outputs: logits and probabilities [N, 3].');
     expect(text).toContain('class_names');
     expect(text).toContain('["disc","square","triangle"]');
+  });
+
+  it('train.py reads the IDX files of the download (rank 4), with the class count; README says no download is needed', () => {
+    const doc = ownDoc();
+    const py = toTrainScript(doc, { classNames: shapes.classNames });
+    expect(py).toContain('DATASET = "own"');
+    expect(py).toContain('CLASSES = 3');
+    expect(py).toContain('TEST_PREFIX = "test"');
+    expect(py).toContain('prefix + "-images-idx4-ubyte"');
+    expect(py).toContain('default data/own, in this download');
+    expect(py).toContain('torch.as_tensor(INPUT_MEAN, dtype=torch.float32, device=device)');
+    const readme = pytorchReadme(doc, { own: { classNames: shapes.classNames, train: 240, test: 60, channels: 3 } });
+    expect(readme).toContain('`data/own/`: your dataset exactly as convplay split it, so no download is needed: `train-images-idx4-ubyte`');
+    expect(readme).toContain('(240 training images, [N, C, H, W] channel by channel');
+    expect(readme).toContain('the 3 class names in label order (disc, square, triangle)');
+    expect(readme).toContain('python train.py --data data/own');
+    expect(readme).not.toContain('Fashion-MNIST');
+    const mnist = getPreset('reference-cnn');
+    const mnistPy = toTrainScript({ spec: mnist.spec, train: mnist.train });
+    expect(mnistPy).toContain('CLASSES = 10');
+    expect(mnistPy).toContain('TEST_PREFIX = "t10k"');
+    expect(pytorchReadme({ spec: mnist.spec, train: mnist.train }, {})).toContain('Put the four IDX files of MNIST');
   });
 });

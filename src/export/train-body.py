@@ -75,33 +75,44 @@ def make_optimizer(params, o):
 
 
 # ——— data: the IDX files, normalised like the app ———
-def read_idx(folder, stem):
-    """A uint8 tensor from <folder>/<stem> or <stem>.gz (IDX: big-endian dims after a magic number)."""
-    for name in (stem + ".gz", stem):
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                raw = f.read()
-            if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
-            dims = raw[3]
-            shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-            if raw[2] != 0x08 or len(raw) != 4 + 4 * dims + math.prod(shape):
-                sys.exit("%s: not an IDX file of unsigned bytes with the size its header gives" % path)
-            return torch.frombuffer(bytearray(raw[4 + 4 * dims:]), dtype=torch.uint8).reshape(shape)
-    sys.exit("%s: no %s(.gz) here; put the four IDX files of %s in this folder (--data)" % (folder, stem, DATASET))
+def read_idx(folder, stems):
+    """A uint8 tensor from the first <folder>/<stem>(.gz) there (IDX: big-endian dims after a magic number)."""
+    for stem in stems:
+        for name in (stem + ".gz", stem):
+            path = os.path.join(folder, name)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    raw = f.read()
+                if raw[:2] == b"\x1f\x8b":
+                    raw = gzip.decompress(raw)
+                dims = raw[3]
+                shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+                if raw[2] != 0x08 or len(raw) != 4 + 4 * dims + math.prod(shape):
+                    sys.exit("%s: not an IDX file of unsigned bytes with the size its header gives" % path)
+                return torch.frombuffer(bytearray(raw[4 + 4 * dims:]), dtype=torch.uint8).reshape(shape)
+    where = "the IDX files of your dataset (data/own in the download)" if DATASET == "own" else "the four IDX files of %s" % DATASET
+    sys.exit("%s: no %s(.gz) here; put %s in this folder (--data)" % (folder, stems[0], where))
 
 
 def load_split(folder, prefix):
-    images = read_idx(folder, prefix + "-images-idx3-ubyte").reshape(-1, *INPUT_SHAPE)
-    labels = read_idx(folder, prefix + "-labels-idx1-ubyte").to(torch.int64)
+    # Images are [N, H, W] (rank 3, grey) or [N, C, H, W] (rank 4, colour, the user's own dataset).
+    images = read_idx(folder, [prefix + "-images-idx3-ubyte", prefix + "-images-idx4-ubyte"])
+    if tuple(images.shape[1:]) not in (tuple(INPUT_SHAPE), tuple(INPUT_SHAPE[1:])) or (images.dim() == 3 and INPUT_SHAPE[0] != 1):
+        sys.exit("%s: %s images are %s, the network takes %s" % (folder, prefix, list(images.shape[1:]), list(INPUT_SHAPE)))
+    images = images.reshape(-1, *INPUT_SHAPE)
+    labels = read_idx(folder, [prefix + "-labels-idx1-ubyte"]).to(torch.int64)
     if len(images) != len(labels):
         sys.exit("%s: %d %s images but %d labels" % (folder, len(images), prefix, len(labels)))
+    if len(labels) and int(labels.max()) >= CLASSES:
+        sys.exit("%s: a %s label is %d, but the network has %d classes" % (folder, prefix, int(labels.max()), CLASSES))
     return images, labels
 
 
 def normalise(pixels, device):
-    return (pixels.to(device, torch.float32) / 255.0 - INPUT_MEAN) / INPUT_STD
+    # Per channel for the user's own dataset ([1, C, 1, 1] tensors in model.py), one number for MNIST.
+    mean = torch.as_tensor(INPUT_MEAN, dtype=torch.float32, device=device)
+    std = torch.as_tensor(INPUT_STD, dtype=torch.float32, device=device)
+    return (pixels.to(device, torch.float32) / 255.0 - mean) / std
 
 
 # ——— one process or many ———
@@ -183,7 +194,7 @@ def main(argv):
     net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else model
 
     train_x, train_y = load_split(args.data, "train")
-    test_x, test_y = load_split(args.data, "t10k")
+    test_x, test_y = load_split(args.data, TEST_PREFIX)
     count = min(len(train_x), args.subset) if args.subset > 0 else len(train_x)
     steps_per_epoch = count // args.batch  # the last partial batch is dropped, as in convplay
     if steps_per_epoch == 0:

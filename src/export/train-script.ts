@@ -16,6 +16,8 @@ import TRAIN_SCRIPT_BODY from './train-body.py?raw';
 export interface TrainScriptOptions {
   /** The weights file model.py was exported with (train.py --weights may start from it). */
   weightsFile?: string;
+  /** The user's class names, for a design trained on its own dataset (built-ins have 10 classes). */
+  classNames?: readonly string[];
 }
 
 /** train.py for a design that can be built. Throws ExportError otherwise. */
@@ -30,6 +32,7 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
   const o = withOptimizerDefaults(t.optimizer);
   const s = withScheduleDefaults(t.schedule);
   const weightsFile = options.weightsFile ?? 'model.safetensors';
+  const own = t.dataset === 'own';
   const initLines = init.map((r) => {
     switch (r.kind) {
       case 'he-normal':
@@ -52,7 +55,10 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
     '#                                                    (NCCL on GPUs, gloo on CPUs)',
     `#   python train.py --weights ${weightsFile}   start from the weights trained in convplay`,
     '#',
-    '# DIR holds the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-…; .gz or not).',
+    ...(own
+      ? ['# DIR holds your dataset as convplay split it (default data/own, in this download): train-images-idx4-ubyte',
+        '# ([N, C, H, W]; idx3 [N, H, W] when grey), train-labels-idx1-ubyte, test-…, and classes.json.']
+      : ['# DIR holds the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-…; .gz or not).']),
     '# Defaults below are the settings the design had in convplay; flags override them (--help).',
     '# With the defaults, one process starts from exactly the weights convplay starts from and visits the',
     "# images in the same order; N processes split each batch N ways, so the steps are the same too.",
@@ -70,6 +76,8 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
     'from model import INPUT_MEAN, INPUT_SHAPE, INPUT_STD, ConvplayNet, read_safetensors, save',
     '',
     `DATASET = "${t.dataset}"`,
+    `CLASSES = ${options.classNames?.length ?? 10}`,
+    `TEST_PREFIX = "${own ? 'test' : 't10k'}"  # the test split's file names start with it`,
     `BATCH = ${t.batch}`,
     `EPOCHS = ${t.epochs}`,
     `SEED = ${t.seed}`,
@@ -85,61 +93,32 @@ export function toTrainScript(doc: ConvplayDocument, options: TrainScriptOptions
   return `${header.join('\n')}\n${TRAIN_SCRIPT_BODY}`;
 }
 
-/** For a design trained on the user's own images: train.py reads IDX files only, so the README shows
- *  how to feed it the builder's exported .zip of class folders (torchvision's ImageFolder) with the
- *  normalisation and class order of model.py. */
-const OWN_DATA = `## Your own images
-
-This design was trained on your own images; \`train.py\` reads IDX files only (below). To train on your
-images in PyTorch, export them in convplay ("Your images" → Export .zip: one folder of PNG files per class,
-already at the design's size and colour), unzip into DIR, and feed \`model.py\`'s network with torchvision:
-
-\`\`\`python
-import torch
-import torch.nn.functional as F
-from torchvision import datasets, transforms
-from model import CLASS_NAMES, INPUT_MEAN, INPUT_SHAPE, INPUT_STD, ConvplayNet, save
-
-grey = [transforms.Grayscale(1)] if INPUT_SHAPE[0] == 1 else []
-to_input = transforms.Compose(grey + [transforms.ToTensor(),  # x/255, then convplay's normalisation
-                                      transforms.Lambda(lambda x: ((x[None] - INPUT_MEAN) / INPUT_STD)[0])])
-data = datasets.ImageFolder("DIR", transform=to_input)
-order = [CLASS_NAMES.index(c) for c in data.classes]  # ImageFolder sorts folders its own way
-data.target_transform = lambda y: order[y]
-train, test = torch.utils.data.random_split(data, [0.8, 0.2], generator=torch.Generator().manual_seed(1))
-model = ConvplayNet()
-opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-for epoch in range(10):
-    model.train()
-    for x, y in torch.utils.data.DataLoader(train, batch_size=32, shuffle=True):
-        loss = F.cross_entropy(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-save(model, "trained.safetensors")  # loads back into convplay
-\`\`\`
-
-(A class whose name had characters a file name cannot hold was exported under a changed folder name:
-rename the folder back to its name in \`CLASS_NAMES\`.) For MNIST or Fashion-MNIST:
-
-`;
-
 /** README.md of the PyTorch download: what each file is and the three commands. */
-export function pytorchReadme(doc: ConvplayDocument, files: { weights?: string }): string {
+export function pytorchReadme(doc: ConvplayDocument, files: { weights?: string; own?: { classNames: readonly string[]; train: number; test: number; channels: number } }): string {
   const t = doc.train;
+  const own = files.own;
+  const data = own
+    ? `- \`data/own/\`: your dataset exactly as convplay split it, so no download is needed: \`train-images-idx${own.channels === 1 ? 3 : 4}-ubyte\`
+  (${own.train} training images${own.channels === 1 ? ', [N, H, W]' : ', [N, C, H, W] channel by channel'}, bytes 0–255) with \`train-labels-idx1-ubyte\` (class indices), \`test-…\` likewise
+  (${own.test} test images), and \`classes.json\`: the ${own.classNames.length} class names in label order (${own.classNames.join(', ')}).
+  train.py reads this folder by default and normalises each channel with convplay's mean and std (in model.py).
+
+Then:`
+    : `Put the four IDX files of ${t.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} (\`train-images-idx3-ubyte.gz\`, \`train-labels-idx1-ubyte.gz\`,
+\`t10k-images-idx3-ubyte.gz\`, \`t10k-labels-idx1-ubyte.gz\`) in a folder, then:`;
+  const dir = own ? 'data/own' : 'DIR';
   return `# A convplay design, in PyTorch
 
 - \`model.py\`: the network (\`ConvplayNet\`), with \`load()\` and \`save()\` for convplay's \`.safetensors\` files.
 - \`train.py\`: trains it with the settings it had in convplay: ${t.optimizer.kind} lr ${t.optimizer.lr}, ${t.schedule.kind} schedule, batch ${t.batch}, ${t.epochs} epochs, seed ${t.seed}, ${t.dataset}.
 ${files.weights ? `- \`${files.weights}\`: the weights as trained in convplay.\n` : ''}- Needs Python 3 and PyTorch (\`pip install torch\`, or Debian's \`apt install python3-torch\`).
 
-${t.dataset === 'own' ? OWN_DATA : ''}Put the four IDX files of ${t.dataset === 'mnist' ? 'MNIST' : 'Fashion-MNIST'} (\`train-images-idx3-ubyte.gz\`, \`train-labels-idx1-ubyte.gz\`,
-\`t10k-images-idx3-ubyte.gz\`, \`t10k-labels-idx1-ubyte.gz\`) in a folder, then:
+${data}
 
 \`\`\`sh
-python train.py --data DIR                                # one process (a GPU when there is one)
-torchrun --nproc_per_node=4 train.py --data DIR           # 4 GPUs (or CPU processes) with DDP
-python train.py --data DIR --epochs 20 --out long.safetensors${files.weights ? ` --weights ${files.weights}` : ''}
+python train.py --data ${dir}${' '.repeat(Math.max(1, 35 - dir.length))}# one process (a GPU when there is one)
+torchrun --nproc_per_node=4 train.py --data ${dir}${' '.repeat(Math.max(1, 14 - dir.length))}# 4 GPUs (or CPU processes) with DDP
+python train.py --data ${dir} --epochs 20 --out long.safetensors${files.weights ? ` --weights ${files.weights}` : ''}
 \`\`\`
 
 (Debian 12's PyTorch 1.13 under Python 3.11: add \`--redirects 2 --tee 1\` after \`torchrun\`, whose defaults it

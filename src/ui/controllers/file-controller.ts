@@ -3,7 +3,7 @@
 // memory after a crash. It says what it is doing (busy), how it went (done / error) and why an action
 // is off (blocked); <cp-app> renders that in <cp-file-panel>.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ExportError, fromSafetensors, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, normText, type ExportData, type ZipEntry } from '../../export';
+import { ExportError, fromSafetensors, ownDatasetFiles, predictionsToSafetensors, pytorchReadme, toOnnx, toPyTorch, toTrainScript, zip, normText, type ExportData, type ZipEntry } from '../../export';
 import { fmt, type ConvplayDocument } from '../../model';
 import type { FileActionState } from '../components/cp-file-panel';
 import { bytesLabel } from '../components/cp-layer-inspector';
@@ -159,12 +159,14 @@ export class FileController implements ReactiveController {
       const doc = this.#host.design.doc;
       const files: ZipEntry[] = [
         { name: 'model.py', data: toPyTorch(doc, { weightsFile, source: `convplay (${window.location.origin}${window.location.pathname})`, ...this.#data(doc) }) },
-        { name: 'train.py', data: toTrainScript(doc, { weightsFile }) },
+        { name: 'train.py', data: toTrainScript(doc, { weightsFile, classNames: this.#data(doc).data?.classNames }) },
       ];
+      const own = doc.train.dataset === 'own' ? await this.#ownSplits() : undefined;
+      if (own) files.push(...ownDatasetFiles(own.train, own.test, own.classNames));
       const t = this.#host.training;
       const trained = t.built && !t.needsBuild(doc) ? await t.exportCheckpoint(false) : undefined;
       if (trained) files.push({ name: weightsFile, data: trained.bytes });
-      files.push({ name: 'README.md', data: pytorchReadme(doc, trained ? { weights: weightsFile } : {}) });
+      files.push({ name: 'README.md', data: pytorchReadme(doc, { ...(trained && { weights: weightsFile }), ...(own && { own: { classNames: own.classNames, train: own.train.count, test: own.test.count, channels: own.train.channels } }) }) });
       download(zip(files), zipName, 'application/zip');
       if (trained) {
         this.done = `Downloaded ${zipName}: model.py, train.py, README.md and ${weightsFile} (weights at step ${fmt(trained.step)}). python train.py trains it further; torchrun --nproc_per_node=N train.py on N GPUs.`;
@@ -173,11 +175,25 @@ export class FileController implements ReactiveController {
           ? `Downloaded ${zipName} (model.py, train.py, README.md). The design changed since the network was built, so its weights are not included (Train, then export again).`
           : `Downloaded ${zipName} (model.py, train.py, README.md; untrained: train.py starts from the weights convplay would start from).`;
       }
+      if (own) this.done += ` Your dataset is in it too (data/own: ${fmt(own.train.count)} training and ${fmt(own.test.count)} test images as IDX files), so train.py needs no download.`;
     } catch (err) {
       this.#fileFail(err instanceof ExportError ? new Error(`Export PyTorch: ${err.message}`) : err);
     } finally {
       this.#finish();
     }
+  }
+
+  /** Both splits of the user's dataset as the worker holds them (the exact split the app trains on). */
+  async #ownSplits() {
+    const client = this.#host.engine.client;
+    const d = this.#data(this.#host.design.doc).data;
+    const own = this.#host.design.store.ownData;
+    if (!client || !d || !own) throw new Error('Export PyTorch: your dataset is not loaded yet; import it (Data) and export again.');
+    const get = async (split: 'train' | 'test', count: number) => {
+      const s = await client.request({ type: 'get-samples', dataset: 'own', split, start: 0, count });
+      return { count: s.labels.length, channels: s.channels, rows: s.rows, cols: s.cols, images: s.images, labels: s.labels };
+    };
+    return { train: await get('train', own.trainCount), test: await get('test', own.testCount), classNames: d.classNames };
   }
 
   async #exportOnnx(): Promise<void> {
