@@ -70,7 +70,10 @@ async function fetchBytes(url: string, file: string, bytes?: ByteProgress): Prom
     }
   }
   // Read the body as it arrives, so that a slow first load can say how far it is.
-  bytes.total += Number(res.headers.get('content-length') ?? 0);
+  // With a Content-Encoding (a server that gzips the .gz again, or marks it gzip) the length is of the
+  // encoded body, while the reader yields decoded bytes: then the total is not known in advance.
+  const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (!encoded) bytes.total += Number(res.headers.get('content-length') ?? 0);
   const chunks: Uint8Array[] = [];
   const reader = res.body.getReader();
   try {

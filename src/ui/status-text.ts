@@ -147,5 +147,6 @@ export function formatSeconds(s: number): string {
 /** "Loading MNIST: 4.2 MiB of 11.1 MiB…" while the dataset's files arrive. */
 export function dataLoadText(bytes: { loaded: number; total: number } | undefined): string {
   if (!bytes) return 'Loading MNIST…';
-  return `Loading MNIST: ${bytesLabel(bytes.loaded)}${bytes.total > 0 ? ` of ${bytesLabel(bytes.total)}` : ''}…`;
+  // A total below what has arrived (a file whose size was not known in advance) is not shown.
+  return `Loading MNIST: ${bytesLabel(bytes.loaded)}${bytes.total >= bytes.loaded ? ` of ${bytesLabel(bytes.total)}` : ''}…`;
 }
