@@ -44,7 +44,10 @@ test('capture frames of two classes with the camera and build a dataset from the
       const capture = builder(page).getByRole('button', { name: `Capture to "${name}"` });
       if (name === 'left') await capture.click();
       else await capture.press('Enter');
-      await page.waitForTimeout(150); // the fake camera's pattern moves between captures
+      // The fake camera's pattern moves between frames: wait for a later frame before the next capture
+      // (a fixed pause is not enough on a loaded CPU, where the video may stall).
+      const shown = await video.evaluate((v) => (v as HTMLVideoElement).currentTime);
+      await expect.poll(() => video.evaluate((v) => (v as HTMLVideoElement).currentTime), { timeout: 10_000 }).toBeGreaterThan(shown + 0.1);
     }
   }
   await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveText(/left: 3 captures\s*right: 3 captures/);

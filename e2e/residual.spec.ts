@@ -15,6 +15,11 @@ test('small ResNet: blocks, the sum check, a broken shortcut explained, keyboard
   await expect(res2.getByRole('status', { name: 'Output shape' }).first()).toHaveText('14×14×32');
   await expect(page.locator('cp-network-diagram .skip')).toHaveCount(2);
 
+  // A selected block has its own inspector: the sum, the shapes, the projection's arithmetic.
+  await res2.click({ position: { x: 12, y: 12 } });
+  await expect(page.getByLabel('Block sum')).toHaveText('y = body(x) + W·x (1×1, stride 2), then ReLU(y)');
+  await expect(page.getByLabel('Projection arithmetic')).toContainText('⌊(28 − 1)/2⌋ + 1 = 14');
+
   await res2.getByLabel('Shortcut', { exact: true }).selectOption('identity');
   await expect(res2).toContainText("Doesn't fit");
   await expect(res2).toContainText('use a projection shortcut: a 1×1 convolution with K = 32, stride S = 2');
