@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emitDataset } from '../dataset-events';
-import { controls } from '../styles/shared';
+import { collector, controls } from '../styles/shared';
 
 /** Side of a captured square in pixels: above the largest import size (48), small in memory. */
 const CAPTURE_SIDE = 96;
@@ -37,10 +37,8 @@ export function cameraProblem(e: unknown): string {
 export class CpDatasetCamera extends LitElement {
   static override styles = [
     controls,
+    collector,
     css`
-      :host { display: block; font-size: 0.85rem; }
-      .row { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 6px 0; }
-      input[type='text'] { width: 9em; }
       .view { position: relative; width: min(100%, 320px); background: #111; border-radius: 8px; overflow: hidden; }
       video { display: block; width: 100%; height: auto; }
       /* The centred square the capture keeps: full height of a landscape frame, full width of a portrait one. */

@@ -5,7 +5,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emitDataset } from '../dataset-events';
 import type { DesignEvent } from '../events';
-import { controls } from '../styles/shared';
+import { collector, controls } from '../styles/shared';
 import type { CpDrawPad } from './cp-draw-pad';
 import './cp-draw-pad';
 
@@ -13,10 +13,8 @@ import './cp-draw-pad';
 export class CpDatasetDrawings extends LitElement {
   static override styles = [
     controls,
+    collector,
     css`
-      :host { display: block; font-size: 0.85rem; }
-      .row { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 6px 0; }
-      input[type='text'] { width: 9em; }
       ul { margin: 4px 0; padding-left: 18px; }
     `,
   ];

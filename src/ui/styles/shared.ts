@@ -71,3 +71,10 @@ export const controls = css`
     background: var(--cp-error-bg, #fff5f5);
   }
 `;
+
+/** The dataset builder's collectors (drawings, camera): a class box and rows of buttons. */
+export const collector = css`
+  :host { display: block; font-size: 0.85rem; }
+  .row { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; margin: 6px 0; }
+  input[type='text'] { width: 9em; }
+`;
