@@ -71,9 +71,11 @@ test('capture frames of two classes with the camera and build a dataset from the
   // Held down, the button keeps capturing (a burst); discarding lets the burst go.
   await className.fill('burst');
   const capture = builder(page).getByRole('button', { name: 'Capture to "burst"' });
-  const box = (await capture.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  // hover() scrolls the button into view and waits for it to be stable: the built dataset's table
+  // reshapes the page, and a press by viewport coordinates could land beside the button.
+  await capture.hover();
   await page.mouse.down();
+  await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveText(/burst: \d+ capture/);
   await page.waitForTimeout(900);
   await page.mouse.up();
   const burst = Number(/burst: (\d+) captures/.exec((await builder(page).getByRole('list', { name: 'Captures collected' }).textContent()) ?? '')?.[1]);

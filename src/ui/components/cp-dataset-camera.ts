@@ -25,6 +25,19 @@ interface Capture {
 export const cameraOffered = (): boolean => typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
 
 /** A getUserMedia failure in words a learner can act on. */
+/** Resolves on the video's next decoded frame, or after a second without one. */
+function nextFrame(v: HTMLVideoElement): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, 1000);
+    const finish = () => {
+      clearTimeout(timer);
+      done();
+    };
+    // Older browsers without it still get the second's wait.
+    (v.requestVideoFrameCallback as HTMLVideoElement['requestVideoFrameCallback'] | undefined)?.call(v, finish);
+  });
+}
+
 export function cameraProblem(e: unknown): string {
   const name = e instanceof DOMException || e instanceof Error ? e.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'Camera permission was refused: allow the camera for this page in the browser (the icon in the address bar) and press "Start camera" again.';
@@ -146,7 +159,15 @@ export class CpDatasetCamera extends LitElement {
 
   async #capture(): Promise<void> {
     const v = this.#video;
-    if (!v || v.videoWidth === 0) return;
+    if (!v) return;
+    // A stalled preview (a busy machine) can report no picture for a moment: wait for its next frame
+    // rather than drop the press.
+    if (v.videoWidth === 0 || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await nextFrame(v);
+    if (v.videoWidth === 0) {
+      this.problem = 'The camera gives no picture at the moment: nothing was captured. Try again, or stop and start the camera.';
+      return;
+    }
+    this.problem = '';
     const side = Math.min(v.videoWidth, v.videoHeight);
     const out = Math.min(side, CAPTURE_SIDE);
     const canvas = document.createElement('canvas');
