@@ -6,7 +6,9 @@ import { KernelLimitError, type Gpu } from '../gpu';
 import type { Conv2dShape, TileLimits } from './conv2d-shape';
 
 /** 'igemm': conv2d-igemm*.wgsl (hardware); 'gemm': conv2d-gemm*.wgsl on a padded copy; 'direct': masks
- *  in the loop; 'rows': conv2d-rows*.wgsl, filter rows slid over the input in registers. */
+ *  in the loop (training runs it for input gradients the GEMM does not fit; the direct forward and filter
+ *  gradient are GPU references in src/testing/conv2d-direct.ts); 'rows': conv2d-rows*.wgsl, filter rows
+ *  slid over the input in registers. */
 export type ConvVariant = 'igemm' | 'gemm' | 'direct' | 'rows';
 export type ConvPass = 'forward' | 'grad-input' | 'grad-weight';
 
@@ -15,7 +17,8 @@ export const IGEMM_TILE_COLS = 64;
 
 /** Most input channels (of the convolution as computed) for which the rows kernel is the software default:
  *  above that the GEMM's 4-channel register tile is full and it wins (SwiftShader, batch 100: C = 2 rows
- *  116 ms vs GEMM 161 for the input gradient; C = 4 rows 153 vs 125). */
+ *  116 ms vs GEMM 161 for the input gradient; C = 4 rows 153 vs 125). Kept because it pays over a whole
+ *  step: LeNet-5 trains 18% faster with it, the reference network 8% (docs/PERFORMANCE.md). */
 export const ROWS_MAX_CHANNELS = 2;
 
 /** Where conv2d-rows applies: stride 1, no dilation, filters at most 5×5. */

@@ -10,9 +10,9 @@ import type { Encodable } from '../gpu';
 import { testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
 import { activation } from './activation';
-import { conv2d, convOutSize, type Conv2dShape, type ConvTile } from './conv2d';
+import { convOutSize, type Conv2dShape, type ConvTile } from './conv2d';
 import { conv2dGradInput } from './conv2d-grad-input';
-import { conv2dGradWeight } from './conv2d-grad-weight';
+import { conv2dAnyVariant, conv2dGradWeightAnyVariant } from '../testing/conv2d-direct';
 import { padInput } from './conv2d-gemm';
 import { timeInterleaved } from './matmul.timing';
 
@@ -65,10 +65,10 @@ describe.skipIf(!env.VITE_BENCH)('conv2d speed (batch 100)', () => {
         for (const variant of variants) {
           // [op, label suffix, make]
           const make: [string, string, () => Promise<Encodable>][] = [
-            [`${name}f`, '', () => conv2d(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
-            [`${name}fp`, '', () => conv2d(gpu, { ...s, x, w, b, y: pooled, relu: true, tile, variant, pool: { argmax } })],
+            [`${name}f`, '', () => conv2dAnyVariant(gpu, { ...s, x, w, b, y, relu: true, tile, variant })],
+            [`${name}fp`, '', () => conv2dAnyVariant(gpu, { ...s, x, w, b, y: pooled, relu: true, tile, variant, pool: { argmax } })],
             [`${name}gi`, '', () => conv2dGradInput(gpu, { ...s, dy: y, w, dx, tile, variant })],
-            ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeight(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
+            ...splitsList.map((splits): [string, string, () => Promise<Encodable>] => [`${name}gw`, splitsList.length > 1 ? ` splits=${splits}` : '', () => conv2dGradWeightAnyVariant(gpu, { ...s, x, dy: y, dw, db, tile, variant, splits: splits ?? undefined })]),
           ];
           for (const [op, suffix, mk] of make) {
             if (!ops.includes(op)) continue;

@@ -7,7 +7,8 @@ import type { Encodable, Gpu, ProfileKind } from '../gpu';
 import { Prng } from '../util/prng';
 import { conv2d, convOutSize, type Conv2dArgs, type Conv2dShape } from './conv2d';
 import { conv2dGradInput, type Conv2dGradInputArgs } from './conv2d-grad-input';
-import { conv2dGradWeight, type Conv2dGradWeightArgs } from './conv2d-grad-weight';
+import { conv2dAnyVariant, conv2dGradWeightAnyVariant } from '../testing/conv2d-direct';
+import type { ConvVariant } from './conv2d-strategy';
 import { conv2dIgemm, conv2dIgemmGradInput, conv2dIgemmGradWeight } from './conv2d-igemm';
 import { conv2dRows, rowsFit } from './conv2d-rows';
 
@@ -69,12 +70,12 @@ describe.each(PROFILES)('conv2d kernels vs reference (%s profile)', (profile: Pr
       const wantY = conv2dRef(x, w, s, bias ? b : undefined, relu);
       const wantDx = conv2dGradInputRef(dy, w, s);
       // forward: every variant that takes this shape (rows: also with 1 and 3 output channels per thread).
-      const rows: [Conv2dArgs['variant'], number?][] = [['rows'], ['rows', 1], ['rows', 3]];
-      const fwdVariants: [Conv2dArgs['variant'], number?][] = hw ? [[undefined]] : [['gemm'], ['direct'], ...(rowsFit(s) ? rows : [])];
+      const rows: [ConvVariant | undefined, number?][] = [['rows'], ['rows', 1], ['rows', 3]];
+      const fwdVariants: [ConvVariant | undefined, number?][] = hw ? [[undefined]] : [['gemm'], ['direct'], ...(rowsFit(s) ? rows : [])];
       for (const [variant, kb] of fwdVariants) {
         const fwd = variant === 'rows' && kb
           ? await conv2dRows(gpu, { ...s, mode: 'forward', x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, kb, OH, OW })
-          : await conv2d(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
+          : await conv2dAnyVariant(gpu, { ...s, x: xb!, w: wb!, b: bias ? bb : undefined, y: yb!, relu, variant });
         expectClose(await runAndRead(gpu, [fwd], yb!, ny), wantY, { ...sumTolerance(s.C * s.FH * s.FW), label: `y ${variant} ${kb ?? ''}` });
         fwd.dispose();
         gpu.clear(yb!);
@@ -90,9 +91,9 @@ describe.each(PROFILES)('conv2d kernels vs reference (%s profile)', (profile: Pr
 
       const want = conv2dGradWeightRef(x, dy, s);
       const t = sumTolerance(s.N * OH * OW);
-      const gwVariants: Conv2dGradWeightArgs['variant'][] = hw ? [undefined] : ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])];
+      const gwVariants: (ConvVariant | undefined)[] = hw ? [undefined] : ['gemm', 'direct', ...(rowsFit(s) ? ['rows' as const] : [])];
       for (const variant of gwVariants) {
-        const gw = await conv2dGradWeight(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
+        const gw = await conv2dGradWeightAnyVariant(gpu, { ...s, x: xb!, dy: dyb!, dw: dwb!, db: bias ? undefined : dbb, variant });
         expectClose(await runAndRead(gpu, [gw], dwb!, nw), want.dw, { ...t, label: `dw ${variant}` });
         if (!bias) expectClose(await gpu.readF32(dbb!, s.K), want.db, { ...t, label: `db ${variant}` });
         gw.dispose();
@@ -178,7 +179,7 @@ describe.each(PROFILES)('conv2d kernels vs reference (%s profile)', (profile: Pr
       // 7 tap blocks (the GEMM only): all 27 taps (7 blocks, the last cut at the edge) in one thread, blocks e–g on.
       for (const tile of [{ blocks: 1, quads: 1, WGX: 4, WGY: 2 }, { blocks: 3, quads: 2 }, { blocks: 2, quads: 7, WGX: 1, WGY: 2 }, {}]) {
         for (const variant of tile.quads === 7 ? (['gemm'] as const) : (['gemm', 'direct', 'rows'] as const)) {
-        const gw = await conv2dGradWeight(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
+        const gw = await conv2dGradWeightAnyVariant(gpu, { ...s, x: xb, dy: dyb, dw: dwb, db: dbb, splits, tile, variant });
         const label = `${variant} splits=${splits} tile=${JSON.stringify(tile)}`;
         expectClose(await runAndRead(gpu, [gw], dwb, nw), want.dw, { ...sumTolerance(s.N * OH * OW), label: `dw ${label}` });
         expectClose(await gpu.readF32(dbb, s.K), want.db, { ...sumTolerance(s.N * OH * OW), label: `db ${label}` });

@@ -27,9 +27,9 @@ import { avgPool } from './avg-pool';
 import { avgPoolGrad } from './avg-pool-grad';
 import { batchNormTrain } from './batch-norm';
 import { batchNormGrad } from './batch-norm-grad';
-import { conv2d, type Conv2dShape } from './conv2d';
+import type { Conv2dShape } from './conv2d';
 import { conv2dGradInput } from './conv2d-grad-input';
-import { conv2dGradWeight } from './conv2d-grad-weight';
+import { conv2dAnyVariant, conv2dGradWeightAnyVariant } from '../testing/conv2d-direct';
 import { matmul, matmulVec4Fits } from './matmul';
 import { maxPool, type PoolShape } from './max-pool';
 import { maxPoolGrad } from './max-pool-grad';
@@ -180,14 +180,14 @@ describe('kernels vs PyTorch golden vectors', () => {
       const [xb, wb, bb, dyb] = [c.x, c.w, c.b, c.dy].map((d) => f32Buffer(gpu, d)) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
       const [yb, dxb, dwb, dbb] = [c.y, c.dx, c.dw, c.db].map((d) => nanBuffer(gpu, d.length)) as [GPUBuffer, GPUBuffer, GPUBuffer, GPUBuffer];
       for (const variant of profile === 'hardware' ? ([undefined] as const) : (['gemm', 'direct'] as const)) {
-        const fwd = await conv2d(gpu, { ...c, x: xb, w: wb, b: bb, y: yb, variant });
+        const fwd = await conv2dAnyVariant(gpu, { ...c, x: xb, w: wb, b: bb, y: yb, variant });
         expectClose(await runAndRead(gpu, [fwd], yb, c.y.length), c.y, { ...sumTolerance(c.C * c.FH * c.FW), label: `y ${variant}` });
         fwd.dispose();
         // grad-input: the default picks its fastest formulation for the shape; 'direct' forces the other.
         const gi = await conv2dGradInput(gpu, { ...c, dy: dyb, w: wb, dx: dxb, variant: variant === 'direct' ? 'direct' : undefined });
         expectClose(await runAndRead(gpu, [gi], dxb, c.dx.length), c.dx, { ...sumTolerance(c.K * c.FH * c.FW), label: `dx ${variant}` });
         gi.dispose();
-        const gw = await conv2dGradWeight(gpu, { ...c, x: xb, dy: dyb, dw: dwb, db: dbb, variant });
+        const gw = await conv2dGradWeightAnyVariant(gpu, { ...c, x: xb, dy: dyb, dw: dwb, db: dbb, variant });
         const t = sumTolerance(c.N * c.OH * c.OW);
         expectClose(await runAndRead(gpu, [gw], dwb, c.dw.length), c.dw, { ...t, label: `dw ${variant}` });
         expectClose(await gpu.readF32(dbb, c.db.length), c.db, { ...t, label: `db ${variant}` });
