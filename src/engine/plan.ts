@@ -52,7 +52,8 @@ export class Plan {
   readonly outputs = new Map<string, Tensor>();
   /** Each node with its input and output tensors, in order (the cell explanations read them), and in
    *  a training plan the gradient of its output and its backward dispatches (the gradient view). */
-  readonly nodeTensors: { node: Node; x: Tensor; y: Tensor; dy?: Tensor; backward: Encodable[] }[] = [];
+  /** Per node: its input (x; x2 the second input of a sum), output, output gradient and backward. */
+  readonly nodeTensors: { node: Node; x: Tensor; x2?: Tensor; y: Tensor; dy?: Tensor; backward: Encodable[] }[] = [];
   readonly gather?: BoundKernel;
   readonly loss?: BoundKernel;
   /** Class scores per image (the loss's classes). */
@@ -163,7 +164,7 @@ export class Plan {
       plan.#ops.push(op);
       plan.#opLayers.push(node.layerId);
       for (const id of node.outputOf) plan.outputs.set(id, ys[i]!);
-      plan.nodeTensors.push({ node, x: xs[i]!, y: ys[i]!, dy: bufs[i]!.dy, backward: plan.#ops[i]!.backward });
+      plan.nodeTensors.push({ node, x: xs[i]!, x2: bufs[i]!.x2, y: ys[i]!, dy: bufs[i]!.dy, backward: plan.#ops[i]!.backward });
     }
     return plan;
   }

@@ -160,7 +160,22 @@ export interface PassCell extends CellBase {
   from: CellPosition;
 }
 
-export type CellExplanation = ConvCell | PoolCell | ActivationCell | DenseCell | BatchNormCell | PassCell;
+/** A residual block's sum y = body + shortcut at one cell (then the block's ReLU, when it has one). */
+export interface ResidualSumCell extends CellBase {
+  kind: 'add';
+  /** The body's output at this cell, and the layer that made it. */
+  body: number;
+  bodyFrom: string;
+  /** The shortcut's value at this cell: the block's input (identity) or the projection's output. */
+  shortcut: number;
+  shortcutFrom: string;
+  projection: boolean;
+  /** body + shortcut, as the engine summed it (before the ReLU). */
+  sum: number;
+  activation?: FusedActivation;
+}
+
+export type CellExplanation = ConvCell | PoolCell | ActivationCell | DenseCell | BatchNormCell | PassCell | ResidualSumCell;
 
 /** min, max and mean |value| of a tensor (the vanishing / exploding check). */
 export interface TensorStats {

@@ -2,14 +2,14 @@
 // (products summed, plus bias) must equal the value the map shows AND the float64 reference, on
 // awkward geometry (stride 2, padding, dilation 2, several channels, overlapping pools).
 import { describe, expect, it } from 'vitest';
-import { newLayer, type NetworkSpec } from '../model';
+import { newBlock, newLayer, projectionId, type NetworkSpec } from '../model';
 import { Network } from '../engine/network';
 import { conv2dRef } from '../reference/conv2d';
 import { avgPoolRef, maxPoolRef } from '../reference/pool';
 import { matmulRef } from '../reference/matmul';
 import { testGpu } from '../testing/gpu';
 import { Prng } from '../util/prng';
-import type { ConvCell, DenseCell, PoolCell, BatchNormCell, ActivationCell } from './cell-protocol';
+import type { ConvCell, DenseCell, PoolCell, BatchNormCell, ActivationCell, ResidualSumCell } from './cell-protocol';
 import { explainCell, flatIndex, receptiveBox } from './inspect-cell';
 
 const spec: NetworkSpec = {
@@ -180,6 +180,39 @@ describe('explainCell', () => {
       for (let k = 0; k < 10; k++) expect(sm.probabilities[k]!).toBeCloseTo(probs[k]!, 5);
       expect(sm.loss!).toBeCloseTo(-Math.log(probs[4]!), 4);
     }
+    t.dispose();
+  });
+
+  it("a residual block's sum: body + shortcut as the engine added them, then the block's ReLU", async () => {
+    const design: NetworkSpec = {
+      version: 1,
+      input: { C: 2, H: 7, W: 7 },
+      layers: [
+        { ...newLayer('conv2d', 'c0'), K: 3, F: 3, S: 1, P: 1, activation: undefined },
+        newBlock('id-block', [{ ...newLayer('conv2d', 'b1'), K: 3, F: 3, S: 1, P: 1, activation: undefined }]),
+        { ...newBlock('proj-block', [{ ...newLayer('conv2d', 'b2'), K: 4, F: 3, S: 2, P: 1, activation: undefined }]), shortcut: 'projection', S: 2, relu: false },
+        { ...newLayer('flatten', 'fl') },
+        { ...newLayer('dense', 'd'), units: 10 },
+      ],
+    };
+    const t = await setup(design);
+    const [c0, b1, b2, proj] = (await Promise.all(['c0', 'b1', 'b2', projectionId('proj-block')].map((id) => t.read(t.io(id).y)))) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const idOut = await t.read(t.plan.nodeTensors.filter((e) => e.node.layerId === 'id-block').at(-1)!.y);
+
+    const a = (await t.explain('id-block', 2, 4, 1)) as ResidualSumCell;
+    const i = flatIndex([3, 7, 7], { c: 2, y: 4, x: 1 });
+    expect(a).toMatchObject({ kind: 'add', bodyFrom: 'b1', shortcutFrom: 'c0', projection: false });
+    expect([a.body, a.shortcut]).toEqual([b1[i], c0[i]]);
+    expectSum(a.sum, b1[i]! + c0[i]!, Math.abs(b1[i]!) + Math.abs(c0[i]!), 'identity sum');
+    expect(a.activation?.kind).toBe('relu');
+    expect(a.value).toBe(idOut[i]);
+    expect(a.value).toBe(Math.max(0, a.sum));
+
+    const p = (await t.explain('proj-block', 3, 2, 0)) as ResidualSumCell;
+    const k = flatIndex([4, 4, 4], { c: 3, y: 2, x: 0 });
+    expect(p).toMatchObject({ kind: 'add', bodyFrom: 'b2', shortcutFrom: projectionId('proj-block'), projection: true, activation: undefined });
+    expect([p.body, p.shortcut]).toEqual([b2[k], proj[k]]);
+    expectSum(p.value, b2[k]! + proj[k]!, Math.abs(b2[k]!) + Math.abs(proj[k]!), 'projection sum');
     t.dispose();
   });
 

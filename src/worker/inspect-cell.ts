@@ -12,6 +12,7 @@ import type { Tensor } from '../engine/tensor';
 import type { CellExplanation, CellPosition, FusedActivation, PixelBox } from './cell-protocol';
 import { flatIndex, unflatten } from './cell-position';
 import { explainDense, softmaxOf } from './inspect-dense';
+import { findItem, isBlock } from '../model/residual';
 
 export { flatIndex, unflatten } from './cell-position';
 
@@ -177,8 +178,20 @@ async function explainNode(gpu: Gpu, network: Network, plan: Plan, layerId: stri
       const from = inShape.length === 3 ? unflatten(inShape, oi) : { c: oi, y: 0, x: 0 };
       return { ...base, kind: node.op, from, value };
     }
-    case 'add':
-      throw new Error(`${layerId} is a residual block's sum: pick a layer inside the block to see how a value is computed`);
+    case 'add': {
+      const x2 = entries[index]!.x2;
+      if (!x2) throw new Error(`${layerId}: the sum's shortcut tensor is missing from the plan`);
+      const reads = Promise.all([one(gpu, x, oi), one(gpu, x2, oi), one(gpu, y, oi)]);
+      const act = activationOf(one(gpu, out.y, oi));
+      const [body, shortcut, sum] = await reads;
+      const activation = await act;
+      // The tensor keys name the nodes that made them; the network's input has no node.
+      const from = (key: string | undefined) => entries.find((e) => e.node.key === key)?.node.layerId ?? 'the input';
+      const [bodyKey, shortcutKey] = node.inputs;
+      const block = findItem(network.spec.layers, layerId);
+      const projection = !!block && isBlock(block) && block.shortcut === 'projection';
+      return { ...base, kind: 'add', body, bodyFrom: from(bodyKey), shortcut, shortcutFrom: from(shortcutKey), projection, sum, activation, value: activation?.after ?? sum };
+    }
     default:
       throw new Error(`unknown node ${(node satisfies never as Node).op}`);
   }

@@ -89,6 +89,12 @@ export class CpCellExplainer extends LitElement {
       case 'flatten':
       case 'dropout':
         return html`<p class="total" role="status" aria-label="Pass through">${c.kind === 'flatten' ? 'Flatten copies' : 'Dropout (off at test time) passes on'} the input value at channel ${c.from.c + 1}${c.inShape.length === 3 ? `, row ${c.from.y}, column ${c.from.x}` : ''}: <b>${num(c.value)}</b>.</p>`;
+      case 'add': {
+        const shortcut = c.projection ? `the projection ${c.shortcutFrom} (a 1×1 conv of the block's input)` : `the block's input, ${c.shortcutFrom}'s output (identity)`;
+        const relu = c.activation ? html`, then ${c.activation.kind}: <b>${num(c.activation.after)}</b>` : nothing;
+        return html`<p class="total" role="status" aria-label="Residual sum">Body (${c.bodyFrom}) ${num(c.body)} + shortcut ${num(c.shortcut)} = <b>${num(c.sum)}</b>${relu}.</p>
+          <p class="why">The shortcut is ${shortcut}. The block learns only the difference F(x) = y − x, and in training the gradient reaches x along the shortcut unchanged.</p>`;
+      }
       default:
         return c satisfies never;
     }
