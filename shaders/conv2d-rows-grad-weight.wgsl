@@ -264,6 +264,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
     if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
     g0 = blockGrad(g0, dyBlock(n, k0, oh0, ow0), r);
+    // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (KB > {{k}}u) { g{{k}} = blockGrad(g{{k}}, dyBlock(n, k0 + {{k}}u, oh0, ow0), r); }
     if (KB > 1u) { g1 = blockGrad(g1, dyBlock(n, k0 + 1u, oh0, ow0), r); }
     if (KB > 2u) { g2 = blockGrad(g2, dyBlock(n, k0 + 2u, oh0, ow0), r); }
     if (KB > 3u) { g3 = blockGrad(g3, dyBlock(n, k0 + 3u, oh0, ow0), r); }
@@ -271,8 +273,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (KB > 5u) { g5 = blockGrad(g5, dyBlock(n, k0 + 5u, oh0, ow0), r); }
     if (KB > 6u) { g6 = blockGrad(g6, dyBlock(n, k0 + 6u, oh0, ow0), r); }
     if (KB > 7u) { g7 = blockGrad(g7, dyBlock(n, k0 + 7u, oh0, ow0), r); }
+    // @end
   }
   store(g0, s, k0, c);
+  // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+  //| if (KB > {{k}}u) { store(g{{k}}, s, k0 + {{k}}u, c); }
   if (KB > 1u) { store(g1, s, k0 + 1u, c); }
   if (KB > 2u) { store(g2, s, k0 + 2u, c); }
   if (KB > 3u) { store(g3, s, k0 + 3u, c); }
@@ -280,4 +285,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (KB > 5u) { store(g5, s, k0 + 5u, c); }
   if (KB > 6u) { store(g6, s, k0 + 6u, c); }
   if (KB > 7u) { store(g7, s, k0 + 7u, c); }
+  // @end
 }
