@@ -72,11 +72,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       }
     }
     dx[i] = acc * scale;
+    // @generated include pool-input-step — edit shaders/parts/pool-input-step.wgsl, then npm run gen:wgsl
     i++;
     rx++;
     if (rx == S) {
       rx = 0u;
       qx++;
     }
+    // @end
   }
 }

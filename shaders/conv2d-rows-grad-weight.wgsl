@@ -61,6 +61,7 @@ override WG: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> part: array<f32>;
 
 // Inputs at columns t .. t+7 of one input row (0 outside the image); only the first 4 + FW − 1 are loaded.
+// @generated include window-rows — edit shaders/parts/window-rows.wgsl, then npm run gen:wgsl
 struct Window {
   lo: vec4f,
   hi: vec4f,
@@ -77,6 +78,7 @@ struct Rows {
   r6: Window,
   r7: Window,
 }
+// @end
 
 // One filter row's FW tap gradients (tap 4 in e), and a filter's FH rows of them plus its bias gradient.
 struct Taps {

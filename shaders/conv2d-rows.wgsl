@@ -88,12 +88,13 @@ override WG: u32 = 64u;
 
 // Inputs at columns t .. t+7 of one input row for the 4 output columns from ow0 (t = ow0 − PW); only the
 // first 4 + FW − 1 are used.
+// @generated include window-rows — edit shaders/parts/window-rows.wgsl, then npm run gen:wgsl
 struct Window {
   lo: vec4f,
   hi: vec4f,
 }
 
-// The windows of the 4 + FH − 1 input rows under one 4×4 block (rows past that are left 0).
+// The windows of the 4 + FH − 1 input rows under a block (rows past that are left 0).
 struct Rows {
   r0: Window,
   r1: Window,
@@ -104,6 +105,7 @@ struct Rows {
   r6: Window,
   r7: Window,
 }
+// @end
 
 // Up to QN + 2 four-column segments of one input row: segment m holds columns c0 + 4m .. c0 + 4m + 3
 // (0 outside the row, or everywhere when the row is outside the image), c0 = ow0 − PW − SHIFT; the windows

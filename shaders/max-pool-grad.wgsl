@@ -159,11 +159,13 @@ fn gather(t: u32) {
       }
     }
     dx[i] = acc;
+    // @generated include pool-input-step — edit shaders/parts/pool-input-step.wgsl, then npm run gen:wgsl
     i++;
     rx++;
     if (rx == S) {
       rx = 0u;
       qx++;
     }
+    // @end
   }
 }
