@@ -24,6 +24,7 @@
 //
 //   node tools/gen-wgsl.mjs           rewrites the regions of shaders/*.wgsl (`npm run gen:wgsl`)
 //   node tools/gen-wgsl.mjs --check   writes nothing; exits 1 naming each stale region or bad directive
+//                                     (both modes also name a part that no shader includes)
 //   --root DIR                        works on DIR/shaders instead of the repository's (for tests)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -240,12 +241,16 @@ export function expandSource(text, readPart, file = '<shader>') {
 export function run(root, { check = false } = {}) {
   const dir = join(root, 'shaders');
   const parts = join(dir, 'parts');
+  const used = new Set();
   const readPart = (name) => {
     const p = join(parts, `${name}.wgsl`);
-    return /^[\w-]+$/.test(name) && existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    if (!/^[\w-]+$/.test(name) || !existsSync(p)) return undefined;
+    used.add(name);
+    return readFileSync(p, 'utf8');
   };
   const problems = [];
   const written = [];
+  let failed = false;
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort()) {
     const path = join(dir, name);
     const file = relative(root, path);
@@ -256,6 +261,7 @@ export function run(root, { check = false } = {}) {
     } catch (e) {
       if (!(e instanceof GenError)) throw e;
       problems.push(e.message);
+      failed = true;
       continue;
     }
     if (result.text === text) continue;
@@ -267,6 +273,12 @@ export function run(root, { check = false } = {}) {
       writeFileSync(path, result.text);
       written.push(file);
     }
+  }
+  // A part no shader includes is dead text that still looks maintained (judged only when every shader
+  // expanded: a directive that failed may have been the one to include it).
+  const partFiles = existsSync(parts) && !failed ? readdirSync(parts).filter((f) => f.endsWith('.wgsl')).sort() : [];
+  for (const f of partFiles) {
+    if (!used.has(f.slice(0, -'.wgsl'.length))) problems.push(`${relative(root, join(parts, f))}: no shader includes this part`);
   }
   return { problems, written };
 }

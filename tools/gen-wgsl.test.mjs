@@ -113,13 +113,19 @@ test('--check reports a region edited by hand and writes nothing; a plain run re
   assert.equal(cli('--check', '--root', root).status, 0);
 });
 
-test('--check exits 1 on a malformed directive, naming file and line; a changed part makes users stale', () => {
+test('--check exits 1 on a malformed directive (file and line), a stale user of a changed part, an unused part', () => {
   const root = tree({ 'a.wgsl': '// a\n// @generated include p\nold\n// @end\n', 'b.wgsl': '// b\n\n// @generated ladder\n//| x\n// @end\n' });
   writeFileSync(join(root, 'shaders', 'parts', 'p.wgsl'), 'new\n');
+  writeFileSync(join(root, 'shaders', 'parts', 'orphan.wgsl'), 'x\n');
   const r = cli('--check', '--root', root);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /shaders\/a\.wgsl:2: generated region is out of date/);
   assert.match(r.stderr, /shaders\/b\.wgsl:3: ladder needs name=values/);
+  writeFileSync(join(root, 'shaders', 'b.wgsl'), '// b\n');
+  const orphan = cli('--check', '--root', root);
+  assert.equal(orphan.status, 1);
+  assert.match(orphan.stderr, /shaders\/parts\/orphan\.wgsl: no shader includes this part/);
+  assert.doesNotMatch(orphan.stderr, /parts\/p\.wgsl/);
   assert.equal(cli('--frob').status, 2);
 });
 
