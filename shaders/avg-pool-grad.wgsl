@@ -7,6 +7,7 @@
 // row, iw + P = q·S + r is carried by additions, so the windows containing column iw are ow = q, q − 1, …
 // while r + (q − ow)·S < FW: no div/mod per element.
 
+// @generated include pool-params — edit shaders/parts/pool-params.wgsl, then npm run gen:wgsl
 struct Params {
   N: u32,
   C: u32,
@@ -19,6 +20,7 @@ struct Params {
   OH: u32,
   OW: u32,
 }
+// @end
 
 override WG: u32 = 64;
 override IX: u32 = 7;
@@ -30,6 +32,7 @@ override IX: u32 = 7;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * WG;
+  // @generated include pool-input-row — edit shaders/parts/pool-input-row.wgsl, then npm run gen:wgsl
   let groups = (params.W + IX - 1u) / IX;
   let row = t / groups; // (n·C + c)·H + ih
   if (row >= params.N * params.C * params.H) {
@@ -39,21 +42,24 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let nc = row / params.H;
   let ih = row - nc * params.H;
   let S = params.S;
-  let scale = 1.0 / f32(params.FH * params.FW);
 
   // Output rows whose windows hold row ih: oh = qy − j for j ≥ 0 while ry + j·S < FH and oh ≥ 0.
   let qy = (ih + params.P) / S;
   let ry = ih + params.P - qy * S;
+  // Skip the output rows past the end (oh ≥ OH).
   var jy0 = 0u;
   if (qy >= params.OH) {
     jy0 = qy - params.OH + 1u;
   }
   let outPlane = nc * params.OH * params.OW;
 
+  // Along the row: iw + P = qx·S + rx, carried.
   var qx = (iw0 + params.P) / S;
   var rx = iw0 + params.P - qx * S;
   let iwEnd = min(iw0 + IX, params.W);
   var i = row * params.W + iw0;
+  // @end
+  let scale = 1.0 / f32(params.FH * params.FW);
   for (var iw = iw0; iw < iwEnd; iw++) {
     var acc = 0.0;
     for (var jy = jy0; jy <= qy && ry + jy * S < params.FH; jy++) {
@@ -66,11 +72,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       }
     }
     dx[i] = acc * scale;
+    // @generated include pool-input-step — edit shaders/parts/pool-input-step.wgsl, then npm run gen:wgsl
     i++;
     rx++;
     if (rx == S) {
       rx = 0u;
       qx++;
     }
+    // @end
   }
 }

@@ -7,6 +7,7 @@
 // output row: row, plane and window-row clipping once per thread (one div), input indices carried by
 // additions (index arithmetic is what costs on SwiftShader).
 
+// @generated include pool-params — edit shaders/parts/pool-params.wgsl, then npm run gen:wgsl
 struct Params {
   N: u32,
   C: u32,
@@ -19,6 +20,7 @@ struct Params {
   OH: u32,
   OW: u32,
 }
+// @end
 
 override WG: u32 = 64;
 override OX: u32 = 7;
@@ -30,6 +32,7 @@ override OX: u32 = 7;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * WG;
+  // @generated include pool-output-row — edit shaders/parts/pool-output-row.wgsl, then npm run gen:wgsl
   let groups = (params.OW + OX - 1u) / OX;
   let row = t / groups; // (n·C + c)·OH + oh
   if (row >= params.N * params.C * params.OH) {
@@ -38,16 +41,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let ow0 = (t - row * groups) * OX;
   let nc = row / params.OH;
   let oh = row - nc * params.OH;
+  // @end
+  // @generated include pool-window-rows — edit shaders/parts/pool-window-rows.wgsl, then npm run gen:wgsl
   let H = i32(params.H);
   let W = i32(params.W);
   let S = i32(params.S);
   let P = i32(params.P);
   let FW = i32(params.FW);
-  let scale = 1.0 / f32(params.FH * params.FW);
 
+  // Window rows clipped to the input: kh in [khLo, khHi).
   let ih0 = i32(oh) * S - P;
   let khLo = max(0, -ih0);
   let rows = min(i32(params.FH), H - ih0) - khLo;
+  // @end
+  let scale = 1.0 / f32(params.FH * params.FW);
   let rowStart = i32(nc * params.H * params.W) + (ih0 + khLo) * W;
 
   let owEnd = min(ow0 + OX, params.OW);

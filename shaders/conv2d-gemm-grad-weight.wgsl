@@ -86,6 +86,7 @@ fn loadDy(o: vec4u, i: u32, ok: vec4<bool>) -> mat4x4f {
 }
 
 // acc + x·d for 4×4 blocks as 64 FMAs: column i (filter i) gains Σ_pp x[pp]·d[i][pp].
+// @generated include mac4x4 w=x a=d — edit shaders/parts/mac4x4.wgsl, then npm run gen:wgsl
 fn mac(acc: mat4x4f, x: mat4x4f, d: mat4x4f) -> mat4x4f {
   var r = acc;
   r[0] = fma(x[0], vec4f(d[0].x), r[0]); r[0] = fma(x[1], vec4f(d[0].y), r[0]);
@@ -98,6 +99,7 @@ fn mac(acc: mat4x4f, x: mat4x4f, d: mat4x4f) -> mat4x4f {
   r[3] = fma(x[2], vec4f(d[3].z), r[3]); r[3] = fma(x[3], vec4f(d[3].w), r[3]);
   return r;
 }
+// @end
 
 // Clamped dy row offsets (k·OHW) of filters k0 .. k0+3.
 fn dyOffsets(k0: u32) -> vec4u {
@@ -143,12 +145,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let j0 = wg.x * WGX * TJ + lid.x;
   let ta = tapsAt(j0);
   let tb = tapsAt(j0 + WGX);
+  // @generated ladder c=c..h i=2..7 — edit the //| template, then npm run gen:wgsl
+  //| let t{{c}} = tapsAt(j0 + {{i}}u * WGX);
   let tc = tapsAt(j0 + 2u * WGX);
   let td = tapsAt(j0 + 3u * WGX);
   let te = tapsAt(j0 + 4u * WGX);
   let tf = tapsAt(j0 + 5u * WGX);
   let tg = tapsAt(j0 + 6u * WGX);
   let th = tapsAt(j0 + 7u * WGX);
+  // @end
   let do0 = dyOffsets(k0);
   let do1 = dyOffsets(k0 + 4u);
   let do2 = dyOffsets(k0 + 8u);
@@ -157,6 +162,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let n1 = min(p.N, n0 + p.NB);
 
   // acc<r><j>: filter block r, tap block j.
+  // @generated ladder c=a..h — edit the //| template, then npm run gen:wgsl
+  //| var acc0{{c}} = mat4x4f(); var acc1{{c}} = mat4x4f(); var acc2{{c}} = mat4x4f(); var acc3{{c}} = mat4x4f();
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
   var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
@@ -165,6 +172,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc0f = mat4x4f(); var acc1f = mat4x4f(); var acc2f = mat4x4f(); var acc3f = mat4x4f();
   var acc0g = mat4x4f(); var acc1g = mat4x4f(); var acc2g = mat4x4f(); var acc3g = mat4x4f();
   var acc0h = mat4x4f(); var acc1h = mat4x4f(); var acc2h = mat4x4f(); var acc3h = mat4x4f();
+  // @end
   // db<r>: filter block r's dy summed over the pixels (HAS_BIAS only).
   var db0 = mat4x4f(); var db1 = mat4x4f(); var db2 = mat4x4f(); var db3 = mat4x4f();
   // One flat loop over the split's pixel quads (n, p4), indices carried by additions and selects.
@@ -195,6 +203,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { acc1a = mac(acc1a, xa, d1); }
     if (RK > 2u) { acc2a = mac(acc2a, xa, d2); }
     if (RK > 3u) { acc3a = mac(acc3a, xa, d3); }
+    // @generated ladder c=b..h i=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (TJ > {{i}}u) {
+    //|   let x{{c}} = loadX(b, t{{c}});
+    //|   acc0{{c}} = mac(acc0{{c}}, x{{c}}, d0);
+    //|   @for(r=1..3) if (RK > {{r}}u) { acc{{r}}{{c}} = mac(acc{{r}}{{c}}, x{{c}}, d{{r}}); }
+    //| }
     if (TJ > 1u) {
       let xb = loadX(b, tb);
       acc0b = mac(acc0b, xb, d0);
@@ -244,6 +258,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (RK > 2u) { acc2h = mac(acc2h, xh, d2); }
       if (RK > 3u) { acc3h = mac(acc3h, xh, d3); }
     }
+    // @end
     // advance (n, p4)
     p4++;
     dyPix += 4u;
@@ -257,6 +272,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   if (RK > 1u) { store(acc1a, k0 + 4u, ta, s); }
   if (RK > 2u) { store(acc2a, k0 + 8u, ta, s); }
   if (RK > 3u) { store(acc3a, k0 + 12u, ta, s); }
+  // @generated ladder c=b..h i=1..7 — edit the //| template, then npm run gen:wgsl
+  //| if (TJ > {{i}}u) {
+  //|   store(acc0{{c}}, k0, t{{c}}, s);
+  //|   @for(r=1..3) if (RK > {{r}}u) { store(acc{{r}}{{c}}, k0 + {{4*r}}u, t{{c}}, s); }
+  //| }
   if (TJ > 1u) {
     store(acc0b, k0, tb, s);
     if (RK > 1u) { store(acc1b, k0 + 4u, tb, s); }
@@ -299,6 +319,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 2u) { store(acc2h, k0 + 8u, th, s); }
     if (RK > 3u) { store(acc3h, k0 + 12u, th, s); }
   }
+  // @end
   // The thread with tap block 0 also holds its filters' bias gradient.
   if (HAS_BIAS & (j0 == 0u)) {
     storeBias(db0, k0, s);

@@ -94,6 +94,7 @@ fn loadW(o: u32, r4: u32) -> mat4x4f {
 }
 
 // acc + w·x for 4×4 blocks as 64 FMAs: column i (pixel i) gains Σ_kk w[kk]·x[i][kk].
+// @generated include mac4x4 w=w a=a — edit shaders/parts/mac4x4.wgsl, then npm run gen:wgsl
 fn mac(acc: mat4x4f, w: mat4x4f, a: mat4x4f) -> mat4x4f {
   var r = acc;
   r[0] = fma(w[0], vec4f(a[0].x), r[0]); r[0] = fma(w[1], vec4f(a[0].y), r[0]);
@@ -106,6 +107,7 @@ fn mac(acc: mat4x4f, w: mat4x4f, a: mat4x4f) -> mat4x4f {
   r[3] = fma(w[2], vec4f(a[3].z), r[3]); r[3] = fma(w[3], vec4f(a[3].w), r[3]);
   return r;
 }
+// @end
 
 // Bias (when HAS_BIAS) and ReLU (when RELU) of one pixel's filters k0 .. k0+3.
 fn epilogue(acc: vec4f, k0: u32) -> vec4f {
@@ -191,6 +193,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let pb = pa + step;
   let b0 = pixelAt(pb); let b1 = pixelAt(pb + 1u); let b2 = pixelAt(pb + 2u); let b3 = pixelAt(pb + 3u);
   let xb = vec4u(b0.x, b1.x, b2.x, b3.x);
+  // @generated ladder c=c..h i=2..7 — edit the //| template, then npm run gen:wgsl
+  //| let p{{c}} = pa + {{i}}u * step;
+  //| let {{c}}0 = pixelAt(p{{c}}); let {{c}}1 = pixelAt(p{{c}} + 1u); let {{c}}2 = pixelAt(p{{c}} + 2u); let {{c}}3 = pixelAt(p{{c}} + 3u);
+  //| let x{{c}} = vec4u({{c}}0.x, {{c}}1.x, {{c}}2.x, {{c}}3.x);
   let pc = pa + 2u * step;
   let c0 = pixelAt(pc); let c1 = pixelAt(pc + 1u); let c2 = pixelAt(pc + 2u); let c3 = pixelAt(pc + 3u);
   let xc = vec4u(c0.x, c1.x, c2.x, c3.x);
@@ -209,6 +215,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let ph = pa + 7u * step;
   let h0 = pixelAt(ph); let h1 = pixelAt(ph + 1u); let h2 = pixelAt(ph + 2u); let h3 = pixelAt(ph + 3u);
   let xh = vec4u(h0.x, h1.x, h2.x, h3.x);
+  // @end
   let lastBlock = q.K4 - 1u;
   // First filter block of each of the RK rows (clamped: blocks past K4 compute garbage, never stored).
   let wo0 = min(kb, lastBlock);
@@ -216,6 +223,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let wo2 = min(kb + 2u, lastBlock);
   let wo3 = min(kb + 3u, lastBlock);
   // acc<r><j>: filter block kb + r, pixel block j.
+  // @generated ladder c=a..h — edit the //| template, then npm run gen:wgsl
+  //| var acc0{{c}} = mat4x4f(); var acc1{{c}} = mat4x4f(); var acc2{{c}} = mat4x4f(); var acc3{{c}} = mat4x4f();
   var acc0a = mat4x4f(); var acc1a = mat4x4f(); var acc2a = mat4x4f(); var acc3a = mat4x4f();
   var acc0b = mat4x4f(); var acc1b = mat4x4f(); var acc2b = mat4x4f(); var acc3b = mat4x4f();
   var acc0c = mat4x4f(); var acc1c = mat4x4f(); var acc2c = mat4x4f(); var acc3c = mat4x4f();
@@ -224,6 +233,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc0f = mat4x4f(); var acc1f = mat4x4f(); var acc2f = mat4x4f(); var acc3f = mat4x4f();
   var acc0g = mat4x4f(); var acc1g = mat4x4f(); var acc2g = mat4x4f(); var acc3g = mat4x4f();
   var acc0h = mat4x4f(); var acc1h = mat4x4f(); var acc2h = mat4x4f(); var acc3h = mat4x4f();
+  // @end
   for (var r4 = 0u; r4 < q.R4; r4++) {
     let t = tab[r4];
     let w0 = loadW(wo0, r4);
@@ -236,6 +246,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 1u) { acc1a = mac(acc1a, w1, va); }
     if (RK > 2u) { acc2a = mac(acc2a, w2, va); }
     if (RK > 3u) { acc3a = mac(acc3a, w3, va); }
+    // @generated ladder c=b..h i=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (TP > {{i}}u) {
+    //|   let v{{c}} = loadX(x{{c}}, t);
+    //|   acc0{{c}} = mac(acc0{{c}}, w0, v{{c}});
+    //|   @for(r=1..3) if (RK > {{r}}u) { acc{{r}}{{c}} = mac(acc{{r}}{{c}}, w{{r}}, v{{c}}); }
+    //| }
     if (TP > 1u) {
       let vb = loadX(xb, t);
       acc0b = mac(acc0b, w0, vb);
@@ -285,6 +301,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (RK > 2u) { acc2h = mac(acc2h, w2, vh); }
       if (RK > 3u) { acc3h = mac(acc3h, w3, vh); }
     }
+    // @end
   }
   let k0 = 4u * kb;
   let ya = vec4u(a0.y, a1.y, a2.y, a3.y);
@@ -293,6 +310,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   if (RK > 1u) { store(acc1a, k0 + 4u, pa, ya, ua); }
   if (RK > 2u) { store(acc2a, k0 + 8u, pa, ya, ua); }
   if (RK > 3u) { store(acc3a, k0 + 12u, pa, ya, ua); }
+  // @generated ladder c=b..h i=1..7 — edit the //| template, then npm run gen:wgsl
+  //| if (TP > {{i}}u) {
+  //|   let y{{c}} = vec4u({{c}}0.y, {{c}}1.y, {{c}}2.y, {{c}}3.y);
+  //|   let u{{c}} = vec4u({{c}}0.z, {{c}}1.z, {{c}}2.z, {{c}}3.z);
+  //|   store(acc0{{c}}, k0, p{{c}}, y{{c}}, u{{c}});
+  //|   @for(r=1..3) if (RK > {{r}}u) { store(acc{{r}}{{c}}, k0 + {{4*r}}u, p{{c}}, y{{c}}, u{{c}}); }
+  //| }
   if (TP > 1u) {
     let yb = vec4u(b0.y, b1.y, b2.y, b3.y);
     let ub = vec4u(b0.z, b1.z, b2.z, b3.z);
@@ -349,4 +373,5 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (RK > 2u) { store(acc2h, k0 + 8u, ph, yh, uh); }
     if (RK > 3u) { store(acc3h, k0 + 12u, ph, yh, uh); }
   }
+  // @end
 }

@@ -13,6 +13,7 @@
 
 struct Params {
   N: u32,
+  // @generated include conv-shape-fields — edit shaders/parts/conv-shape-fields.wgsl, then npm run gen:wgsl
   C: u32,
   H: u32,
   W: u32,
@@ -25,6 +26,7 @@ struct Params {
   D: u32,
   OH: u32,
   OW: u32,
+  // @end
 }
 
 // UNIT_STRIDE: S = 1, so every (fh, fw) tap lands on an output pixel and no division is needed.

@@ -18,6 +18,7 @@
 
 struct Params {
   NPIX: u32,
+  // @generated include conv-shape-fields — edit shaders/parts/conv-shape-fields.wgsl, then npm run gen:wgsl
   C: u32,
   H: u32,
   W: u32,
@@ -30,6 +31,7 @@ struct Params {
   D: u32,
   OH: u32,
   OW: u32,
+  // @end
   R: u32,
 }
 
@@ -51,6 +53,7 @@ var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
 
 // g at output pixel (oh, ow) of plane n·K + k.
+// @generated include grad-at — edit shaders/parts/grad-at.wgsl, then npm run gen:wgsl
 fn grad(plane: u32, oh: u32, ow: u32) -> f32 {
   let q = params;
   if (POOL_GRAD) {
@@ -68,6 +71,7 @@ fn grad(plane: u32, oh: u32, ow: u32) -> f32 {
   }
   return dy[i];
 }
+// @end
 
 // Filters as A[c, r]: w[(k·C + c)·FH·FW + f] for r = k·FH·FW + f.
 fn loadW(c0: u32, r0: u32, t: u32, threads: u32) {
@@ -144,15 +148,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let n = p / HW;
   let ih = (p - n * HW) / q.W;
   let pix = vec3u(n, ih, p - n * HW - ih * q.W);
+  // @generated include tile-acc — edit shaders/parts/tile-acc.wgsl, then npm run gen:wgsl
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   let ar = 4u * lid.y;
   let bc = 4u * lid.x;
+  // @end
   for (var r0 = 0u; r0 < q.R; r0 += BK) {
     loadW(c0, r0, t, threads);
     loadG(r0, col, pix, inside, t, threads);
+    // @generated include tile-mac — edit shaders/parts/tile-mac.wgsl, then npm run gen:wgsl
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
       let s = kk * BN;
@@ -164,6 +171,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       acc3 += av.w * bv;
     }
     workgroupBarrier();
+    // @end
   }
   let c = c0 + ar;
   let px = p0 + bc;

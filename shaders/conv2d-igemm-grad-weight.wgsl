@@ -15,6 +15,7 @@
 struct Params {
   N: u32,
   NB: u32,
+  // @generated include conv-shape-fields — edit shaders/parts/conv-shape-fields.wgsl, then npm run gen:wgsl
   C: u32,
   H: u32,
   W: u32,
@@ -27,6 +28,7 @@ struct Params {
   D: u32,
   OH: u32,
   OW: u32,
+  // @end
   R: u32,
   L: u32,
 }
@@ -50,6 +52,7 @@ var<workgroup> As: array<f32, 1024>;
 var<workgroup> Bs: array<f32, 1024>;
 
 // g at output pixel (oh, ow) of plane n·K + k (conv2d-igemm-grad-input.wgsl's routing).
+// @generated include grad-at — edit shaders/parts/grad-at.wgsl, then npm run gen:wgsl
 fn grad(plane: u32, oh: u32, ow: u32) -> f32 {
   let q = params;
   if (POOL_GRAD) {
@@ -67,6 +70,7 @@ fn grad(plane: u32, oh: u32, ow: u32) -> f32 {
   }
   return dy[i];
 }
+// @end
 
 // Pixel p (of the whole batch, plain order) → (n, oh, ow).
 fn pixel(p: u32) -> vec3u {
@@ -149,15 +153,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let pStart = z * q.NB * OHW;
   let pEnd = min((z + 1u) * q.NB, q.N) * OHW;
   let col = t % BN;
+  // @generated include tile-acc — edit shaders/parts/tile-acc.wgsl, then npm run gen:wgsl
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   let ar = 4u * lid.y;
   let bc = 4u * lid.x;
+  // @end
   for (var p0 = pStart; p0 < pEnd; p0 += BK) {
     loadG(k0, p0, pEnd, t, threads);
     loadX(p0, pEnd, col, r0 + col, t, threads);
+    // @generated include tile-mac — edit shaders/parts/tile-mac.wgsl, then npm run gen:wgsl
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
       let s = kk * BN;
@@ -169,6 +176,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       acc3 += av.w * bv;
     }
     workgroupBarrier();
+    // @end
   }
   let k = k0 + ar;
   let r = r0 + bc;

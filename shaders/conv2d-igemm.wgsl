@@ -19,6 +19,7 @@
 
 struct Params {
   NPIX: u32,
+  // @generated include conv-shape-fields — edit shaders/parts/conv-shape-fields.wgsl, then npm run gen:wgsl
   C: u32,
   H: u32,
   W: u32,
@@ -31,6 +32,7 @@ struct Params {
   D: u32,
   OH: u32,
   OW: u32,
+  // @end
   R: u32,
 }
 
@@ -186,15 +188,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let col = t % BN;
   let inside = p0 + col < q.NPIX;
   let pix = pixel(min(p0 + col, q.NPIX - 1u));
+  // @generated include tile-acc — edit shaders/parts/tile-acc.wgsl, then npm run gen:wgsl
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   let ar = 4u * lid.y;
   let bc = 4u * lid.x;
+  // @end
   for (var r0 = 0u; r0 < q.R; r0 += BK) {
     loadW(k0, r0, t, threads);
     loadX(r0, col, pix, inside, t, threads);
+    // @generated include tile-mac — edit shaders/parts/tile-mac.wgsl, then npm run gen:wgsl
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
       let s = kk * BN;
@@ -206,6 +211,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       acc3 += av.w * bv;
     }
     workgroupBarrier();
+    // @end
   }
   let k = k0 + ar;
   let p = p0 + bc;

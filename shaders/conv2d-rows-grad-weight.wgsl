@@ -61,6 +61,7 @@ override WG: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> part: array<f32>;
 
 // Inputs at columns t .. t+7 of one input row (0 outside the image); only the first 4 + FW − 1 are loaded.
+// @generated include window-rows — edit shaders/parts/window-rows.wgsl, then npm run gen:wgsl
 struct Window {
   lo: vec4f,
   hi: vec4f,
@@ -77,6 +78,7 @@ struct Rows {
   r6: Window,
   r7: Window,
 }
+// @end
 
 // One filter row's FW tap gradients (tap 4 in e), and a filter's FH rows of them plus its bias gradient.
 struct Taps {
@@ -264,6 +266,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (FH > 3u) { r.r6 = loadRow(plane, ih0 + 6, t); }
     if (FH > 4u) { r.r7 = loadRow(plane, ih0 + 7, t); }
     g0 = blockGrad(g0, dyBlock(n, k0, oh0, ow0), r);
+    // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (KB > {{k}}u) { g{{k}} = blockGrad(g{{k}}, dyBlock(n, k0 + {{k}}u, oh0, ow0), r); }
     if (KB > 1u) { g1 = blockGrad(g1, dyBlock(n, k0 + 1u, oh0, ow0), r); }
     if (KB > 2u) { g2 = blockGrad(g2, dyBlock(n, k0 + 2u, oh0, ow0), r); }
     if (KB > 3u) { g3 = blockGrad(g3, dyBlock(n, k0 + 3u, oh0, ow0), r); }
@@ -271,8 +275,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (KB > 5u) { g5 = blockGrad(g5, dyBlock(n, k0 + 5u, oh0, ow0), r); }
     if (KB > 6u) { g6 = blockGrad(g6, dyBlock(n, k0 + 6u, oh0, ow0), r); }
     if (KB > 7u) { g7 = blockGrad(g7, dyBlock(n, k0 + 7u, oh0, ow0), r); }
+    // @end
   }
   store(g0, s, k0, c);
+  // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+  //| if (KB > {{k}}u) { store(g{{k}}, s, k0 + {{k}}u, c); }
   if (KB > 1u) { store(g1, s, k0 + 1u, c); }
   if (KB > 2u) { store(g2, s, k0 + 2u, c); }
   if (KB > 3u) { store(g3, s, k0 + 3u, c); }
@@ -280,4 +287,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (KB > 5u) { store(g5, s, k0 + 5u, c); }
   if (KB > 6u) { store(g6, s, k0 + 6u, c); }
   if (KB > 7u) { store(g7, s, k0 + 7u, c); }
+  // @end
 }

@@ -88,12 +88,13 @@ override WG: u32 = 64u;
 
 // Inputs at columns t .. t+7 of one input row for the 4 output columns from ow0 (t = ow0 − PW); only the
 // first 4 + FW − 1 are used.
+// @generated include window-rows — edit shaders/parts/window-rows.wgsl, then npm run gen:wgsl
 struct Window {
   lo: vec4f,
   hi: vec4f,
 }
 
-// The windows of the 4 + FH − 1 input rows under one 4×4 block (rows past that are left 0).
+// The windows of the 4 + FH − 1 input rows under a block (rows past that are left 0).
 struct Rows {
   r0: Window,
   r1: Window,
@@ -104,6 +105,7 @@ struct Rows {
   r6: Window,
   r7: Window,
 }
+// @end
 
 // Up to QN + 2 four-column segments of one input row: segment m holds columns c0 + 4m .. c0 + 4m + 3
 // (0 outside the row, or everywhere when the row is outside the image), c0 = ow0 − PW − SHIFT; the windows
@@ -177,6 +179,8 @@ fn loadSpan(plane: i32, ih: i32, c0: i32) -> Span {
   let ok = (ih >= 0) & (ih < i32(params.H));
   var s = Span(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
   s.s0 = loadSeg(rowBase, ok, c0, segFirst(0u), segLanes(0u), 0u);
+  // @generated ladder m=1..9 — edit the //| template, then npm run gen:wgsl
+  //| if (segLanes({{m}}u) > 0u) { s.s{{m}} = loadSeg(rowBase, ok, c0 + {{4*m}}, 0u, segLanes({{m}}u), {{m}}u); }
   if (segLanes(1u) > 0u) { s.s1 = loadSeg(rowBase, ok, c0 + 4, 0u, segLanes(1u), 1u); }
   if (segLanes(2u) > 0u) { s.s2 = loadSeg(rowBase, ok, c0 + 8, 0u, segLanes(2u), 2u); }
   if (segLanes(3u) > 0u) { s.s3 = loadSeg(rowBase, ok, c0 + 12, 0u, segLanes(3u), 3u); }
@@ -186,11 +190,14 @@ fn loadSpan(plane: i32, ih: i32, c0: i32) -> Span {
   if (segLanes(7u) > 0u) { s.s7 = loadSeg(rowBase, ok, c0 + 28, 0u, segLanes(7u), 7u); }
   if (segLanes(8u) > 0u) { s.s8 = loadSeg(rowBase, ok, c0 + 32, 0u, segLanes(8u), 8u); }
   if (segLanes(9u) > 0u) { s.s9 = loadSeg(rowBase, ok, c0 + 36, 0u, segLanes(9u), 9u); }
+  // @end
   return s;
 }
 
 fn segAt(s: Span, m: u32) -> vec4f {
   switch m {
+    // @generated ladder m=0..8 — edit the //| template, then npm run gen:wgsl
+    //| case {{m}}u: { return s.s{{m}}; }
     case 0u: { return s.s0; }
     case 1u: { return s.s1; }
     case 2u: { return s.s2; }
@@ -200,6 +207,7 @@ fn segAt(s: Span, m: u32) -> vec4f {
     case 6u: { return s.s6; }
     case 7u: { return s.s7; }
     case 8u: { return s.s8; }
+    // @end
     default: { return s.s9; }
   }
 }
@@ -546,6 +554,8 @@ fn stream(n: u32, o: u32, ow0: u32, c0: i32) {
         let s2 = loadSpan(plane, t + 2, c0);
         let s3 = loadSpan(plane, t + 3, c0);
         q0 = streamCol(q0, stepWindows(s0, s1, s2, s3, 0u), f);
+        // @generated ladder q=1..7 — edit the //| template, then npm run gen:wgsl
+        //| if (QN > {{q}}u) { q{{q}} = streamCol(q{{q}}, stepWindows(s0, s1, s2, s3, {{q}}u), f); }
         if (QN > 1u) { q1 = streamCol(q1, stepWindows(s0, s1, s2, s3, 1u), f); }
         if (QN > 2u) { q2 = streamCol(q2, stepWindows(s0, s1, s2, s3, 2u), f); }
         if (QN > 3u) { q3 = streamCol(q3, stepWindows(s0, s1, s2, s3, 3u), f); }
@@ -553,12 +563,15 @@ fn stream(n: u32, o: u32, ow0: u32, c0: i32) {
         if (QN > 5u) { q5 = streamCol(q5, stepWindows(s0, s1, s2, s3, 5u), f); }
         if (QN > 6u) { q6 = streamCol(q6, stepWindows(s0, s1, s2, s3, 6u), f); }
         if (QN > 7u) { q7 = streamCol(q7, stepWindows(s0, s1, s2, s3, 7u), f); }
+        // @end
         plane += hw;
         f = fNext;
       }
     }
     let oh0 = t - lead;
     storeCol(q0, n, o, oh0, ow0);
+    // @generated ladder q=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (QN > {{q}}u) { storeCol(q{{q}}, n, o, oh0, ow0 + {{4*q}}u); }
     if (QN > 1u) { storeCol(q1, n, o, oh0, ow0 + 4u); }
     if (QN > 2u) { storeCol(q2, n, o, oh0, ow0 + 8u); }
     if (QN > 3u) { storeCol(q3, n, o, oh0, ow0 + 12u); }
@@ -566,6 +579,7 @@ fn stream(n: u32, o: u32, ow0: u32, c0: i32) {
     if (QN > 5u) { storeCol(q5, n, o, oh0, ow0 + 20u); }
     if (QN > 6u) { storeCol(q6, n, o, oh0, ow0 + 24u); }
     if (QN > 7u) { storeCol(q7, n, o, oh0, ow0 + 28u); }
+    // @end
     q0 = carry(q0); q1 = carry(q1); q2 = carry(q2); q3 = carry(q3);
     q4 = carry(q4); q5 = carry(q5); q6 = carry(q6); q7 = carry(q7);
   }
@@ -603,6 +617,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   // stored).
   let last = p.COUT - 1u;
   let wo0 = min(o0, last) * p.WS_OUT;
+  // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+  //| let wo{{k}} = min(o0 + {{k}}u, last) * p.WS_OUT;
   let wo1 = min(o0 + 1u, last) * p.WS_OUT;
   let wo2 = min(o0 + 2u, last) * p.WS_OUT;
   let wo3 = min(o0 + 3u, last) * p.WS_OUT;
@@ -610,6 +626,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let wo5 = min(o0 + 5u, last) * p.WS_OUT;
   let wo6 = min(o0 + 6u, last) * p.WS_OUT;
   let wo7 = min(o0 + 7u, last) * p.WS_OUT;
+  // @end
 
   var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
   var acc4 = mat4x4f(); var acc5 = mat4x4f(); var acc6 = mat4x4f(); var acc7 = mat4x4f();
@@ -618,6 +635,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var i = 0u; i < p.CIN; i++) {
     let r = spanWindows(loadSpanRows(plane, ih0, c0));
     acc0 = block(acc0, r, loadFilter(wo0 + wi));
+    // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (KB > {{k}}u) { acc{{k}} = block(acc{{k}}, r, loadFilter(wo{{k}} + wi)); }
     if (KB > 1u) { acc1 = block(acc1, r, loadFilter(wo1 + wi)); }
     if (KB > 2u) { acc2 = block(acc2, r, loadFilter(wo2 + wi)); }
     if (KB > 3u) { acc3 = block(acc3, r, loadFilter(wo3 + wi)); }
@@ -625,10 +644,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     if (KB > 5u) { acc5 = block(acc5, r, loadFilter(wo5 + wi)); }
     if (KB > 6u) { acc6 = block(acc6, r, loadFilter(wo6 + wi)); }
     if (KB > 7u) { acc7 = block(acc7, r, loadFilter(wo7 + wi)); }
+    // @end
     plane += hw;
     wi += p.WS_IN;
   }
   store(acc0, n, o0, oh0, ow0);
+  // @generated ladder k=1..7 — edit the //| template, then npm run gen:wgsl
+  //| if (KB > {{k}}u) { store(acc{{k}}, n, o0 + {{k}}u, oh0, ow0); }
   if (KB > 1u) { store(acc1, n, o0 + 1u, oh0, ow0); }
   if (KB > 2u) { store(acc2, n, o0 + 2u, oh0, ow0); }
   if (KB > 3u) { store(acc3, n, o0 + 3u, oh0, ow0); }
@@ -636,4 +658,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (KB > 5u) { store(acc5, n, o0 + 5u, oh0, ow0); }
   if (KB > 6u) { store(acc6, n, o0 + 6u, oh0, ow0); }
   if (KB > 7u) { store(acc7, n, o0 + 7u, oh0, ow0); }
+  // @end
 }

@@ -16,6 +16,7 @@
 
 struct Params {
   N: u32,
+  // @generated include conv-shape-fields — edit shaders/parts/conv-shape-fields.wgsl, then npm run gen:wgsl
   C: u32,
   H: u32,
   W: u32,
@@ -28,6 +29,7 @@ struct Params {
   D: u32,
   OH: u32,
   OW: u32,
+  // @end
 }
 
 override HAS_BIAS: bool = false;

@@ -5,6 +5,7 @@
 // Bindings: 0 params, 1 dy (read), 2 dx (read_write); different buffers.
 // One thread does 4 consecutive elements.
 
+// @generated include dropout-body src=dy dst=dx — edit shaders/parts/dropout-body.wgsl, then npm run gen:wgsl
 struct Params {
   n: u32,
   seed: u32,
@@ -37,3 +38,4 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
   }
 }
+// @end

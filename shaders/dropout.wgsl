@@ -9,6 +9,7 @@
 // Bindings: 0 params, 1 x (read), 2 y (read_write); n floats each; x and y must be different buffers.
 // One thread does 4 consecutive elements (as activation.wgsl).
 
+// @generated include dropout-body src=x dst=y — edit shaders/parts/dropout-body.wgsl, then npm run gen:wgsl
 struct Params {
   n: u32,
   seed: u32,
@@ -41,3 +42,4 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
   }
 }
+// @end

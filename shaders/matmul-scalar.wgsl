@@ -63,6 +63,7 @@ fn loadB(o: vec4u, kB: vec4u, mask: vec4f) -> mat4x4f {
 
 // acc + b·a for 4×4 blocks, written as 64 FMAs (a matrix product would round mul and add separately):
 // column i of the result gains Σ_kk b[kk]·a[i][kk].
+// @generated include mac4x4 w=b a=a — edit shaders/parts/mac4x4.wgsl, then npm run gen:wgsl
 fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
   var r = acc;
   r[0] = fma(b[0], vec4f(a[0].x), r[0]); r[0] = fma(b[1], vec4f(a[0].y), r[0]);
@@ -75,6 +76,7 @@ fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
   r[3] = fma(b[2], vec4f(a[3].z), r[3]); r[3] = fma(b[3], vec4f(a[3].w), r[3]);
   return r;
 }
+// @end
 
 // Writes a 4×4 block (column i = row row0 + i, quad = columns 4·quad .. +3) with bias + ReLU.
 fn store(acc: mat4x4f, row0: u32, quad: u32) {

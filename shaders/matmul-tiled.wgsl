@@ -170,15 +170,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let threads = 16u * WGY;
   let m0 = wg.y * 4u * WGY;
   let n0 = wg.x * BN;
+  // @generated include tile-acc — edit shaders/parts/tile-acc.wgsl, then npm run gen:wgsl
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   let ar = 4u * lid.y;
   let bc = 4u * lid.x;
+  // @end
   for (var k0 = 0u; k0 < q.K; k0 += BK) {
     loadA(m0, k0, t, threads);
     loadB(n0, k0, t, threads);
+    // @generated include tile-mac — edit shaders/parts/tile-mac.wgsl, then npm run gen:wgsl
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
       let s = kk * BN;
@@ -190,6 +193,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       acc3 += av.w * bv;
     }
     workgroupBarrier();
+    // @end
   }
   let row = m0 + ar;
   let n = n0 + bc;

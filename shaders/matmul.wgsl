@@ -83,6 +83,7 @@ fn loadB(o: u32, k4: u32) -> mat4x4f {
 
 // acc + b·a for 4×4 blocks, written as 64 FMAs (a matrix product would round mul and add separately):
 // column i of the result gains Σ_kk b[kk]·a[i][kk].
+// @generated include mac4x4 w=b a=a — edit shaders/parts/mac4x4.wgsl, then npm run gen:wgsl
 fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
   var r = acc;
   r[0] = fma(b[0], vec4f(a[0].x), r[0]); r[0] = fma(b[1], vec4f(a[0].y), r[0]);
@@ -95,6 +96,7 @@ fn mac(acc: mat4x4f, b: mat4x4f, a: mat4x4f) -> mat4x4f {
   r[3] = fma(b[2], vec4f(a[3].z), r[3]); r[3] = fma(b[3], vec4f(a[3].w), r[3]);
   return r;
 }
+// @end
 
 // Writes a 4×4 block (column i = row row0 + i) with the bias + ReLU epilogue.
 fn store(acc: mat4x4f, row0: u32, quad: u32) {
@@ -129,14 +131,20 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let ao3 = aOffsets(row0 + 12u);
   let bo0 = bOffset(quad0);
   let bo1 = bOffset(quad0 + WGX);
+  // @generated ladder i=2..7 — edit the //| template, then npm run gen:wgsl
+  //| let bo{{i}} = bOffset(quad0 + {{i}}u * WGX);
   let bo2 = bOffset(quad0 + 2u * WGX);
   let bo3 = bOffset(quad0 + 3u * WGX);
   let bo4 = bOffset(quad0 + 4u * WGX);
   let bo5 = bOffset(quad0 + 5u * WGX);
   let bo6 = bOffset(quad0 + 6u * WGX);
   let bo7 = bOffset(quad0 + 7u * WGX);
+  // @end
 
   // acc<r><q>: rows row0 + 4r .. +3 (as columns), column quad q.
+  // @generated ladder r=0..3 — edit the //| template, then npm run gen:wgsl
+  //| var acc{{r}}0 = mat4x4f(); var acc{{r}}1 = mat4x4f(); var acc{{r}}2 = mat4x4f(); var acc{{r}}3 = mat4x4f();
+  //| var acc{{r}}4 = mat4x4f(); var acc{{r}}5 = mat4x4f(); var acc{{r}}6 = mat4x4f(); var acc{{r}}7 = mat4x4f();
   var acc00 = mat4x4f(); var acc01 = mat4x4f(); var acc02 = mat4x4f(); var acc03 = mat4x4f();
   var acc04 = mat4x4f(); var acc05 = mat4x4f(); var acc06 = mat4x4f(); var acc07 = mat4x4f();
   var acc10 = mat4x4f(); var acc11 = mat4x4f(); var acc12 = mat4x4f(); var acc13 = mat4x4f();
@@ -145,10 +153,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc24 = mat4x4f(); var acc25 = mat4x4f(); var acc26 = mat4x4f(); var acc27 = mat4x4f();
   var acc30 = mat4x4f(); var acc31 = mat4x4f(); var acc32 = mat4x4f(); var acc33 = mat4x4f();
   var acc34 = mat4x4f(); var acc35 = mat4x4f(); var acc36 = mat4x4f(); var acc37 = mat4x4f();
+  // @end
   let K4 = params.K / 4u;
   for (var k4 = 0u; k4 < K4; k4++) {
     let b0 = loadB(bo0, k4);
     var b1 = mat4x4f(); var b2 = mat4x4f(); var b3 = mat4x4f(); var b4 = mat4x4f(); var b5 = mat4x4f(); var b6 = mat4x4f(); var b7 = mat4x4f();
+    // @generated ladder q=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (TQ > {{q}}u) { b{{q}} = loadB(bo{{q}}, k4); }
     if (TQ > 1u) { b1 = loadB(bo1, k4); }
     if (TQ > 2u) { b2 = loadB(bo2, k4); }
     if (TQ > 3u) { b3 = loadB(bo3, k4); }
@@ -156,8 +167,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (TQ > 5u) { b5 = loadB(bo5, k4); }
     if (TQ > 6u) { b6 = loadB(bo6, k4); }
     if (TQ > 7u) { b7 = loadB(bo7, k4); }
+    // @end
     let a0 = loadA(ao0, k4);
     acc00 = mac(acc00, b0, a0);
+    // @generated ladder q=1..7 — edit the //| template, then npm run gen:wgsl
+    //| if (TQ > {{q}}u) { acc0{{q}} = mac(acc0{{q}}, b{{q}}, a0); }
     if (TQ > 1u) { acc01 = mac(acc01, b1, a0); }
     if (TQ > 2u) { acc02 = mac(acc02, b2, a0); }
     if (TQ > 3u) { acc03 = mac(acc03, b3, a0); }
@@ -165,6 +179,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (TQ > 5u) { acc05 = mac(acc05, b5, a0); }
     if (TQ > 6u) { acc06 = mac(acc06, b6, a0); }
     if (TQ > 7u) { acc07 = mac(acc07, b7, a0); }
+    // @end
+    // @generated ladder r=1..3 — edit the //| template, then npm run gen:wgsl
+    //| if (RG > {{r}}u) {
+    //|   let a{{r}} = loadA(ao{{r}}, k4);
+    //|   acc{{r}}0 = mac(acc{{r}}0, b0, a{{r}});
+    //|   @for(q=1..7) if (TQ > {{q}}u) { acc{{r}}{{q}} = mac(acc{{r}}{{q}}, b{{q}}, a{{r}}); }
+    //| }
     if (RG > 1u) {
       let a1 = loadA(ao1, k4);
       acc10 = mac(acc10, b0, a1);
@@ -198,16 +219,26 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (TQ > 6u) { acc36 = mac(acc36, b6, a3); }
       if (TQ > 7u) { acc37 = mac(acc37, b7, a3); }
     }
+    // @end
   }
 
   store(acc00, row0, quad0);
   if (TQ > 1u) { store(acc01, row0, quad0 + WGX); }
+  // @generated ladder q=2..7 — edit the //| template, then npm run gen:wgsl
+  //| if (TQ > {{q}}u) { store(acc0{{q}}, row0, quad0 + {{q}}u * WGX); }
   if (TQ > 2u) { store(acc02, row0, quad0 + 2u * WGX); }
   if (TQ > 3u) { store(acc03, row0, quad0 + 3u * WGX); }
   if (TQ > 4u) { store(acc04, row0, quad0 + 4u * WGX); }
   if (TQ > 5u) { store(acc05, row0, quad0 + 5u * WGX); }
   if (TQ > 6u) { store(acc06, row0, quad0 + 6u * WGX); }
   if (TQ > 7u) { store(acc07, row0, quad0 + 7u * WGX); }
+  // @end
+  // @generated ladder r=1..3 — edit the //| template, then npm run gen:wgsl
+  //| if (RG > {{r}}u) {
+  //|   store(acc{{r}}0, row0 + {{4*r}}u, quad0);
+  //|   if (TQ > 1u) { store(acc{{r}}1, row0 + {{4*r}}u, quad0 + WGX); }
+  //|   @for(q=2..7) if (TQ > {{q}}u) { store(acc{{r}}{{q}}, row0 + {{4*r}}u, quad0 + {{q}}u * WGX); }
+  //| }
   if (RG > 1u) {
     store(acc10, row0 + 4u, quad0);
     if (TQ > 1u) { store(acc11, row0 + 4u, quad0 + WGX); }
@@ -238,4 +269,5 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (TQ > 6u) { store(acc36, row0 + 12u, quad0 + 6u * WGX); }
     if (TQ > 7u) { store(acc37, row0 + 12u, quad0 + 7u * WGX); }
   }
+  // @end
 }

@@ -18,6 +18,7 @@
 //   the gather does) and writes dy at the argmax and 0 elsewhere in the cell.
 // IX and OX (≤ 8) are set by the host so rows split evenly between threads (14 → 2 × 7).
 
+// @generated include pool-params — edit shaders/parts/pool-params.wgsl, then npm run gen:wgsl
 struct Params {
   N: u32,
   C: u32,
@@ -30,6 +31,7 @@ struct Params {
   OH: u32,
   OW: u32,
 }
+// @end
 
 override WG: u32 = 64;
 override IX: u32 = 7;
@@ -66,6 +68,7 @@ fn windowGrad(o: u32) -> f32 {
 }
 
 fn cells(t: u32) {
+  // @generated include pool-output-row — edit shaders/parts/pool-output-row.wgsl, then npm run gen:wgsl
   let groups = (params.OW + OX - 1u) / OX;
   let row = t / groups; // (n·C + c)·OH + oh
   if (row >= params.N * params.C * params.OH) {
@@ -74,6 +77,7 @@ fn cells(t: u32) {
   let ow0 = (t - row * groups) * OX;
   let nc = row / params.OH;
   let oh = row - nc * params.OH;
+  // @end
   let S = params.S;
   let P = params.P;
   let W = params.W;
@@ -115,6 +119,7 @@ fn cells(t: u32) {
 }
 
 fn gather(t: u32) {
+  // @generated include pool-input-row — edit shaders/parts/pool-input-row.wgsl, then npm run gen:wgsl
   let groups = (params.W + IX - 1u) / IX;
   let row = t / groups; // (n·C + c)·H + ih
   if (row >= params.N * params.C * params.H) {
@@ -140,6 +145,7 @@ fn gather(t: u32) {
   var rx = iw0 + params.P - qx * S;
   let iwEnd = min(iw0 + IX, params.W);
   var i = row * params.W + iw0;
+  // @end
   for (var iw = iw0; iw < iwEnd; iw++) {
     var acc = 0.0;
     for (var jy = jy0; jy <= qy && ry + jy * S < params.FH; jy++) {
@@ -153,11 +159,13 @@ fn gather(t: u32) {
       }
     }
     dx[i] = acc;
+    // @generated include pool-input-step — edit shaders/parts/pool-input-step.wgsl, then npm run gen:wgsl
     i++;
     rx++;
     if (rx == S) {
       rx = 0u;
       qx++;
     }
+    // @end
   }
 }

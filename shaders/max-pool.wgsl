@@ -10,6 +10,7 @@
 // output row: the row, plane and window-row clipping are worked out once (one div per thread), then input
 // indices are carried by additions (index arithmetic is what costs most on SwiftShader).
 
+// @generated include pool-params — edit shaders/parts/pool-params.wgsl, then npm run gen:wgsl
 struct Params {
   N: u32,
   C: u32,
@@ -22,6 +23,7 @@ struct Params {
   OH: u32,
   OW: u32,
 }
+// @end
 
 override WG: u32 = 64;
 override OX: u32 = 7;
@@ -38,6 +40,7 @@ override WIN2: bool = false;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let t = gid.x + gid.y * nwg.x * WG;
+  // @generated include pool-output-row — edit shaders/parts/pool-output-row.wgsl, then npm run gen:wgsl
   let groups = (params.OW + OX - 1u) / OX;
   let row = t / groups; // (n·C + c)·OH + oh
   if (row >= params.N * params.C * params.OH) {
@@ -46,6 +49,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let ow0 = (t - row * groups) * OX;
   let nc = row / params.OH;
   let oh = row - nc * params.OH;
+  // @end
+  // @generated include pool-window-rows — edit shaders/parts/pool-window-rows.wgsl, then npm run gen:wgsl
   let H = i32(params.H);
   let W = i32(params.W);
   let S = i32(params.S);
@@ -56,6 +61,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let ih0 = i32(oh) * S - P;
   let khLo = max(0, -ih0);
   let rows = min(i32(params.FH), H - ih0) - khLo;
+  // @end
   let plane = i32(nc * params.H * params.W);
   let rowStart = plane + (ih0 + khLo) * W;
 
