@@ -46,8 +46,10 @@ async function serve() {
 
 /** Each scene: what to do on a fresh page before the picture is taken. */
 const SCENES = {
-  async design() {
-    // The page as a newcomer finds it: the reference CNN, its first layer selected.
+  async design(page) {
+    // The page as a newcomer finds it: the reference CNN, its first layer selected (the inspector shows it).
+    await page.getByRole('button', { name: /^Select conv1 / }).click();
+    await page.getByRole('heading', { name: /^Inspector: conv1/ }).waitFor();
   },
   async training(page) {
     await page.getByRole('combobox', { name: 'Training images' }).selectOption({ label: 'First 1,000' });

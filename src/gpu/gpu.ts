@@ -117,11 +117,12 @@ export class Gpu {
   /** The step table recording a group of steps right now (set only inside StepTable.record). */
   recording: ParamsRecorder | undefined;
 
-  constructor(acquired: AcquiredDevice, profile?: ProfileKind) {
+  /** `profile`: a kind to force, or a whole profile to take over (a stand-in planning as another Gpu). */
+  constructor(acquired: AcquiredDevice, profile?: ProfileKind | AdapterProfile) {
     this.device = acquired.device;
     this.adapter = acquired.adapter;
     this.limits = acquired.limits;
-    this.profile = computeProfile({ info: acquired.adapter, features: acquired.adapter.features, limits: acquired.limits }, profile);
+    this.profile = typeof profile === 'object' ? profile : computeProfile({ info: acquired.adapter, features: acquired.adapter.features, limits: acquired.limits }, profile);
     this.lost = acquired.lost;
     this.pool = new BufferPool(this.device, this.limits.maxBufferSize);
     this.pipelines = new PipelineCache(this.device, this.limits);

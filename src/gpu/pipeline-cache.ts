@@ -23,8 +23,9 @@ export class PipelineCache {
   #ready = new Map<string, PreparedPipeline>();
   #created = 0;
   #hits = 0;
-  /** Called after each new pipeline is compiled (a build reports its progress with it). */
-  onCompiled?: (name: string, created: number) => void;
+  /** Called after each new pipeline is compiled with its kernel's name and its key (a build reports
+   *  its progress with it). */
+  onCompiled?: (name: string, key: string) => void;
 
   constructor(device: GPUDevice, limits: GpuLimits) {
     this.#device = device;
@@ -34,6 +35,16 @@ export class PipelineCache {
   /** How many pipelines were compiled, and how many requests were served from the cache. */
   get stats(): { created: number; hits: number } {
     return { created: this.#created, hits: this.#hits };
+  }
+
+  /** Whether the pipeline of this key (see pipelineKey) was asked for: compiled, or being compiled. */
+  has(key: string): boolean {
+    return this.#pipelines.has(key);
+  }
+
+  /** The keys of every pipeline asked for so far (failed ones excepted). */
+  keys(): string[] {
+    return [...this.#pipelines.keys()];
   }
 
   /** Checks a tiling against the adapter before asking the driver for it. */
@@ -109,7 +120,7 @@ export class PipelineCache {
         throw new Error(`${spec.name}: pipeline creation failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       this.#created++;
-      this.onCompiled?.(spec.name, this.#created);
+      this.onCompiled?.(spec.name, key);
       const prepared = { pipeline, layout, spec, overrides: full };
       this.#ready.set(key, prepared);
       return prepared;

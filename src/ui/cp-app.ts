@@ -169,9 +169,9 @@ export class CpApp extends LitElement {
             <cp-network-diagram .spec=${store.spec} .analysis=${analysis} selectedId=${store.selectedId ?? ''}
               .activations=${this.#liveMaps()}></cp-network-diagram>
             <cp-network-editor .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .data=${datasetFor(store.train.dataset, store.ownData) ?? BUILTIN_DATASETS.mnist}></cp-network-editor>
-            ${block
+            <div class="inspector-col">${block
               ? html`<cp-block-inspector .block=${block} .analysis=${analysis.blocks.find((b) => b.id === block.id)} .layers=${analysis.layers}></cp-block-inspector>`
-              : html`<cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>`}
+              : html`<cp-layer-inspector .layer=${selected} .analysis=${selectedAnalysis} .invalid=${selected ? this.invalidEntries.forLayer(selected.id) : []}></cp-layer-inspector>`}</div>
             <cp-summary-table .spec=${store.spec} .analysis=${analysis} .selectedId=${store.selectedId} .gpuTimes=${this.training.needsBuild(this.design.doc) ? undefined : this.training.times.value}></cp-summary-table>
           </main>
         </div>

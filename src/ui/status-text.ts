@@ -11,6 +11,7 @@ import { invalidNote } from './controllers/invalid-entries';
 import type { InvalidEntry } from './events';
 import type { BuildWait, EvalWait } from './controllers/waits';
 import type { BuildStage } from '../worker/protocol';
+import { BUILD_STAGES, buildBar, pipelinesText } from './build-progress-text';
 
 export function adapterText(gpu: GpuState): string {
   switch (gpu.kind) {
@@ -124,11 +125,11 @@ export function statusLine(t: TrainingController, epochsSet: number) {
 
 function buildStatus(b: BuildWait) {
   const s = Math.floor((performance.now() - b.startedAt) / 1000);
-  const i = (['data', 'planning', 'finishing'] as const).indexOf(b.stage);
+  const i = BUILD_STAGES.indexOf(b.stage);
+  const bar = buildBar(b);
   return html`<span>Building: <b>${STAGES[b.stage]}</b> (stage ${i + 1} of 3)</span>
-    <span aria-label="Pipelines compiled"><b>${fmt(b.compiled)}</b> GPU pipelines compiled${b.kernel ? html` (last: <code>${b.kernel}</code>)` : nothing}</span>
-    <span>${s} s</span>
-    <div class="progress building" role="progressbar" aria-label="Build progress" aria-valuemin="0" aria-valuemax="3" aria-valuenow=${i + 1}><span style=${`width:${((i + 1) / 3) * 100}%`}></span></div>`;
+    ${b.stage === 'data' ? html`<span>${s} s</span>` : html`<span aria-label="Pipelines compiled">${pipelinesText(b, s)}</span>`}
+    <div class="progress building" role="progressbar" aria-label="Build progress" aria-valuemin="0" aria-valuemax=${bar.max} aria-valuenow=${bar.now} aria-valuetext=${bar.text}><span style=${`width:${((bar.now / bar.max) * 100).toFixed(1)}%`}></span></div>`;
 }
 
 function evalStatus(ev: EvalWait) {

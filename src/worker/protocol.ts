@@ -155,8 +155,10 @@ export type WorkerEvent =
   | { type: 'dataset-export'; replyTo: number; bytes: Uint8Array; name: string }
   | { type: 'misclassified'; replyTo: number; indices: number[]; images: Uint8Array; rows: number; cols: number; channels: number }
   | { type: 'samples'; replyTo: number; dataset: DatasetName; split: Split; start: number; rows: number; cols: number; channels: number; images: Uint8Array; labels: Uint8Array; classNames: readonly string[] }
-  /** While a build runs: its stage, pipelines compiled so far (and the last one's kernel), time since it began. */
-  | { type: 'build-progress'; stage: BuildStage; compiled: number; kernel: string; elapsedMs: number }
+  /** While a build runs: its stage, pipelines compiled so far of `total` (the distinct pipelines the build
+   *  needs that were not compiled before it; absent when they could not be counted, then `compiled` counts
+   *  every new one), the last one's kernel, time since it began. */
+  | { type: 'build-progress'; stage: BuildStage; compiled: number; total?: number; kernel: string; elapsedMs: number }
   /** While the test set is evaluated (epoch ends): images done of total. */
   | { type: 'eval-progress'; done: number; total: number; elapsedMs: number }
   /** While a dataset's files arrive: bytes so far of total (0 when the server does not say). */

@@ -3,16 +3,14 @@
 // to them at every step, so pause, inspect and set-config are answered while training runs.
 import { uploadSplit, releaseSplit, type GpuSplit } from '../data/gpu-dataset';
 import type { DatasetCache, LoadedDataset } from './dataset-cache';
-import { Network } from '../engine/network';
 import { Gpu } from '../gpu';
 import type { Snapshot } from '../engine/param-store';
 import { fromSafetensors, gatherTensors, scatterTensors, toSafetensors } from '../export';
 import { classesOf, dataMismatch, type ConvplayDocument, type DatasetDescriptor, type NetworkSpec, type TrainConfig } from '../model';
-import { Trainer, type EvalResult, type Progress } from '../train/trainer';
+import type { EvalResult, Progress, Trainer } from '../train/trainer';
 import { ExplainCommands, type Inspectable } from './explain-commands';
-import type { BuildStage, DatasetName, MemoryReport, PauseReason, WorkerEvent } from './protocol';
-
-export type BuildProgress = Omit<Extract<WorkerEvent, { type: 'build-progress' }>, 'type'>;
+import type { DatasetName, MemoryReport, PauseReason, WorkerEvent } from './protocol';
+import { BuildReporter, pipelinesToCompile, planRun, type BuildProgress } from './build-run';
 
 type Post = (event: WorkerEvent, transfer?: Transferable[]) => void;
 
@@ -145,33 +143,29 @@ export class Session {
     return { bytesLive: s.bytesLive, bytesPooled: s.bytesPooled, peakBytesLive: s.peakBytesLive };
   }
 
-  /** Plans the network for the config; replaces (and frees) any earlier one. */
+  /** Plans the network for the config; replaces (and frees) any earlier one. `onProgress` hears the
+   *  stage and the pipelines compiled of those counted to need compiling (see build-run.ts). */
   async build(spec: NetworkSpec, config: TrainConfig, subset?: number, onProgress?: (p: BuildProgress) => void): Promise<{ params: number; stepsPerEpoch: number; totalSteps: number }> {
     await this.pause();
-    const t0 = performance.now();
-    const pipelines = this.#gpu.pipelines;
-    const c0 = pipelines.stats.created;
-    const report = (stage: BuildStage, kernel = '') => onProgress?.({ stage, compiled: pipelines.stats.created - c0, kernel, elapsedMs: performance.now() - t0 });
-    report('data');
+    const progress = new BuildReporter(this.#gpu.pipelines, onProgress);
+    progress.report('data');
     const data = await this.#residentData(config.dataset);
     const mismatch = dataMismatch(spec, data.descriptor);
     if (mismatch) throw new Error(`The design does not fit the data: ${mismatch}. Use "Fit the design to the data" (or change the input and the last layer).`);
     this.#disposeBuilt();
-    const network = Network.create(this.#gpu, spec, config.seed, config.init ?? 'pytorch');
     try {
-      report('planning');
-      if (onProgress) pipelines.onCompiled = (name) => report('planning', name);
-      const trainer = await Trainer.create(this.#gpu, network, data, config, this.#hooks(), subset);
-      const inspectPlan = await network.plan({ N: 1, train: false, input: { kind: 'direct' }, fuse: false, probs: true });
-      pipelines.onCompiled = undefined;
-      report('finishing');
+      if (onProgress) {
+        // Only a count: where the stand-in cannot plan, the real build says why, and the page shows no total.
+        progress.expect(await pipelinesToCompile(this.#gpu, spec, config, data, subset).catch(() => undefined));
+      }
+      progress.report('planning');
+      const { network, trainer, inspectPlan } = await planRun(this.#gpu, spec, config, data, subset, this.#hooks());
+      progress.report('finishing');
       this.#built = { spec, config, subset, network, trainer, inspectPlan, data: { train: data.train, test: data.test }, descriptor: data.descriptor };
       await this.#keepGoodState();
       return { params: network.analysis.totals.params, stepsPerEpoch: trainer.stepsPerEpoch, totalSteps: trainer.totalSteps };
-    } catch (e) {
-      pipelines.onCompiled = undefined;
-      network.dispose();
-      throw e;
+    } finally {
+      progress.done();
     }
   }
 

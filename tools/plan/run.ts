@@ -1,8 +1,8 @@
 // Why: anyone can check what one training step dispatches — kernels, workgroups, threads, register
 // accumulators, bytes — for either kernel family, without a GPU: the real engine plans the preset
-// against a recording stand-in device (fake-device.ts) and every dispatch it encodes is listed.
+// against a recording stand-in device (src/gpu/fake-device.ts) and every dispatch it encodes is listed.
 //   npm run plan -- --preset reference-cnn [--batch 100] [--profile hardware|software]
-import { fakeDevice, installWebGpuGlobals, type RecordedDispatch } from './fake-device';
+import { fakeDevice, installWebGpuGlobals, type RecordedDispatch } from '../../src/gpu/fake-device';
 import type { KernelSpec } from '../../src/gpu';
 import type { PresetId } from '../../src/model';
 

@@ -15,7 +15,8 @@ export class CpLayerPalette extends LitElement {
     controls,
     css`
       :host { display: block; }
-      .panel { position: relative; }
+      /* As tall as its host: in a column beside the layers the page stretches it (a longer drop bin). */
+      .panel { position: relative; height: 100%; box-sizing: border-box; }
       h3 { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.06em; margin: 10px 0 4px; color: var(--cp-muted, #5c6270); }
       ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
       button.item {

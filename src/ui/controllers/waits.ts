@@ -8,6 +8,8 @@ import type { BuildStage, WorkerEvent } from '../../worker/protocol';
 export interface BuildWait {
   stage: BuildStage;
   compiled: number;
+  /** Pipelines this build compiles in all (undefined until counted, or when they could not be). */
+  total?: number;
   kernel: string;
   startedAt: number;
 }
@@ -42,7 +44,7 @@ export class Waits {
 
   onBuildProgress(e: Extract<WorkerEvent, { type: 'build-progress' }>): void {
     if (!this.build) return;
-    this.build = { ...this.build, stage: e.stage, compiled: e.compiled, kernel: e.kernel || this.build.kernel };
+    this.build = { ...this.build, stage: e.stage, compiled: e.compiled, total: e.total ?? this.build.total, kernel: e.kernel || this.build.kernel };
     this.#changed();
   }
 

@@ -6,7 +6,8 @@
 // chart) and look inside (the selected image, its prediction and maps), so that all three are on the
 // first screen; what needs more room (summary, files, filters, confusion matrix) follows below in its
 // own column. Narrower, training and look inside share a row under the design; on a phone everything
-// stacks. The design column arranges itself by its own width (a container query), not the window's.
+// stacks. The design column arranges itself by its own width (a container query), not the window's;
+// beside the layer list the inspector follows the list as it scrolls.
 import { css } from 'lit';
 
 export const appStyles = css`
@@ -61,14 +62,26 @@ export const appStyles = css`
     cp-layer-palette { grid-area: palette; }
     cp-network-diagram { grid-area: diagram; }
     cp-network-editor { grid-area: network; }
-    cp-layer-inspector { grid-area: inspector; }
     cp-summary-table { grid-area: summary; }
+    /* Beside the layers the inspector's column is as tall as the list (no hole under it), and the
+       inspector keeps in view while the list scrolls by, next to the layer being edited. The column
+       wears the panel; the inspector's own frame goes (its theme variables), its content sticks. */
+    .inspector-col {
+      grid-area: inspector; align-self: stretch;
+      background: var(--cp-surface, #fff); border: 1px solid var(--cp-border, #e3e5ea); border-radius: 12px; box-shadow: 0 1px 2px rgb(16 24 40 / 0.06);
+    }
+    .inspector-col > * {
+      position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow: hidden auto;
+      --cp-border: transparent; --cp-shadow: none;
+    }
   }
   @container (min-width: 900px) {
     .designer {
       grid-template-columns: 180px minmax(0, 1fr) 270px;
       grid-template-areas: 'toolbar toolbar toolbar' 'palette diagram diagram' 'palette network inspector' 'summary summary summary';
     }
+    /* The palette's column, too, reaches down to the summary. */
+    cp-layer-palette { align-self: stretch; }
   }
 
   .status {

@@ -1,7 +1,9 @@
-// Why: `npm run plan` describes a training step's dispatches without a GPU. The engine plans against this
-// stand-in for a WebGPU device: it creates nothing on a GPU, but keeps what the engine asked for (buffer
-// sizes, pipeline labels and override constants, bind groups and their layouts) and records every
-// dispatch encoded into a compute pass, so the plan the app would run can be listed kernel by kernel.
+// Why: planning a network without a GPU. The engine plans against this stand-in for a WebGPU device: it
+// creates nothing on a GPU, but keeps what the engine asked for (buffer sizes, pipeline labels and
+// override constants, bind groups and their layouts) and records every dispatch encoded into a compute
+// pass. `npm run plan` (tools/plan/) lists a training step kernel by kernel with it, and the worker plans
+// a build against it first (worker/build-run.ts) to learn how many pipelines the real build will compile.
+// It imports nothing: in Node its installWebGpuGlobals must run before the engine's modules load.
 
 /** One recorded dispatch: the pipeline's kernel name and constants, the workgroups, and each binding. */
 export interface RecordedDispatch {
@@ -12,13 +14,13 @@ export interface RecordedDispatch {
 }
 
 class FakeBuffer {
-  readonly size: number;
-  readonly usage: number;
-  readonly label: string;
+  declare readonly size: number;
+  declare readonly usage: number;
+  declare label: string;
   constructor(d: GPUBufferDescriptor) {
-    this.size = d.size;
-    this.usage = d.usage;
-    this.label = d.label ?? '';
+    // Own properties, defined rather than assigned: in a browser GPUBuffer.prototype (see linkToGpuBuffer)
+    // has accessors of these names that refuse any object but a real buffer.
+    Object.defineProperties(this, { size: { value: d.size }, usage: { value: d.usage }, label: { value: d.label ?? '', writable: true } });
   }
   destroy(): void {}
   mapAsync(): Promise<void> {
@@ -51,8 +53,19 @@ export function installWebGpuGlobals(): void {
   g.GPUBuffer ??= FakeBuffer;
 }
 
+/**
+ * In a browser the engine tells a whole buffer from a view of one with `instanceof GPUBuffer` (the real
+ * class); the stand-in's buffers must pass that test, or a plan would take other paths than on the GPU.
+ * Their own fields and methods come first in the chain, so no method of the real class is ever called.
+ */
+function linkToGpuBuffer(): void {
+  const real = (globalThis as { GPUBuffer?: { prototype: object } }).GPUBuffer;
+  if (real && real !== (FakeBuffer as unknown) && Object.getPrototypeOf(FakeBuffer.prototype) !== real.prototype) Object.setPrototypeOf(FakeBuffer.prototype, real.prototype);
+}
+
 /** A device that records; `dispatches` holds what passes encoded since the last `reset()`. */
 export function fakeDevice(features: string[], limits: Record<string, number>) {
+  linkToGpuBuffer();
   const dispatches: RecordedDispatch[] = [];
   const pass = () => {
     let pipeline: FakePipeline | undefined;
@@ -100,3 +113,4 @@ export function fakeDevice(features: string[], limits: Record<string, number>) {
   };
   return { device: device as unknown as GPUDevice, dispatches, reset: () => void dispatches.splice(0) };
 }
+
