@@ -65,5 +65,5 @@ export default tseslint.config(
   ...layer('ui', ['model', 'export', 'worker', 'util'], 'ui/ talks to the engine only through worker/protocol and worker/engine-client', { extra: [workerInside] }),
   ...layer('harness', ['model', 'export', 'worker', 'util'], 'harness/ pages drive the worker as the UI does', { extra: [workerInside] }),
   ...layer('bench', ['model', 'worker', 'train', 'engine', 'data', 'gpu', 'kernels', 'util'], 'bench/ pages measure the app and its peers'),
-  ...layer('testing', ['gpu', 'kernels', 'engine', 'model', 'reference', 'util'], 'testing/ helps tests', { allowShaders: true }),
+  ...layer('testing', ['gpu', 'kernels', 'engine', 'train', 'data', 'model', 'reference', 'util'], 'testing/ helps tests', { allowShaders: true }),
 );

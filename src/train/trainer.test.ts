@@ -1,39 +1,8 @@
-// The training loop is proven by really learning: the reference CNN on real MNIST.
-import { describe, expect, it } from 'vitest';
-import { uploadSplit } from '../data/gpu-dataset';
-import { loadDataset } from '../data/mnist';
-import { Network } from '../engine/network';
-import { getPreset, newTrainConfig } from '../model';
-import { testGpu } from '../testing/gpu';
-import { Trainer, type Progress } from './trainer';
+// The training loop is proven by really learning: the reference CNN on real MNIST (the same proof on
+// the hardware kernels is trainer-hardware.slow.test.ts).
+import { describe, it } from 'vitest';
+import { expectReferenceCnnLearns } from '../testing/reference-learning';
 
 describe('training the reference CNN on MNIST', () => {
-  it('learns: ≥ 96% test accuracy after 3 epochs on the first 10,000 training images (Adam 1e-3, batch 100)', async () => {
-    const gpu = await testGpu();
-    const ds = await loadDataset('mnist', { base: '/' });
-    const data = { train: uploadSplit(gpu, ds.train!, 'train'), test: uploadSplit(gpu, ds.test!, 'test') };
-    const preset = getPreset('reference-cnn');
-    const config = newTrainConfig({ ...preset.train, batch: 100, epochs: 3, seed: 1 });
-    const net = Network.create(gpu, preset.spec, config.seed);
-    const progress: Progress[] = [];
-    const trainer = await Trainer.create(gpu, net, data, config, { progress: (p) => progress.push(p) }, 10_000);
-    const t0 = performance.now();
-    const stop = await trainer.run();
-    const secs = (performance.now() - t0) / 1000;
-    const result = await trainer.evaluate();
-    console.log(`reference CNN, 3 epochs × 10,000 images: test accuracy ${result.accuracy.toFixed(4)}, loss ${result.loss.toFixed(4)}; training ${secs.toFixed(0)} s (${(30_000 / secs) | 0} samples/s), evaluation ${(result.ms / 1000).toFixed(0)} s`);
-    expect(stop.kind).toBe('finished');
-    expect(trainer.step).toBe(300);
-    const losses = progress.flatMap((p) => p.steps.map((s) => s.loss));
-    expect(losses[0]!).toBeGreaterThan(1.5);
-    expect(losses.slice(-20).reduce((a, b) => a + b, 0) / 20).toBeLessThan(0.25);
-    expect(result.count).toBe(10_000);
-    expect(result.accuracy).toBeGreaterThanOrEqual(0.96);
-    // The confusion matrix holds every test image once, its trace the correct ones.
-    expect(result.confusion.reduce((a, b) => a + b, 0)).toBe(10_000);
-    const trace = Array.from({ length: 10 }, (_, i) => result.confusion[i * 10 + i]!).reduce((a, b) => a + b, 0);
-    expect(trace / 10_000).toBeCloseTo(result.accuracy, 6);
-    trainer.dispose();
-    net.dispose();
-  }, 1_800_000);
+  it('learns: ≥ 96% test accuracy after 3 epochs on the first 10,000 training images (Adam 1e-3, batch 100)', () => expectReferenceCnnLearns(), 1_800_000);
 });
