@@ -105,7 +105,9 @@ export class CpLayerInspector extends LitElement {
                 <dd class="eq" aria-label="Fully-connected arithmetic">${shapeLabel(a.inShape)} → ${shapeLabel(a.outShape)}: ${fmt(size(a.inShape))} · ${fmt(size(a.outShape))} = ${fmt(a.denseEquivalentWeights)} weights
                   + ${fmt(a.denseEquivalentParams - a.denseEquivalentWeights)} biases = ${fmt(a.denseEquivalentParams)} parameters</dd>
                 <dd class="sub" aria-label="Fully-connected ratio">${ratio !== null
-                  ? ratio >= 1
+                  ? l.kind === 'dense'
+                    ? html`This layer is one: every output sees every input.`
+                    : ratio >= 1
                     ? html`${ratioText(ratio)}× the ${fmt(a.params)} this layer has: weight sharing and local connectivity at work.`
                     : html`${ratioText(1 / ratio)}× fewer than this layer's ${fmt(a.params)}.`
                   : html`This layer has no weights at all.`}</dd>

@@ -198,7 +198,8 @@ export class CpLossChart extends LitElement {
         scales: {
           x: { type: 'linear', title: { display: true, text: 'step' }, min: 0, suggestedMax: 10, ticks: { precision: 0 } },
           y: { type: 'linear', title: { display: true, text: 'loss' }, min: 0, suggestedMax: 2.5 },
-          acc: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'test accuracy' }, grid: { drawOnChartArea: false },
+          // A short title: the legend names the series, and a laptop's chart is only ~150 px tall.
+          acc: { type: 'linear', position: 'right', min: 0, max: 1, title: { display: true, text: 'accuracy' }, grid: { drawOnChartArea: false },
             ticks: { callback: (v) => `${Math.round(Number(v) * 100)}%` } },
         },
         plugins: {
@@ -294,7 +295,8 @@ export class CpLossChart extends LitElement {
     if (this.logScale) {
       chart.options.scales!['y'] = { type: 'logarithmic', title: { display: true, text: 'loss (log scale)' } };
     } else {
-      chart.options.scales!['y'] = { type: 'linear', title: { display: true, text: 'loss' }, min: 0, ...(clip !== null && { max: clip }) };
+      // suggestedMax as at creation: the ln 10 chance line stays in view before the first loss arrives.
+      chart.options.scales!['y'] = { type: 'linear', title: { display: true, text: 'loss' }, min: 0, suggestedMax: 2.5, ...(clip !== null && { max: clip }) };
     }
     const plugins = chart.options.plugins as { cpDiverged: { clipped: XY[] } };
     plugins.cpDiverged.clipped = clip === null ? [] : lossSets.flatMap((d) => d.data.filter((p) => p.y > clip));
