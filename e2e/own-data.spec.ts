@@ -1,12 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeShapeFolder } from './shape-images';
 
 // Bring your own data: a learner makes a folder of colour images of three shapes, imports it through
 // the builder, trains a small CNN on it well above chance, looks inside a colour image, reloads and
-// still has the dataset, exports it as a .zip and imports that back. A broken archive changes nothing.
+// still has the dataset, exports the network to PyTorch with the data, exports the dataset as a .zip
+// and imports that back. A broken archive changes nothing.
 
 const builder = (page: Page) => page.getByRole('region', { name: 'Your images' });
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -18,7 +19,7 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('import a folder of colour shapes, train above chance, look inside, reload, export and import back', async ({ page }) => {
+test('import a folder of colour shapes, train above chance, look inside, export to PyTorch with the data, reload, export and import back', async ({ page }) => {
   test.setTimeout(420_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -63,6 +64,14 @@ test('import a folder of colour shapes, train above chance, look inside, reload,
   });
   expect(colourful).toBeGreaterThan(0.05);
   await expect(page.getByRole('region', { name: 'Filters' })).toContainText(/filters of 3×3×3 in colour/);
+
+  // Export PyTorch ships the dataset as split here (IDX files, the class names) beside model.py and
+  // train.py (the zip is stored, so its names and text read as they are).
+  const [py] = await Promise.all([page.waitForEvent('download'), button(page, 'Export PyTorch').click()]);
+  const zipText = readFileSync((await py.path())!).toString('latin1');
+  for (const name of ['data/own/train-images-idx4-ubyte', 'data/own/test-images-idx4-ubyte', 'data/own/train-labels-idx1-ubyte', 'data/own/classes.json', 'model.py', 'train.py']) expect(zipText).toContain(name);
+  expect(zipText).toContain('["disc","square","triangle"]');
+  expect(zipText).toMatch(/nn\.Conv2d\(3, /);
 
   // Reload: the dataset is still there (IndexedDB), and still the one trained on.
   await page.reload();
