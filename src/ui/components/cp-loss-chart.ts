@@ -131,7 +131,8 @@ export class CpLossChart extends LitElement {
       .head { display: flex; align-items: baseline; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
       .head label { font-size: 0.8rem; display: flex; gap: 4px; align-items: center; color: var(--cp-muted, #5c6270); }
       canvas { width: 100%; height: 100%; }
-      .empty { position: absolute; left: 22%; right: 22%; top: 18%; margin: 0; padding: 6px 8px; text-align: center; font-size: 0.75rem; color: var(--cp-muted, #5c6270); background: rgb(255 255 255 / 0.9); border-radius: 8px; pointer-events: none; }
+      /* Under the chart, not over it: on a laptop the plot is too short to hold a message. */
+      .empty { margin: 4px 0 0; text-align: center; font-size: 0.75rem; color: var(--cp-muted, #5c6270); }
     `,
   ];
 
@@ -159,8 +160,8 @@ export class CpLossChart extends LitElement {
           data-diverged=${this.run?.diverged.map((d) => `${d.from}-${d.to}`).join('; ') ?? ''} data-y-max=${this.#yMax()}
           data-first-loss=${this.run?.points[0]?.loss ?? ''} data-chance-loss=${(this.classes === 10 ? CHANCE_LOSS : Math.log(this.classes)).toFixed(3)} data-last-loss=${this.#last()?.smooth ?? ''}
           data-markers=${this.run?.markers.map((m) => `${m.step}: ${m.label}`).join('; ') ?? ''}></canvas>
-        ${this.#last() || this.archive.length ? nothing : html`<p class="empty">Press Train: the loss of every step appears here, then the test accuracy after each epoch.</p>`}
       </div>
+      ${this.#last() || this.archive.length ? nothing : html`<p class="empty">Press Train: the loss of every step appears here, then the test accuracy after each epoch.</p>`}
     </section>`;
   }
 
