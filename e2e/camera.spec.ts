@@ -52,10 +52,11 @@ test('capture frames of two classes with the camera and build a dataset from the
   }
   await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveText(/left: 3 captures\s*right: 3 captures/);
   await expect(builder(page).getByRole('img', { name: /^Capture \d of / })).toHaveCount(6);
-  // A capture is the frame's centred square, and the frames differ.
-  const [a, b] = [await thumbPixels(page, 0), await thumbPixels(page, 3)];
-  expect(Math.sqrt(a.length / 4)).toBe(96);
-  expect(a.some((v, k) => v !== b[k])).toBe(true);
+  // A capture is the frame's centred square, and the frames differ (a stalled preview on a loaded
+  // machine can repeat a frame or two, so some capture differs from the first, not each one).
+  const thumbs = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => thumbPixels(page, i)));
+  expect(Math.sqrt(thumbs[0]!.length / 4)).toBe(96);
+  expect(thumbs.slice(1).some((t) => t.some((v, k) => v !== thumbs[0]![k]))).toBe(true);
   // Picking a class already collected sets the box back to it.
   await builder(page).getByRole('button', { name: 'left', exact: true }).click();
   await expect(className).toHaveValue('left');
@@ -78,6 +79,8 @@ test('capture frames of two classes with the camera and build a dataset from the
   await expect(builder(page).getByRole('list', { name: 'Captures collected' })).toHaveText(/burst: \d+ capture/);
   await page.waitForTimeout(900);
   await page.mouse.up();
+  // A capture pressed just before the release may still be encoding: the count settles when none is.
+  await expect(capture).toHaveAttribute('aria-busy', 'false');
   const burst = Number(/burst: (\d+) captures/.exec((await builder(page).getByRole('list', { name: 'Captures collected' }).textContent()) ?? '')?.[1]);
   expect(burst).toBeGreaterThanOrEqual(3);
   await page.waitForTimeout(500);

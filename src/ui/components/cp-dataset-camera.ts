@@ -81,6 +81,8 @@ export class CpDatasetCamera extends LitElement {
   /** The preview shows frames (its size is known): captures can start. */
   @state() private ready = false;
   @state() private captures: Capture[] = [];
+  /** Captures still encoding (a press just before release lands after it): the button says it is busy. */
+  @state() private pending = 0;
   /** A build was sent: when the builder stops being busy without an error, the captures are done with. */
   #sent = false;
   #burst?: ReturnType<typeof setInterval>;
@@ -160,6 +162,15 @@ export class CpDatasetCamera extends LitElement {
   async #capture(): Promise<void> {
     const v = this.#video;
     if (!v) return;
+    this.pending++;
+    try {
+      await this.#captureFrom(v, this.#className());
+    } finally {
+      this.pending--;
+    }
+  }
+
+  async #captureFrom(v: HTMLVideoElement, className: string): Promise<void> {
     // A stalled preview (a busy machine) can report no picture for a moment: wait for its next frame
     // rather than drop the press.
     if (v.videoWidth === 0 || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await nextFrame(v);
@@ -175,7 +186,6 @@ export class CpDatasetCamera extends LitElement {
     canvas.getContext('2d')!.drawImage(v, (v.videoWidth - side) / 2, (v.videoHeight - side) / 2, side, side, 0, 0, out, out);
     const blob = await new Promise<Blob | null>((done) => canvas.toBlob(done, 'image/png'));
     if (!blob) return;
-    const className = this.#className();
     this.captures = [...this.captures, { className, blob, url: URL.createObjectURL(blob) }];
   }
 
@@ -225,7 +235,7 @@ export class CpDatasetCamera extends LitElement {
       ${on
         ? html`<div class="view"><video aria-label="Camera preview" autoplay muted playsinline .srcObject=${this.stream} @loadedmetadata=${this.#metadata}></video>
               <div class="crop ${this.wide ? 'wide' : 'tall'}" title="The square each capture keeps"></div></div>
-            <div class="row"><button class="primary" ?disabled=${!this.ready} @pointerdown=${this.#press} @pointerup=${this.#release}
+            <div class="row"><button class="primary" ?disabled=${!this.ready} aria-busy=${this.pending > 0} @pointerdown=${this.#press} @pointerup=${this.#release}
                 @pointercancel=${this.#release} @lostpointercapture=${this.#release} @click=${this.#keyClick}>${this.ready ? `Capture to "${this.#className()}"` : 'Waiting for the picture…'}</button>
               <span class="muted">hold to capture a burst; the dashed square is what is kept</span></div>`
         : nothing}
