@@ -25,6 +25,9 @@ test('the drawing follows edits, selects layers, switches notation and exports S
   // Click and keyboard select a layer (the inspector follows).
   await drawing.getByRole('button', { name: /^Select pool1 / }).click();
   await expect(page.getByRole('heading', { name: /^Inspector: pool1/ })).toBeVisible();
+  // The dense layer is a thin bar: a click in the middle of its column (between bar and label) selects it.
+  await drawing.getByRole('button', { name: /^Select fc / }).click();
+  await expect(page.getByRole('heading', { name: /^Inspector: fc/ })).toBeVisible();
   await drawing.getByRole('button', { name: /^Select conv2 / }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: /^Inspector: conv2/ })).toBeVisible();

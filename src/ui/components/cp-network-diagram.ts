@@ -81,6 +81,7 @@ export class CpNetworkDiagram extends LitElement {
       .tools { display: flex; gap: 8px; align-items: center; font-size: 0.8rem; }
       svg { display: block; width: 100%; overflow: visible; font-family: var(--cp-font, system-ui, sans-serif); }
       .stage { cursor: pointer; outline: none; }
+      .hit { fill: transparent; }
       .stage:focus-visible .front, .stage.selected .front { stroke: var(--cp-accent, #3b5bdb); stroke-width: 2.5; }
       .front { fill: #e7ecfb; stroke: #5a6a9a; stroke-width: 1; }
       .top { fill: #f3f5fc; stroke: #5a6a9a; stroke-width: 1; }
@@ -198,6 +199,8 @@ export class CpNetworkDiagram extends LitElement {
     const shapeText = stage.shape ? shapeLabel(stage.shape) : "doesn't fit";
     const cx = x + (w + d) / 2;
     const labelY = p.row * ROW_H + 104;
+    // A thin dense bar is a small target: the whole column, drawing and labels, takes the click.
+    const hitW = Math.max(w + d, 36);
     const thumb = stage.lastId ? this.#thumbs.get(stage.lastId) : undefined;
     const box = stage.shape && stage.shape.length === 1
       ? svg`<rect class="bar" x=${x} y=${y} width=${w} height=${h} rx="2"></rect>`
@@ -222,6 +225,7 @@ export class CpNetworkDiagram extends LitElement {
         @click=${() => stage.id && emit(this, 'cp-layer-select', { id: stage.id })}
         @keydown=${(e: KeyboardEvent) => this.#key(e, stage)}>
         <title>${aria}</title>
+        <rect class="hit" x=${cx - hitW / 2} y=${p.row * ROW_H + 2} width=${hitW} height=${labelY + 28 - p.row * ROW_H - 2}></rect>
         ${box}
         <text class="name" x=${cx} y=${labelY} text-anchor="middle">${label}</text>
         <text class="shape" x=${cx} y=${labelY + 13} text-anchor="middle">${shapeText}</text>
