@@ -108,11 +108,13 @@ describe('toOnnx', () => {
     const nodes = sub(graph, 1).map((n) => read(n));
     const op = (n: Field[]) => str(sub(n, 4)[0]!);
     const io = (n: Field[]) => [sub(n, 1).map(str), sub(n, 2).map(str)];
-    expect(nodes.map(op)).toEqual(['Conv', 'Relu', 'Conv', 'Relu', 'Conv', 'Add', 'Relu', 'Conv', 'Relu', 'Conv', 'Conv', 'Add', 'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Identity', 'Softmax']);
+    const convBnRelu = ['Conv', 'BatchNormalization', 'Relu'];
+    const body = [...convBnRelu, 'Conv', 'BatchNormalization'];
+    expect(nodes.map(op)).toEqual([...convBnRelu, 'MaxPool', ...body, 'Add', 'Relu', ...body, 'Conv', 'Add', 'Relu', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Identity', 'Softmax']);
     const adds = nodes.filter((n) => op(n) === 'Add').map(io);
     expect(adds).toEqual([
-      [['res1_b.out', 'stem_act.out'], ['res1.out']],
-      [['res2_b.out', 'res2_shortcut.out'], ['res2.out']],
+      [['res1_b_bn.out', 'stem_pool.out'], ['res1.out']],
+      [['res2_b_bn.out', 'res2_shortcut.out'], ['res2.out']],
     ]);
     const projection = nodes.find((n) => str(sub(n, 3)[0]!) === 'res2_shortcut')!;
     expect(io(projection)[0]).toEqual(['res1_relu.out', 'res2_shortcut.weight', 'res2_shortcut.bias']);

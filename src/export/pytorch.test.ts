@@ -100,18 +100,24 @@ const EXPECTED_MODULES: Record<(typeof PRESET_IDS)[number], string[]> = {
     'fc2 = nn.Linear(128, 10)',
   ],
   'small-resnet': [
-    'stem = nn.Conv2d(1, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
-    'stem_act = nn.ReLU()',
-    'res1_a = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
-    'res1_a_act = nn.ReLU()',
-    'res1_b = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1))',
-    'res2_a = nn.Conv2d(16, 32, kernel_size=(4, 4), stride=2, padding=(1, 1))',
-    'res2_a_act = nn.ReLU()',
-    'res2_b = nn.Conv2d(32, 32, kernel_size=(3, 3), stride=1, padding=(1, 1))',
-    'res2_shortcut = nn.Conv2d(16, 32, kernel_size=1, stride=2)',
+    'stem = nn.Conv2d(1, 16, kernel_size=(3, 3), stride=1, padding=(1, 1), bias=False)',
+    'stem_bn = nn.BatchNorm2d(16, eps=0.00001, momentum=0.1)',
+    'stem_relu = nn.ReLU()',
+    'stem_pool = nn.MaxPool2d(kernel_size=2, stride=2, padding=0)',
+    'res1_a = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1), bias=False)',
+    'res1_a_bn = nn.BatchNorm2d(16, eps=0.00001, momentum=0.1)',
+    'res1_a_relu = nn.ReLU()',
+    'res1_b = nn.Conv2d(16, 16, kernel_size=(3, 3), stride=1, padding=(1, 1), bias=False)',
+    'res1_b_bn = nn.BatchNorm2d(16, eps=0.00001, momentum=0.1)',
+    'res2_a = nn.Conv2d(16, 64, kernel_size=(4, 4), stride=2, padding=(1, 1), bias=False)',
+    'res2_a_bn = nn.BatchNorm2d(64, eps=0.00001, momentum=0.1)',
+    'res2_a_relu = nn.ReLU()',
+    'res2_b = nn.Conv2d(64, 64, kernel_size=(3, 3), stride=1, padding=(1, 1), bias=False)',
+    'res2_b_bn = nn.BatchNorm2d(64, eps=0.00001, momentum=0.1)',
+    'res2_shortcut = nn.Conv2d(16, 64, kernel_size=1, stride=2)',
     'gap = nn.AdaptiveAvgPool2d(1)',
     'gap_flatten = nn.Flatten()',
-    'fc = nn.Linear(32, 10)',
+    'fc = nn.Linear(64, 10)',
   ],
   mlp: ['flatten = nn.Flatten()', 'fc1 = nn.Linear(784, 128)', 'fc1_act = nn.ReLU()', 'fc2 = nn.Linear(128, 10)'],
 };
@@ -192,13 +198,13 @@ describe('toPyTorch', () => {
     const py = toPyTorch({ spec: p.spec, train: p.train });
     const forward = py.slice(py.indexOf('    def forward'), py.indexOf('        return x'));
     expect(forward).toContain('        res1_in = x  # res1: its input, kept for the shortcut\n        x = self.res1_a(x)');
-    expect(forward).toContain('        x = x + res1_in  # res1: body + shortcut, [N, 16, 28, 28]\n        x = torch.relu(x)\n        res2_in = x');
-    expect(forward).toContain('        x = x + self.res2_shortcut(res2_in)  # res2: body + shortcut, [N, 32, 14, 14]\n        x = torch.relu(x)\n        x = self.gap(x)');
+    expect(forward).toContain('        x = x + res1_in  # res1: body + shortcut, [N, 16, 14, 14]\n        x = torch.relu(x)\n        res2_in = x');
+    expect(forward).toContain('        x = x + self.res2_shortcut(res2_in)  # res2: body + shortcut, [N, 64, 7, 7]\n        x = torch.relu(x)\n        x = self.gap(x)');
     const exp = expectedTensors(p.spec);
     if ('error' in exp) throw new Error(exp.error);
     expect(exp.filter((e) => e.layerId === 'res2.shortcut').map((e) => [e.key, e.shape])).toEqual([
-      ['res2_shortcut.weight', [32, 16, 1, 1]],
-      ['res2_shortcut.bias', [32]],
+      ['res2_shortcut.weight', [64, 16, 1, 1]],
+      ['res2_shortcut.bias', [64]],
     ]);
   });
 

@@ -23,6 +23,8 @@ function conv(id: string, K: number, F: number, extra: Partial<Omit<Extract<Laye
   return { id, kind: 'conv2d', K, F, S: 1, P: 0, dilation: 1, bias: true, ...extra };
 }
 
+const bn = (id: string): LayerSpec => ({ id, kind: 'batch-norm', momentum: 0.1, epsilon: 1e-5 });
+
 const sgd = (lr: number): TrainConfig => ({
   ...defaultTrainConfig,
   optimizer: { kind: 'sgd', lr, momentum: 0.9, nesterov: false, weightDecay: 0 },
@@ -115,11 +117,11 @@ const PRESET_LIST: Preset[] = [
     description: 'Batch-norm after each conv (so the conv needs no bias) and dropout before the classifier: trains fast and overfits less.',
     spec: net([
       conv('conv1', 32, 3, { P: 1, bias: false }),
-      { id: 'bn1', kind: 'batch-norm', momentum: 0.1, epsilon: 1e-5 },
+      bn('bn1'),
       { id: 'relu1', kind: 'relu' },
       { id: 'pool1', kind: 'max-pool', F: 2, S: 2, P: 0 },
       conv('conv2', 64, 3, { P: 1, bias: false }),
-      { id: 'bn2', kind: 'batch-norm', momentum: 0.1, epsilon: 1e-5 },
+      bn('bn2'),
       { id: 'relu2', kind: 'relu' },
       { id: 'pool2', kind: 'max-pool', F: 2, S: 2, P: 0 },
       { id: 'drop1', kind: 'dropout', rate: 0.25 },
@@ -132,21 +134,25 @@ const PRESET_LIST: Preset[] = [
   {
     id: 'small-resnet',
     title: 'Small ResNet',
-    description: 'Residual blocks add their input back to their output: an identity shortcut, then a 1×1 projection with stride 2 where the body halves the map and doubles the channels.',
+    description: 'Residual blocks add their input back to their output: conv → batch-norm → ReLU as in ResNet, an identity shortcut, then a 1×1 projection with stride 2 where the body halves the map and quadruples the channels; global average pooling before the classifier.',
     spec: net([
-      conv('stem', 16, 3, { P: 1, activation: 'relu' }),
+      conv('stem', 16, 3, { P: 1, bias: false }),
+      bn('stem-bn'),
+      { id: 'stem-relu', kind: 'relu' },
+      { id: 'stem-pool', kind: 'max-pool', F: 2, S: 2, P: 0 },
       {
         id: 'res1', kind: 'residual', shortcut: 'identity', S: 1, bias: false, relu: true,
-        body: [conv('res1-a', 16, 3, { P: 1, activation: 'relu' }), conv('res1-b', 16, 3, { P: 1 })],
+        body: [conv('res1-a', 16, 3, { P: 1, bias: false }), bn('res1-a-bn'), { id: 'res1-a-relu', kind: 'relu' }, conv('res1-b', 16, 3, { P: 1, bias: false }), bn('res1-b-bn')],
       },
       {
         id: 'res2', kind: 'residual', shortcut: 'projection', S: 2, bias: true, relu: true,
-        body: [conv('res2-a', 32, 4, { S: 2, P: 1, activation: 'relu' }), conv('res2-b', 32, 3, { P: 1 })],
+        body: [conv('res2-a', 64, 4, { S: 2, P: 1, bias: false }), bn('res2-a-bn'), { id: 'res2-a-relu', kind: 'relu' }, conv('res2-b', 64, 3, { P: 1, bias: false }), bn('res2-b-bn')],
       },
       { id: 'gap', kind: 'global-avg-pool' },
       { id: 'fc', kind: 'dense', units: 10, bias: true },
     ]),
-    train: adam(1e-3),
+    // Batch-norm, the stem's pooling and the schedule are what reach 99% in 3 epochs (docs/PERFORMANCE.md).
+    train: adam(3e-3, { kind: 'cosine', warmupSteps: 0, minLr: 0 }),
   },
   {
     id: 'mlp',

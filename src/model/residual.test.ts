@@ -69,11 +69,13 @@ describe('residual block shapes', () => {
     expect(dup.errors.map((e) => e.reason)).toContain('two layers share the id "x"');
   });
 
-  it('the small ResNet preset: 23,146 parameters, the projection halves 28 to 14', () => {
+  it('the small ResNet preset: 60,090 parameters, the projection halves 14 to 7', () => {
     const a = analyzeNetwork(getPreset('small-resnet').spec);
     expect(a.errors).toEqual([]);
-    expect(a.totals.params).toBe(160 + 2 * 2_320 + 8_224 + 9_248 + 544 + 330);
-    expect(a.blocks.map((b) => b.outShape)).toEqual([[16, 28, 28], [32, 14, 14]]);
+    // Convs without bias (batch-norm follows), each batch-norm's γ and β, the projection with bias, fc.
+    expect(a.totals.params).toBe(144 + 2 * 2_304 + 16_384 + 36_864 + 2 * (16 + 16 + 16 + 64 + 64) + 1_088 + 650);
+    expect(a.totals.params).toBe(60_090);
+    expect(a.blocks.map((b) => b.outShape)).toEqual([[16, 14, 14], [64, 7, 7]]);
   });
 });
 
