@@ -54,8 +54,10 @@ export function stagesOf(_spec: NetworkSpec, analysis: NetworkAnalysis): Stage[]
 const face = (n: number) => Math.max(10, Math.min(72, 12 * Math.sqrt(n)));
 const depth = (c: number) => Math.max(4, Math.min(40, 6 * Math.log2(c + 1)));
 const bar = (n: number) => Math.max(16, Math.min(96, 22 * Math.log10(n + 1)));
-const ROW_H = 128;
+// A row: the volumes, three lines of labels, and room above the next row for its skip arcs.
+const ROW_H = 136 + ARC_ROOM;
 const GAP = 22;
+const RIDER_SHORT: Partial<Record<LayerKind, string>> = { 'batch-norm': 'BN', relu: 'ReLU', 'leaky-relu': 'leaky ReLU', sigmoid: 'σ', tanh: 'tanh' };
 const LABEL_W = 76;
 
 interface Placed {
@@ -219,6 +221,8 @@ export class CpNetworkDiagram extends LitElement {
         <line class="ray" x1=${wx + s} y1=${wy + s} x2=${x + w * 0.7} y2=${y + h * 0.3}></line>`;
     }
     const riders = stage.riders.map((r) => r.kind).join(' + ');
+    // Under the volume the riders are short ("+ BN + ReLU"): their full names overlap the next stage's.
+    const shortRiders = stage.riders.map((r) => RIDER_SHORT[r.kind] ?? r.kind).join(' + ');
     const aria = `${label}${stage.kind !== 'input' ? ` (${stage.kind}${riders ? ` + ${riders}` : ''})` : ''}: ${shapeText}`;
     return svg`${win}<g class=${`stage ${stage.kind === 'input' ? 'input' : ''} ${selected ? 'selected' : ''} ${error ? 'error' : ''}`}
         role=${stage.id ? 'button' : 'img'} tabindex=${stage.id ? '0' : '-1'} aria-label=${stage.id ? `Select ${aria}` : aria} aria-pressed=${stage.id ? String(selected) : nothing}
@@ -229,7 +233,7 @@ export class CpNetworkDiagram extends LitElement {
         ${box}
         <text class="name" x=${cx} y=${labelY} text-anchor="middle">${label}</text>
         <text class="shape" x=${cx} y=${labelY + 13} text-anchor="middle">${shapeText}</text>
-        ${riders ? svg`<text class="riders" x=${cx} y=${labelY + 25} text-anchor="middle">+ ${riders}</text>` : nothing}
+        ${riders ? svg`<text class="riders" x=${cx} y=${labelY + 25} text-anchor="middle">+ ${shortRiders}</text>` : nothing}
       </g>`;
   }
 

@@ -45,11 +45,12 @@ export function residualArcs(spec: NetworkSpec, analysis: NetworkAnalysis, stage
       </g>`;
     }
     const y1 = apex(from.row);
-    // The next row's stub runs just above its volumes, clear of the labels of the row before.
+    // The next row's stub runs just above its volumes, clear of the labels of the row before; its label
+    // sits on it at the left, away from any arc that starts at the sum.
     const y2 = to.row * rowHeight + 2;
     return svg`<g class=${`skip ${bad ? 'bad' : ''}`} aria-label=${`skip connection of ${b.id}, continued on the next row`}>
       <path d=${`M${x1},${top(from)} V${y1 + 3} h14`}></path><text x=${x1 + 16} y=${y1 + 6}>⤵</text>
-      <path d=${`M0,${y2} H${x2} V${top(to) - 7}`}></path><text x=${x2 + 6} y=${y2 + 10}>${label}</text>
+      <path d=${`M0,${y2} H${x2} V${top(to) - 7}`}></path><text x="2" y=${y2 - 3}>${label}</text>
       <circle cx=${x2} cy=${top(to) - 3} r="4"></circle><path class="plus" d=${`M${x2 - 2.5},${top(to) - 3} h5 M${x2},${top(to) - 5.5} v5`}></path>
     </g>`;
   });
