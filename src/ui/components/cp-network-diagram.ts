@@ -56,6 +56,7 @@ const depth = (c: number) => Math.max(4, Math.min(40, 6 * Math.log2(c + 1)));
 const bar = (n: number) => Math.max(16, Math.min(96, 22 * Math.log10(n + 1)));
 // A row: the volumes, three lines of labels, and room above the next row for its skip arcs.
 const ROW_H = 136 + ARC_ROOM;
+const LABELS_END = 132;
 const GAP = 22;
 const RIDER_SHORT: Partial<Record<LayerKind, string>> = { 'batch-norm': 'BN', relu: 'ReLU', 'leaky-relu': 'leaky ReLU', sigmoid: 'σ', tanh: 'tanh' };
 const LABEL_W = 76;
@@ -165,7 +166,8 @@ export class CpNetworkDiagram extends LitElement {
     if (!this.spec || !this.analysis) return nothing;
     const stages = stagesOf(this.spec, this.analysis);
     const { placed, rows } = this.#place(stages);
-    const height = rows * ROW_H;
+    // The last row needs no arc room below it: its labels end at LABELS_END.
+    const height = (rows - 1) * ROW_H + LABELS_END;
     const flows = placed.slice(1).map((p, i) => {
       const a = placed[i]!;
       if (a.row !== p.row) return nothing;
