@@ -6,7 +6,7 @@ import type { LayerDef } from './types';
 
 export const batchNorm: LayerDef<'batch-norm'> = {
   kind: 'batch-norm',
-  info: { title: 'Batch norm', blurb: 'normalise per channel, then γx + β', group: 'Regularisation' },
+  info: { title: 'Batch norm', short: 'BN', blurb: 'normalise per channel, then γx + β', group: 'Regularisation' },
   defaults: () => ({ momentum: 0.1, epsilon: 1e-5 }),
   fields: [
     { key: 'momentum', type: 'number', label: 'Momentum', name: 'momentum', whole: false, min: 0, max: 1 },

@@ -124,6 +124,8 @@ export type FailFn = (field: string, reason: string, suggestion?: string) => voi
 
 export interface LayerInfo {
   title: string;
+  /** Where space is tight (under a volume in the drawing); the title when absent. */
+  short?: string;
   /** One line in the lecture's letters. */
   blurb: string;
   group: 'Convolution' | 'Pooling' | 'Activation' | 'Regularisation' | 'Dense';

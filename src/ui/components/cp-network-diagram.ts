@@ -12,6 +12,7 @@ import type { LayerActivations } from '../../worker/protocol';
 import { paintSequential, rangeOf } from '../colormap';
 import { download } from '../download';
 import { emit } from '../events';
+import { LAYER_INFO } from '../layer-info';
 import { NotationController, setShapeNotation, shapeLabel, shapeNotation, type ShapeNotation } from '../shape-notation';
 import { controls, panel } from '../styles/shared';
 
@@ -58,7 +59,6 @@ const bar = (n: number) => Math.max(16, Math.min(96, 22 * Math.log10(n + 1)));
 const ROW_H = 136 + ARC_ROOM;
 const LABELS_END = 132;
 const GAP = 22;
-const RIDER_SHORT: Partial<Record<LayerKind, string>> = { 'batch-norm': 'BN', relu: 'ReLU', 'leaky-relu': 'leaky ReLU', sigmoid: 'σ', tanh: 'tanh' };
 const LABEL_W = 76;
 
 interface Placed {
@@ -224,14 +224,14 @@ export class CpNetworkDiagram extends LitElement {
     }
     const riders = stage.riders.map((r) => r.kind).join(' + ');
     // Under the volume the riders are short ("+ BN + ReLU"): their full names overlap the next stage's.
-    const shortRiders = stage.riders.map((r) => RIDER_SHORT[r.kind] ?? r.kind).join(' + ');
+    const shortRiders = stage.riders.map((r) => LAYER_INFO[r.kind].short ?? LAYER_INFO[r.kind].title).join(' + ');
     const aria = `${label}${stage.kind !== 'input' ? ` (${stage.kind}${riders ? ` + ${riders}` : ''})` : ''}: ${shapeText}`;
     return svg`${win}<g class=${`stage ${stage.kind === 'input' ? 'input' : ''} ${selected ? 'selected' : ''} ${error ? 'error' : ''}`}
         role=${stage.id ? 'button' : 'img'} tabindex=${stage.id ? '0' : '-1'} aria-label=${stage.id ? `Select ${aria}` : aria} aria-pressed=${stage.id ? String(selected) : nothing}
         @click=${() => stage.id && emit(this, 'cp-layer-select', { id: stage.id })}
         @keydown=${(e: KeyboardEvent) => this.#key(e, stage)}>
         <title>${aria}</title>
-        <rect class="hit" x=${cx - hitW / 2} y=${p.row * ROW_H + 2} width=${hitW} height=${labelY + 28 - p.row * ROW_H - 2}></rect>
+        <rect class="hit" x=${cx - hitW / 2} y=${p.row * ROW_H + 2} width=${hitW} height=${LABELS_END - 2}></rect>
         ${box}
         <text class="name" x=${cx} y=${labelY} text-anchor="middle">${label}</text>
         <text class="shape" x=${cx} y=${labelY + 13} text-anchor="middle">${shapeText}</text>
